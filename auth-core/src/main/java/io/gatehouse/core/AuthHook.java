@@ -1,0 +1,20 @@
+package io.gatehouse.core;
+
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * User code that runs after the authenticators when none of them refused the request. It sees the
+ * request and the identity (null when every authenticator abstained) and may deny, enrich, or
+ * authenticate a custom scheme. Hooks never run after a failed credential: a bad credential cannot
+ * be rescued.
+ */
+public interface AuthHook {
+
+  /** A short stable name for traces. */
+  default String id() {
+    return getClass().getSimpleName().isEmpty() ? "hook" : getClass().getSimpleName();
+  }
+
+  CompletionStage<HookResult> apply(AuthContext context, @Nullable Identity identity);
+}

@@ -1,0 +1,65 @@
+package io.gatehouse.core;
+
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Why a request was refused: a machine-readable code that maps to one HTTP status. Every refusal
+ * carries exactly one reason.
+ */
+public enum Reason {
+  /** No credential was presented that any authenticator recognised. */
+  MISSING_CREDENTIALS(401, null),
+  /** A credential was presented but is not well formed (bad checksum, bad encoding, twice). */
+  MALFORMED(401, "invalid_token"),
+  /** A well-formed credential that the store does not know. */
+  UNKNOWN_CREDENTIAL(401, "invalid_token"),
+  /** A credential that was revoked. */
+  REVOKED(401, "invalid_token"),
+  /** A credential past its expiry. */
+  EXPIRED(401, "invalid_token"),
+  /** A signature that does not verify. */
+  BAD_SIGNATURE(401, "invalid_token"),
+  /** Claims that fail the policy (issuer, audience, lifetime, required claims). */
+  BAD_CLAIMS(401, "invalid_token"),
+  /** Authenticated, but not allowed to do this (READ token writing, missing permission). */
+  INSUFFICIENT_ACCESS(403, "insufficient_scope"),
+  /** The client address is not allowed. */
+  ADDRESS_DENIED(403, null),
+  /** An authhook refused the request. */
+  HOOK_DENIED(403, null),
+  /** A dependency (key source, token store) could not answer: try again later. */
+  UNAVAILABLE(503, null),
+  /** A bug or unexpected failure inside a stage; the request is refused (fail closed). */
+  INTERNAL(500, null);
+
+  private final int status;
+  private final @Nullable String bearerError;
+  private final String code;
+
+  Reason(int status, @Nullable String bearerError) {
+    this.status = status;
+    this.bearerError = bearerError;
+    this.code = name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The HTTP status a refusal with this reason gets. */
+  public int status() {
+    return status;
+  }
+
+  /** The lower-case code used in problem documents and logs, e.g. {@code unknown_credential}. */
+  public String code() {
+    return code;
+  }
+
+  /** The RFC 6750 {@code error} value for a {@code WWW-Authenticate} challenge, if any. */
+  public @Nullable String bearerError() {
+    return bearerError;
+  }
+
+  /** True for reasons that ask the client to authenticate (status 401). */
+  public boolean isAuthenticationFailure() {
+    return status == 401;
+  }
+}
