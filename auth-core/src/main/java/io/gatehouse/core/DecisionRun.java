@@ -168,10 +168,10 @@ final class DecisionRun {
     }
     if (outcome instanceof AuthOutcome.Failure failure) {
       // Presented but bad: terminal. Nothing later may rescue it.
-      Decision refusal = refuse(stage, failure);
+      recordFailure(stage, failure);
       skipRemainingAuthenticators("an earlier authenticator refused the credential");
       skipHooks("a credential was refused");
-      return refusal;
+      return refusalOf(failure);
     }
     Identity found = ((AuthOutcome.Success) outcome).identity();
     if (!found.space().equals(space)) {
@@ -187,9 +187,10 @@ final class DecisionRun {
     hookIndex++;
     if (result instanceof HookResult.Deny deny) {
       // Any DENY wins: the remaining hooks cannot change the outcome.
-      Decision refusal = refuse(stage, AuthOutcome.failure(deny.reason(), deny.detail()));
+      AuthOutcome.Failure failure = AuthOutcome.failure(deny.reason(), deny.detail());
+      recordFailure(stage, failure);
       skipHooks("an earlier hook denied the request");
-      return refusal;
+      return refusalOf(failure);
     }
     if (result instanceof HookResult.Allow allow) {
       Identity given = allow.identity();
@@ -369,7 +370,15 @@ final class DecisionRun {
   }
 
   private Decision refuse(String stage, AuthOutcome.Failure failure) {
+    recordFailure(stage, failure);
+    return refusalOf(failure);
+  }
+
+  private void recordFailure(String stage, AuthOutcome.Failure failure) {
     record(stage, Step.Result.FAILURE, failure.reason().code() + ": " + failure.detail());
+  }
+
+  private Decision refusalOf(AuthOutcome.Failure failure) {
     Reason reason = failure.reason();
     List<Challenge> offered = List.of();
     if (reason.isAuthenticationFailure()) {
