@@ -11,9 +11,15 @@ import org.jspecify.annotations.Nullable;
  */
 public interface AuthHook {
 
-  /** A short stable name for traces. */
+  /**
+   * A short stable name for traces; default: the class's simple name, or {@code hook} for lambdas
+   * and anonymous classes. Hooks sharing a name are told apart by their position.
+   */
   default String id() {
-    return getClass().getSimpleName().isEmpty() ? "hook" : getClass().getSimpleName();
+    Class<?> type = getClass();
+    return type.isSynthetic() || type.isAnonymousClass() || type.getSimpleName().contains("$")
+        ? "hook"
+        : type.getSimpleName();
   }
 
   CompletionStage<HookResult> apply(AuthContext context, @Nullable Identity identity);

@@ -138,7 +138,7 @@ final class DecisionRun {
     }
     while (hookIndex < pipeline.hooks.size()) {
       AuthHook hook = pipeline.hooks.get(hookIndex);
-      String stage = "hook:" + hook.id();
+      String stage = pipeline.hookStages.get(hookIndex);
       Identity current = identity;
       startStage();
       CompletionStage<HookResult> pending =
@@ -352,7 +352,7 @@ final class DecisionRun {
   }
 
   private HookResult hookFailure(Throwable t) {
-    AuthOutcome.Failure failure = failure("hook:" + pipeline.hooks.get(hookIndex).id(), t);
+    AuthOutcome.Failure failure = failure(pipeline.hookStages.get(hookIndex), t);
     return new HookResult.Deny(failure.reason(), failure.detail());
   }
 
@@ -410,8 +410,7 @@ final class DecisionRun {
 
   private void skipHooks(String why) {
     while (hookIndex < pipeline.hooks.size()) {
-      AuthHook skipped = pipeline.hooks.get(hookIndex++);
-      trace.add(new Step("hook:" + skipped.id(), Step.Result.SKIPPED, why, 0));
+      trace.add(new Step(pipeline.hookStages.get(hookIndex++), Step.Result.SKIPPED, why, 0));
     }
   }
 

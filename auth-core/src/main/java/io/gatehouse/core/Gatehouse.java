@@ -3,7 +3,6 @@ package io.gatehouse.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -174,12 +173,6 @@ public interface Gatehouse {
     }
 
     public Gatehouse build() {
-      Set<String> hookIds = new HashSet<>();
-      for (AuthHook hook : hooks) {
-        if (!hookIds.add(hook.id())) {
-          throw new IllegalArgumentException("two hooks have the id '" + hook.id() + "'");
-        }
-      }
       return new Pipeline(this);
     }
 

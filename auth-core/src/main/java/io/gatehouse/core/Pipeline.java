@@ -21,6 +21,10 @@ final class Pipeline implements Gatehouse {
   final @Nullable AddressFilter addressFilter;
   final List<Authenticator> authenticators;
   final List<AuthHook> hooks;
+
+  /** Trace stage names of the hooks: {@code hook:<id>}, with {@code #n} when ids repeat. */
+  final List<String> hookStages;
+
   final AccessPolicy accessPolicy;
   final AuthListener listener;
   final Supplier<Settings> settings;
@@ -38,6 +42,7 @@ final class Pipeline implements Gatehouse {
     this.addressFilter = builder.addressFilter;
     this.authenticators = List.copyOf(builder.authenticators);
     this.hooks = List.copyOf(builder.hooks);
+    this.hookStages = stageNames(hooks);
     this.accessPolicy = builder.accessPolicy;
     this.listener = AuthListener.all(builder.listeners);
     this.settings = builder.settings;
@@ -69,6 +74,16 @@ final class Pipeline implements Gatehouse {
               null,
               List.of(new Step("pipeline", Step.Result.FAILURE, t.getClass().getName(), 0))));
     }
+  }
+
+  private static List<String> stageNames(List<AuthHook> hooks) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.List<String> names = new java.util.ArrayList<>(hooks.size());
+    for (int i = 0; i < hooks.size(); i++) {
+      String name = "hook:" + hooks.get(i).id();
+      names.add(seen.add(name) ? name : name + "#" + (i + 1));
+    }
+    return List.copyOf(names);
   }
 
   @Override

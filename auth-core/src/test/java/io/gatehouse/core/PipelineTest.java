@@ -779,13 +779,17 @@ class PipelineTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> Gatehouse.builder().stageTimeout(Duration.ZERO))
           .hasMessage("stageTimeout must be positive, was PT0S");
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-              () ->
-                  Gatehouse.builder()
-                      .hook(hook("same", HookResult.proceed()))
-                      .hook(hook("same", HookResult.proceed()))
-                      .build())
-          .hasMessage("two hooks have the id 'same'");
+      Decision decision =
+          decide(
+              Gatehouse.builder()
+                  .hook(hook("same", HookResult.proceed()))
+                  .hook(hook("same", HookResult.proceed()))
+                  .hook((ctx, id) -> HookResult.proceed().completed())
+                  .build(),
+              get());
+      assertThat(decision.trace())
+          .extracting(Step::stage)
+          .contains("hook:same", "hook:same#2", "hook:hook");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> SpaceResolver.fixed("no spaces"))
           .hasMessageContaining("invalid space name 'no spaces'");
     }
