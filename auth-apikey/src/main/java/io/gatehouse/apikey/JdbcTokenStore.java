@@ -1,0 +1,543 @@
+package io.gatehouse.apikey;
+
+import io.gatehouse.core.Access;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token records in a SQL database: an embedded H2 file for one instance, or PostgreSQL for several.
+ * The schema is created and migrated on first contact ({@link JdbcSchema}). Writes insert a row in
+ * {@code gatehouse_changes} in the same transaction (and NOTIFY on PostgreSQL); every instance
+ * polls that table for rows it has not seen, so a change reaches all of them within the poll
+ * interval even if a notification is lost.
+ */
+final class JdbcTokenStore implements TokenStore {
+  static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
+  private static final String COLUMNS =
+      "id, space, kind, token_hash, previous_hash, previous_valid_until, masked_prefix, access,"
+          + " name, owner, permissions, created_at, expires_at, last_used_at, revoked_at, imported";
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final Duration CHANGE_RETENTION = Duration.ofHours(1);
+
+  private final ConnectionSource source;
+  private final Clock clock;
+  private final int queryTimeoutSeconds;
+  private final Duration pollInterval;
+  private final Feed feed = new Feed();
+  private final ScheduledExecutorService poller;
+  private final Object readyLock = new Object();
+  private volatile boolean ready;
+  private volatile boolean postgres;
+  private @Nullable PgChangeListener pgListener;
+  private volatile boolean closed;
+  private long lastSeq = -1; // guarded by this (poll)
+  private long lastPrune; // guarded by this (poll)
+  private boolean pollFailing; // guarded by this (poll)
+
+  JdbcTokenStore(
+      ConnectionSource source, Clock clock, Duration pollInterval, Duration queryTimeout) {
+    this.source = source;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+    this.queryTimeoutSeconds = (int) Math.max(1, queryTimeout.toSeconds());
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "gatehouse-token-changes");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      withConnection(connection -> null); // create the schema now if the database is up
+    } catch (TokenStoreException e) {
+      LOG.warn("token database unreachable at start; will retry on first use", e);
+    }
+    var unused =
+        poller.scheduleWithFixedDelay(
+            this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- reads ----
+
+  @Override
+  public Optional<TokenRecord> findById(String id) {
+    return withConnection(
+        connection -> {
+          try (PreparedStatement select =
+              prepare(connection, "select " + COLUMNS + " from gatehouse_tokens where id = ?")) {
+            select.setString(1, id);
+            return first(select);
+          }
+        });
+  }
+
+  @Override
+  public Optional<TokenRecord> findByHash(TokenHash hash) {
+    String hex = hash.hex();
+    return withConnection(
+        connection -> {
+          try (PreparedStatement select =
+              prepare(
+                  connection,
+                  "select "
+                      + COLUMNS
+                      + " from gatehouse_tokens where token_hash = ? or previous_hash = ?")) {
+            select.setString(1, hex);
+            select.setString(2, hex);
+            return first(select);
+          }
+        });
+  }
+
+  @Override
+  public List<TokenRecord> list(String space) {
+    return withConnection(
+        connection -> {
+          try (PreparedStatement select =
+              prepare(
+                  connection,
+                  "select "
+                      + COLUMNS
+                      + " from gatehouse_tokens where space = ? order by created_at, id")) {
+            select.setString(1, space);
+            List<TokenRecord> out = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                out.add(read(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  // ---- writes ----
+
+  @Override
+  public boolean insert(TokenRecord record) {
+    return inTransaction(
+        connection -> {
+          try (PreparedStatement insert =
+              prepare(
+                  connection,
+                  "insert into gatehouse_tokens ("
+                      + COLUMNS
+                      + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(insert, record);
+            insert.executeUpdate();
+          } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              return false;
+            }
+            throw e;
+          }
+          publish(connection, TOKEN_TOPIC, record.id());
+          return true;
+        });
+  }
+
+  @Override
+  public boolean update(TokenRecord record) {
+    return inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              prepare(
+                  connection,
+                  "update gatehouse_tokens set space = ?, kind = ?, token_hash = ?,"
+                      + " previous_hash = ?, previous_valid_until = ?, masked_prefix = ?,"
+                      + " access = ?, name = ?, owner = ?, permissions = ?, created_at = ?,"
+                      + " expires_at = ?, revoked_at = ?, imported = ? where id = ?")) {
+            int i = 1;
+            update.setString(i++, record.space());
+            update.setString(i++, record.kind().name());
+            update.setString(i++, record.hash().hex());
+            setHash(update, i++, record.previousHash());
+            setInstant(update, i++, record.previousValidUntil());
+            update.setString(i++, record.maskedPrefix());
+            update.setString(i++, record.access().name());
+            update.setString(i++, record.name());
+            update.setString(i++, record.owner());
+            update.setString(i++, String.join(",", record.permissions()));
+            setInstant(update, i++, record.createdAt());
+            setInstant(update, i++, record.expiresAt());
+            setInstant(update, i++, record.revokedAt());
+            update.setBoolean(i++, record.imported());
+            update.setString(i, record.id());
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          publish(connection, TOKEN_TOPIC, record.id());
+          return true;
+        });
+  }
+
+  @Override
+  public void recordLastUsed(Map<String, Instant> lastUsed) {
+    if (lastUsed.isEmpty()) {
+      return;
+    }
+    var unused =
+        inTransaction(
+            connection -> {
+              try (PreparedStatement update =
+                  prepare(
+                      connection,
+                      "update gatehouse_tokens set last_used_at = ? where id = ?"
+                          + " and (last_used_at is null or last_used_at < ?)")) {
+                for (Map.Entry<String, Instant> entry : lastUsed.entrySet()) {
+                  long at = entry.getValue().toEpochMilli();
+                  update.setLong(1, at);
+                  update.setString(2, entry.getKey());
+                  update.setLong(3, at);
+                  update.addBatch();
+                }
+                update.executeBatch();
+              }
+              return null;
+            });
+  }
+
+  @Override
+  public ChangeFeed changes() {
+    return feed;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    poller.shutdownNow();
+    PgChangeListener listener;
+    synchronized (readyLock) {
+      listener = pgListener;
+    }
+    if (listener != null) {
+      listener.close();
+    }
+    source.close();
+  }
+
+  // ---- change feed ----
+
+  private void publish(Connection connection, String topic, String key) throws SQLException {
+    try (PreparedStatement insert =
+        prepare(connection, "insert into gatehouse_changes (topic, item, at) values (?, ?, ?)")) {
+      insert.setString(1, topic);
+      insert.setString(2, key);
+      insert.setLong(3, clock.millis());
+      insert.executeUpdate();
+    }
+    if (postgres) {
+      try (PreparedStatement notify = prepare(connection, "select pg_notify(?, ?)")) {
+        notify.setString(1, JdbcSchema.CHANNEL);
+        notify.setString(2, topic + ":" + key);
+        notify.execute();
+      }
+    }
+  }
+
+  /** Asks for a poll soon, e.g. after the notification connection was re-established. */
+  private void requestPoll() {
+    if (!closed) {
+      try {
+        poller.execute(this::poll);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  /** One poll of the change table: deliver what is new, prune what is old. */
+  synchronized void poll() {
+    if (closed) {
+      return;
+    }
+    try {
+      withConnection(
+          connection -> {
+            pollChanges(connection);
+            return null;
+          });
+      if (pollFailing) {
+        LOG.info("token database reachable again; change polling resumed");
+        pollFailing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!pollFailing) {
+        LOG.warn("token database unreachable; cached tokens keep working until it returns", e);
+        pollFailing = true;
+      }
+    }
+  }
+
+  private void pollChanges(Connection connection) throws SQLException {
+    long maxSeq;
+    try (Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(queryTimeoutSeconds);
+      try (ResultSet rs = statement.executeQuery("select max(seq) from gatehouse_changes")) {
+        rs.next();
+        maxSeq = rs.getLong(1);
+      }
+    }
+    if (lastSeq < 0 || maxSeq < lastSeq) {
+      // First contact, or the table was reset: nothing cached can be trusted to be current.
+      if (lastSeq >= 0) {
+        feed.deliverAll();
+      }
+      lastSeq = maxSeq;
+    } else if (maxSeq > lastSeq) {
+      try (PreparedStatement select =
+          prepare(
+              connection,
+              "select seq, topic, item from gatehouse_changes where seq > ? order by seq")) {
+        select.setLong(1, lastSeq);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            lastSeq = Math.max(lastSeq, rs.getLong(1));
+            feed.deliver(new ChangeFeed.Change(rs.getString(2), rs.getString(3)));
+          }
+        }
+      }
+    }
+    long now = clock.millis();
+    if (now - lastPrune > CHANGE_RETENTION.toMillis() / 4) {
+      lastPrune = now;
+      try (PreparedStatement prune =
+          prepare(connection, "delete from gatehouse_changes where at < ? and seq < ?")) {
+        prune.setLong(1, now - CHANGE_RETENTION.toMillis());
+        prune.setLong(2, lastSeq); // keep the newest row: max(seq) must never go backwards
+        prune.executeUpdate();
+      }
+    }
+  }
+
+  /** Delivers a pushed notification ({@code topic:key}); called by the PostgreSQL listener. */
+  void onNotification(String payload) {
+    int colon = payload.indexOf(':');
+    if (colon > 0) {
+      feed.deliver(
+          new ChangeFeed.Change(payload.substring(0, colon), payload.substring(colon + 1)));
+    }
+  }
+
+  /** The shared feed: publishing writes a row (and a NOTIFY); subscribers hear every instance. */
+  private final class Feed extends LocalChangeFeed {
+    @Override
+    public void publish(String topic, String key) {
+      var unused =
+          inTransaction(
+              connection -> {
+                JdbcTokenStore.this.publish(connection, topic, key);
+                return null;
+              });
+    }
+
+    void deliverAll() {
+      for (String topic : topics()) {
+        deliver(new ChangeFeed.Change(topic, ChangeFeed.ALL));
+      }
+    }
+  }
+
+  // ---- connections ----
+
+  /** Work on one connection. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T inTransaction(SqlWork<T> work) {
+    return withConnection(
+        connection -> {
+          connection.setAutoCommit(false);
+          try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+          } finally {
+            connection.setAutoCommit(true);
+          }
+        });
+  }
+
+  /**
+   * Runs {@code work} on a connection. A pooled connection that fails is assumed stale (the
+   * database restarted): the work is retried once on a fresh connection, so recovery costs no
+   * failed request.
+   */
+  <T> T withConnection(SqlWork<T> work) {
+    if (closed) {
+      throw new TokenStoreException("the token store is closed");
+    }
+    try {
+      return attempt(work, false);
+    } catch (SQLException first) {
+      if (!source.reusesConnections()) {
+        throw failure(first);
+      }
+      try {
+        return attempt(work, true);
+      } catch (SQLException second) {
+        second.addSuppressed(first);
+        throw failure(second);
+      }
+    }
+  }
+
+  private <T> T attempt(SqlWork<T> work, boolean fresh) throws SQLException {
+    Connection connection = source.open(fresh);
+    boolean broken = true;
+    try {
+      ensureReady(connection);
+      T result = work.run(connection);
+      broken = false;
+      return result;
+    } finally {
+      source.release(connection, broken);
+    }
+  }
+
+  private void ensureReady(Connection connection) throws SQLException {
+    if (ready) {
+      return;
+    }
+    synchronized (readyLock) {
+      if (ready) {
+        return;
+      }
+      boolean isPostgres =
+          connection
+              .getMetaData()
+              .getDatabaseProductName()
+              .toLowerCase(Locale.ROOT)
+              .contains("postgres");
+      int before = JdbcSchema.migrate(connection, isPostgres, clock);
+      if (before < JdbcSchema.latestVersion()) {
+        LOG.info(
+            "token database schema migrated from version {} to {}",
+            before,
+            JdbcSchema.latestVersion());
+      }
+      postgres = isPostgres;
+      if (isPostgres && !closed) {
+        pgListener =
+            new PgChangeListener(source, this::onNotification, this::requestPoll, pollInterval);
+      }
+      ready = true;
+    }
+  }
+
+  private static TokenStoreException failure(SQLException e) {
+    return new TokenStoreException(
+        "token store query failed (SQLState " + e.getSQLState() + ")", e);
+  }
+
+  private PreparedStatement prepare(Connection connection, String sql) throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    statement.setQueryTimeout(queryTimeoutSeconds);
+    return statement;
+  }
+
+  // ---- mapping ----
+
+  private static Optional<TokenRecord> first(PreparedStatement select) throws SQLException {
+    try (ResultSet rs = select.executeQuery()) {
+      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    }
+  }
+
+  private static void bind(PreparedStatement insert, TokenRecord record) throws SQLException {
+    int i = 1;
+    insert.setString(i++, record.id());
+    insert.setString(i++, record.space());
+    insert.setString(i++, record.kind().name());
+    insert.setString(i++, record.hash().hex());
+    setHash(insert, i++, record.previousHash());
+    setInstant(insert, i++, record.previousValidUntil());
+    insert.setString(i++, record.maskedPrefix());
+    insert.setString(i++, record.access().name());
+    insert.setString(i++, record.name());
+    insert.setString(i++, record.owner());
+    insert.setString(i++, String.join(",", record.permissions()));
+    setInstant(insert, i++, record.createdAt());
+    setInstant(insert, i++, record.expiresAt());
+    setInstant(insert, i++, record.lastUsedAt());
+    setInstant(insert, i++, record.revokedAt());
+    insert.setBoolean(i, record.imported());
+  }
+
+  private static TokenRecord read(ResultSet rs) throws SQLException {
+    String permissions = rs.getString("permissions");
+    Set<String> permissionSet =
+        permissions.isEmpty()
+            ? Set.of()
+            : new LinkedHashSet<>(Arrays.asList(permissions.split(",")));
+    String previous = rs.getString("previous_hash");
+    Instant createdAt = instant(rs, "created_at");
+    return new TokenRecord(
+        rs.getString("id"),
+        rs.getString("space"),
+        TokenKind.valueOf(rs.getString("kind")),
+        TokenHash.fromHex(rs.getString("token_hash")),
+        previous == null ? null : TokenHash.fromHex(previous),
+        instant(rs, "previous_valid_until"),
+        rs.getString("masked_prefix"),
+        Access.valueOf(rs.getString("access")),
+        rs.getString("name"),
+        rs.getString("owner"),
+        permissionSet,
+        createdAt == null ? Instant.EPOCH : createdAt,
+        instant(rs, "expires_at"),
+        instant(rs, "last_used_at"),
+        instant(rs, "revoked_at"),
+        rs.getBoolean("imported"));
+  }
+
+  private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  private static void setInstant(PreparedStatement statement, int index, @Nullable Instant at)
+      throws SQLException {
+    if (at == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, at.toEpochMilli());
+    }
+  }
+
+  private static void setHash(PreparedStatement statement, int index, @Nullable TokenHash hash)
+      throws SQLException {
+    if (hash == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, hash.hex());
+    }
+  }
+}

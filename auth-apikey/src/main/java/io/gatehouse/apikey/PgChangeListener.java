@@ -1,0 +1,99 @@
+package io.gatehouse.apikey;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Holds one connection LISTENing on {@link JdbcSchema#CHANNEL} and hands every notification's
+ * payload to the store. When the connection breaks it reconnects (every poll interval) and asks for
+ * a poll, since notifications sent meanwhile are lost. Only loaded on PostgreSQL, so H2 users need
+ * no PostgreSQL driver.
+ */
+final class PgChangeListener implements AutoCloseable {
+  private static final int WAIT_MILLIS = 500;
+
+  private final ConnectionSource source;
+  private final Consumer<String> onPayload;
+  private final Runnable onReconnect;
+  private final Duration retryInterval;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  PgChangeListener(
+      ConnectionSource source,
+      Consumer<String> onPayload,
+      Runnable onReconnect,
+      Duration retryInterval) {
+    this.source = source;
+    this.onPayload = onPayload;
+    this.onReconnect = onReconnect;
+    this.retryInterval = retryInterval;
+    this.thread = new Thread(this::run, "gatehouse-pg-listen");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    Connection connection = null;
+    boolean wasConnected = false;
+    while (!closed) {
+      try {
+        if (connection == null) {
+          connection = listen();
+          if (wasConnected) {
+            onReconnect.run();
+          }
+          wasConnected = true;
+        }
+        PGNotification[] notifications =
+            connection.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
+        if (notifications != null) {
+          for (PGNotification notification : notifications) {
+            onPayload.accept(notification.getParameter());
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (connection != null) {
+          JdbcTokenStore.LOG.debug("change notification connection lost; reconnecting", e);
+          source.release(connection, true);
+          connection = null;
+        }
+        sleep(retryInterval);
+      }
+    }
+    if (connection != null) {
+      source.release(connection, true);
+    }
+  }
+
+  private Connection listen() throws SQLException {
+    Connection connection = source.open(true);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LISTEN " + JdbcSchema.CHANNEL);
+      return connection;
+    } catch (SQLException e) {
+      source.release(connection, true);
+      throw e;
+    }
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,320 @@
+package io.gatehouse.apikey;
+
+import io.gatehouse.core.AuthContext;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Challenge;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks Gatehouse tokens of one kind, read from a header (e.g. {@code x-apikey}), from {@code
+ * Authorization: Bearer}, and optionally from a query parameter.
+ *
+ * <p>Order of checks, cheapest first: presence and repetition, length, then the token's shape and
+ * checksum (a malformed token is refused here, with no I/O and no allocation beyond the outcome),
+ * then the hash and the cache, and only on a cache miss the store, on the I/O executor. Details
+ * name the token id at most; never the token.
+ */
+final class TokenAuthenticator implements Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
+
+  /** Longer input is refused before anything else looks at it. */
+  static final int MAX_TOKEN_LENGTH = 512;
+
+  private final String id;
+  private final TokenKind kind;
+  private final @Nullable String header;
+  private final boolean bearer;
+  private final @Nullable String queryParameter;
+  private final @Nullable Pattern importShape;
+  private final TokenLookup lookup;
+  private final Hasher hasher;
+  private final LastUsedRecorder lastUsed;
+  private final Duration retryAfter;
+
+  private final AuthOutcome.Abstain abstain;
+  private final Map<TokenCodec.Shape, CompletionStage<AuthOutcome>> malformed =
+      new EnumMap<>(TokenCodec.Shape.class);
+  private final CompletionStage<AuthOutcome> tooLong;
+  private final CompletionStage<AuthOutcome> repeated;
+  private final CompletionStage<AuthOutcome> wrongKind;
+  private final CompletionStage<AuthOutcome> notAToken;
+  private final CompletionStage<AuthOutcome> unknown;
+  private final CompletionStage<AuthOutcome> revoked;
+  private final CompletionStage<AuthOutcome> rotatedOut;
+  private final CompletionStage<AuthOutcome> expired;
+
+  TokenAuthenticator(
+      String id,
+      TokenKind kind,
+      @Nullable String header,
+      boolean bearer,
+      @Nullable String queryParameter,
+      @Nullable Pattern importShape,
+      String realm,
+      TokenLookup lookup,
+      Hasher hasher,
+      LastUsedRecorder lastUsed,
+      Duration retryAfter) {
+    this.id = id;
+    this.kind = kind;
+    this.header = header;
+    this.bearer = bearer;
+    this.queryParameter = queryParameter;
+    this.importShape = importShape;
+    this.lookup = lookup;
+    this.hasher = hasher;
+    this.lastUsed = lastUsed;
+    this.retryAfter = retryAfter;
+    Challenge challenge =
+        header != null ? Challenge.apiKey(realm, header) : Challenge.bearer(realm);
+    this.abstain = AuthOutcome.abstain(challenge);
+    String noun = kind == TokenKind.ADMIN ? "admin token" : "API token";
+    for (TokenCodec.Shape shape : TokenCodec.Shape.values()) {
+      if (!shape.detail.isEmpty()) {
+        malformed.put(shape, refuse(Reason.MALFORMED, shape.detail, challenge));
+      }
+    }
+    this.tooLong =
+        refuse(
+            Reason.MALFORMED,
+            "the token is longer than " + MAX_TOKEN_LENGTH + " characters",
+            challenge);
+    this.repeated = refuse(Reason.MALFORMED, "more than one token was sent", challenge);
+    this.wrongKind =
+        refuse(Reason.MALFORMED, "this is not an " + noun + " (wrong prefix)", challenge);
+    this.notAToken =
+        refuse(Reason.MALFORMED, "the value is not an " + noun + " this server accepts", challenge);
+    this.unknown = refuse(Reason.UNKNOWN_CREDENTIAL, "unknown " + noun, challenge);
+    this.revoked = refuse(Reason.REVOKED, "the " + noun + " was revoked", challenge);
+    this.rotatedOut =
+        refuse(
+            Reason.REVOKED,
+            "the " + noun + " was rotated and the old secret's grace period is over",
+            challenge);
+    this.expired = refuse(Reason.EXPIRED, "the " + noun + " has expired", challenge);
+  }
+
+  private static CompletionStage<AuthOutcome> refuse(
+      Reason reason, String detail, Challenge challenge) {
+    return CompletableFuture.completedFuture(AuthOutcome.failure(reason, detail, challenge));
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public CompletionStage<AuthOutcome> authenticate(AuthContext context) {
+    AuthRequest request = context.request();
+    String token = null;
+    int found = 0;
+    if (header != null) {
+      List<String> values = request.headers(header);
+      found += values.size();
+      if (!values.isEmpty()) {
+        token = values.get(0);
+      }
+    }
+    if (bearer) {
+      for (String value : request.headers("authorization")) {
+        String credential = bearerCredential(value);
+        if (credential != null) {
+          found++;
+          token = credential;
+        }
+      }
+    }
+    if (queryParameter != null) {
+      List<String> values = queryValues(request.rawQuery(), queryParameter);
+      found += values.size();
+      if (!values.isEmpty()) {
+        token = values.get(0);
+      }
+    }
+    if (found == 0 || token == null) {
+      return abstain.completed();
+    }
+    if (found > 1) {
+      return repeated;
+    }
+    return check(token.trim(), context);
+  }
+
+  /** The credential of {@code Bearer <token>} when the token has this kind's prefix, else null. */
+  private @Nullable String bearerCredential(String value) {
+    if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String credential = value.substring(7).trim();
+    return credential.startsWith(kind.prefix()) ? credential : null;
+  }
+
+  /** Every value of parameter {@code name} in the query, percent-decoded when possible. */
+  private static List<String> queryValues(@Nullable String rawQuery, String name) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return List.of();
+    }
+    List<String> values = new ArrayList<>(1);
+    for (String pair : rawQuery.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (key.equals(name)) {
+        values.add(decode(eq < 0 ? "" : pair.substring(eq + 1)));
+      }
+    }
+    return values;
+  }
+
+  /** Percent-decodes {@code value}; a bad encoding is kept as is and fails the shape check. */
+  private static String decode(String value) {
+    if (value.indexOf('%') < 0) {
+      return value;
+    }
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return value;
+    }
+  }
+
+  private CompletionStage<AuthOutcome> check(String token, AuthContext context) {
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      return tooLong;
+    }
+    TokenCodec.Shape shape = TokenCodec.check(token);
+    switch (shape) {
+      case VALID:
+        if (!token.startsWith(kind.prefix())) {
+          return wrongKind;
+        }
+        String tokenId = TokenCodec.idOf(token);
+        return verify(() -> lookup.byId(tokenId), hasher.hash(token), context);
+      case FOREIGN:
+        if (importShape == null || !importShape.matcher(token).matches()) {
+          return notAToken;
+        }
+        TokenHash hash = hasher.hash(token);
+        return verify(() -> lookup.byHash(hash), hash, context);
+      default:
+        CompletionStage<AuthOutcome> refusal = malformed.get(shape);
+        return refusal != null ? refusal : notAToken;
+    }
+  }
+
+  private CompletionStage<AuthOutcome> verify(
+      Supplier<CompletableFuture<TokenLookup.Entry>> load, TokenHash hash, AuthContext context) {
+    CompletableFuture<TokenLookup.Entry> pending;
+    try {
+      pending = load.get();
+    } catch (RuntimeException e) { // e.g. the I/O executor's queue is full
+      return CompletableFuture.completedFuture(unavailable(e));
+    }
+    if (pending.isDone()) {
+      if (pending.isCompletedExceptionally()) {
+        return CompletableFuture.completedFuture(unavailable(failureOf(pending)));
+      }
+      return decide(pending.join(), hash, context);
+    }
+    // Cache miss: the store answers on the I/O executor; so does this continuation.
+    return pending.handle(
+        (entry, error) ->
+            error != null
+                ? unavailable(error)
+                : decide(entry, hash, context).toCompletableFuture().join());
+  }
+
+  private CompletionStage<AuthOutcome> decide(
+      TokenLookup.Entry entry, TokenHash hash, AuthContext context) {
+    if (!(entry instanceof TokenLookup.Found found)) {
+      return unknown;
+    }
+    TokenRecord record = found.record;
+    Instant now = context.now();
+    if (!record.space().equals(context.space())) {
+      return unknown; // a token of another space is unknown here; say nothing more
+    }
+    if (!record.hash().matches(hash)) {
+      if (!hash.matches(record.previousHash())) {
+        return unknown;
+      }
+      Instant graceEnd = record.previousValidUntil();
+      if (graceEnd == null || !now.isBefore(graceEnd)) {
+        return rotatedOut;
+      }
+    }
+    if (record.kind() != kind) {
+      return unknown;
+    }
+    Instant revokedAt = record.revokedAt();
+    if (revokedAt != null && !now.isBefore(revokedAt)) {
+      return revoked;
+    }
+    Instant expiresAt = record.expiresAt();
+    if (expiresAt != null && !now.isBefore(expiresAt)) {
+      return expired;
+    }
+    lastUsed.mark(found, now);
+    AuthOutcome.Success success = found.success;
+    if (success == null || !success.identity().method().equals(id)) {
+      success = AuthOutcome.success(identity(record));
+      found.success = success;
+    }
+    return CompletableFuture.completedFuture(success);
+  }
+
+  private Identity identity(TokenRecord record) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("token_kind", record.kind().name().toLowerCase(Locale.ROOT));
+    claims.put("token_name", record.name());
+    claims.put("token_prefix", record.maskedPrefix());
+    String owner = record.owner();
+    if (owner != null) {
+      claims.put("token_owner", owner);
+    }
+    String subject = record.kind() == TokenKind.ADMIN && owner != null ? owner : record.id();
+    return Identity.builder(subject, id, record.space())
+        .access(record.access())
+        .permissions(record.permissions())
+        .claims(claims)
+        .credentialId(record.id())
+        .expiresAt(record.expiresAt())
+        .build();
+  }
+
+  private AuthOutcome unavailable(@Nullable Throwable cause) {
+    LOG.debug("token lookup failed; refusing with 503", cause);
+    return AuthOutcome.unavailable("the token store is unavailable", retryAfter, cause);
+  }
+
+  private static @Nullable Throwable failureOf(CompletableFuture<?> failed) {
+    try {
+      failed.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    }
+  }
+}

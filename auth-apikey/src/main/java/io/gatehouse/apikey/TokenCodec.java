@@ -1,0 +1,162 @@
+package io.gatehouse.apikey;
+
+import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Gatehouse token text: {@code <prefix><id>_<secret><checksum>}, e.g. {@code ghk_2Xb9QmT4aZ_<22
+ * base62 chars><6 base62 chars>}. The prefix names the kind; the id (10 base62 characters) is the
+ * store's key and is safe to log; the secret is 22 base62 characters from {@link SecureRandom} (130
+ * bits); the checksum is the CRC32 of everything before it, in 6 base62 characters, so a mistyped
+ * or truncated token is refused without any lookup.
+ */
+final class TokenCodec {
+  static final int PREFIX_LENGTH = 4;
+  static final int ID_LENGTH = 10;
+  static final int SECRET_LENGTH = 22;
+  static final int CHECKSUM_LENGTH = 6;
+  static final int ID_END = PREFIX_LENGTH + ID_LENGTH;
+  static final int SECRET_START = ID_END + 1;
+  static final int BODY_LENGTH = SECRET_START + SECRET_LENGTH;
+  static final int TOKEN_LENGTH = BODY_LENGTH + CHECKSUM_LENGTH;
+
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final byte[] DIGIT = new byte[128];
+  private static final int[] CRC_TABLE = new int[256];
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static {
+    java.util.Arrays.fill(DIGIT, (byte) -1);
+    for (int i = 0; i < ALPHABET.length(); i++) {
+      DIGIT[ALPHABET.charAt(i)] = (byte) i;
+    }
+    for (int n = 0; n < 256; n++) {
+      int c = n;
+      for (int k = 0; k < 8; k++) {
+        c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+      }
+      CRC_TABLE[n] = c;
+    }
+  }
+
+  /** What {@link #check} found; everything but {@link #VALID} and {@link #FOREIGN} is malformed. */
+  enum Shape {
+    VALID(""),
+    /** Not a Gatehouse token at all: maybe an imported token of another format. */
+    FOREIGN(""),
+    EMPTY("the token is empty"),
+    BAD_LENGTH("the token does not have the length of a Gatehouse token"),
+    BAD_CHARACTERS("the token contains characters a Gatehouse token never has"),
+    BAD_CHECKSUM("the token's checksum does not match: it was mistyped or altered");
+
+    final String detail;
+
+    Shape(String detail) {
+      this.detail = detail;
+    }
+  }
+
+  private TokenCodec() {}
+
+  /** Classifies {@code text} without allocating. */
+  static Shape check(String text) {
+    if (text.isEmpty()) {
+      return Shape.EMPTY;
+    }
+    if (TokenKind.ofPrefix(text) == null) {
+      return Shape.FOREIGN;
+    }
+    if (text.length() != TOKEN_LENGTH) {
+      return Shape.BAD_LENGTH;
+    }
+    if (!isBase62(text, PREFIX_LENGTH, ID_END)
+        || text.charAt(ID_END) != '_'
+        || !isBase62(text, SECRET_START, TOKEN_LENGTH)) {
+      return Shape.BAD_CHARACTERS;
+    }
+    long expected = decode(text, BODY_LENGTH, TOKEN_LENGTH);
+    return expected == crc32(text, BODY_LENGTH) ? Shape.VALID : Shape.BAD_CHECKSUM;
+  }
+
+  /** The id of a token {@link #check} found {@link Shape#VALID}. */
+  static String idOf(String validToken) {
+    return validToken.substring(PREFIX_LENGTH, ID_END);
+  }
+
+  /** True when {@code id} has the shape of a generated token id. */
+  static boolean isTokenId(String id) {
+    return id.length() == ID_LENGTH && isBase62(id, 0, ID_LENGTH);
+  }
+
+  /** A fresh random id. */
+  static String newId() {
+    return random(ID_LENGTH);
+  }
+
+  /** A new token of {@code kind} with id {@code id} and a fresh secret. */
+  static String newToken(TokenKind kind, String id) {
+    String body = kind.prefix() + id + '_' + random(SECRET_LENGTH);
+    return body + encode(crc32(body, body.length()), CHECKSUM_LENGTH);
+  }
+
+  /** The form of a token shown in listings: its prefix and id, the secret masked. */
+  static String mask(String validToken) {
+    return validToken.substring(0, SECRET_START) + "****";
+  }
+
+  /** The masked form of an imported token: at most its first 4 characters. */
+  static String maskForeign(String token) {
+    int shown = Math.min(4, token.length() / 4);
+    return io.gatehouse.core.Redact.safe(token.substring(0, shown)) + "****";
+  }
+
+  static @Nullable TokenKind kindOf(String validToken) {
+    return TokenKind.ofPrefix(validToken);
+  }
+
+  private static String random(int length) {
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+    }
+    return new String(out);
+  }
+
+  private static boolean isBase62(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= 128 || DIGIT[c] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** CRC-32 (IEEE, as {@link java.util.zip.CRC32}) of the first {@code length} ASCII chars. */
+  static long crc32(String text, int length) {
+    int crc = 0xFFFFFFFF;
+    for (int i = 0; i < length; i++) {
+      crc = CRC_TABLE[(crc ^ text.charAt(i)) & 0xFF] ^ (crc >>> 8);
+    }
+    return ~crc & 0xFFFFFFFFL;
+  }
+
+  static String encode(long value, int width) {
+    char[] out = new char[width];
+    long rest = value;
+    for (int i = width - 1; i >= 0; i--) {
+      out[i] = ALPHABET.charAt((int) (rest % 62));
+      rest /= 62;
+    }
+    return new String(out);
+  }
+
+  private static long decode(String text, int from, int to) {
+    long value = 0;
+    for (int i = from; i < to; i++) {
+      value = value * 62 + DIGIT[text.charAt(i)];
+    }
+    return value;
+  }
+}
