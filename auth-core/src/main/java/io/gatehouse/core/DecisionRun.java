@@ -122,7 +122,7 @@ final class DecisionRun {
     AuthContext ctx = requireContext();
     while (authIndex < pipeline.authenticators.size()) {
       Authenticator authenticator = pipeline.authenticators.get(authIndex);
-      String stage = "authenticator:" + authenticator.id();
+      String stage = pipeline.authenticatorStages.get(authIndex);
       startStage();
       CompletionStage<AuthOutcome> pending =
           call(() -> authenticator.authenticate(ctx), stage, this::authFailure);
@@ -348,7 +348,7 @@ final class DecisionRun {
   // ---- results ----
 
   private AuthOutcome authFailure(Throwable t) {
-    return failure("authenticator:" + pipeline.authenticators.get(authIndex).id(), t);
+    return failure(pipeline.authenticatorStages.get(authIndex), t);
   }
 
   private HookResult hookFailure(Throwable t) {
@@ -403,8 +403,8 @@ final class DecisionRun {
 
   private void skipRemainingAuthenticators(String why) {
     while (authIndex < pipeline.authenticators.size()) {
-      Authenticator skipped = pipeline.authenticators.get(authIndex++);
-      trace.add(new Step("authenticator:" + skipped.id(), Step.Result.SKIPPED, why, 0));
+      trace.add(
+          new Step(pipeline.authenticatorStages.get(authIndex++), Step.Result.SKIPPED, why, 0));
     }
   }
 

@@ -20,6 +20,10 @@ final class Pipeline implements Gatehouse {
   final ClientAddressResolver clientAddressResolver;
   final @Nullable AddressFilter addressFilter;
   final List<Authenticator> authenticators;
+
+  /** Trace stage names of the authenticators, {@code authenticator:<id>}, computed once. */
+  final List<String> authenticatorStages;
+
   final List<AuthHook> hooks;
 
   /** Trace stage names of the hooks: {@code hook:<id>}, with {@code #n} when ids repeat. */
@@ -41,6 +45,7 @@ final class Pipeline implements Gatehouse {
     this.clientAddressResolver = builder.clientAddressResolver;
     this.addressFilter = builder.addressFilter;
     this.authenticators = List.copyOf(builder.authenticators);
+    this.authenticatorStages = authenticators.stream().map(a -> "authenticator:" + a.id()).toList();
     this.hooks = List.copyOf(builder.hooks);
     this.hookStages = stageNames(hooks);
     this.accessPolicy = builder.accessPolicy;
