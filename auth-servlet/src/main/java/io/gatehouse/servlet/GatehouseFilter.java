@@ -1,0 +1,351 @@
+package io.gatehouse.servlet;
+
+import io.gatehouse.core.Decision;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Refusal;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every request through a {@link Gatehouse} before the application sees it.
+ *
+ * <pre>{@code
+ * GatehouseFilter filter = GatehouseFilter.builder(gatehouse).build();
+ * FilterHolder holder = new FilterHolder(filter);
+ * holder.setAsyncSupported(true);
+ * context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+ * }</pre>
+ *
+ * <p>When the decision is already complete (the cached case) the filter acts inline. Otherwise it
+ * calls {@code startAsync()}, frees the container thread, and when the decision arrives either
+ * {@linkplain AsyncContext#dispatch() dispatches} the request again (the filter recognises the
+ * re-dispatch and lets it through with the stored decision) or writes the refusal and completes.
+ * Register the filter {@code asyncSupported} and for the {@code ASYNC} dispatcher type. When the
+ * chain does not support async, the filter waits for the decision on the container thread, never
+ * longer than {@link Builder#blockingTimeout}, and refuses with 503 after that.
+ *
+ * <p>An allowed request reaches the application wrapped: {@code getUserPrincipal()} is an {@link
+ * IdentityPrincipal}, {@code isUserInRole(r)} is true for the identity's permissions and its access
+ * name, and the request attributes {@link #IDENTITY}, {@link #CLIENT_ADDRESS} and {@link #DECISION}
+ * (names configurable) hold the {@link Identity}, the resolved client {@link java.net.InetAddress}
+ * and the whole {@link Decision}.
+ *
+ * <p>A refusal is rendered by {@link Refusal}: the decision's status, one {@code WWW-Authenticate}
+ * line per challenge, {@code Retry-After} on 503, and an {@code application/problem+json} body.
+ */
+public final class GatehouseFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(GatehouseFilter.class);
+
+  /** Default request attribute holding the caller's {@link Identity}. */
+  public static final String IDENTITY = "io.gatehouse.identity";
+
+  /** Default request attribute holding the resolved client {@link java.net.InetAddress}. */
+  public static final String CLIENT_ADDRESS = "io.gatehouse.clientAddress";
+
+  /** Default request attribute holding the whole {@link Decision}. */
+  public static final String DECISION = "io.gatehouse.decision";
+
+  /** Private marker: the request was decided and allowed; a re-dispatch passes straight on. */
+  private static final String DECIDED = GatehouseFilter.class.getName() + ".decided";
+
+  private final transient Gatehouse gatehouse;
+  private final boolean includeDetail;
+  private final Duration asyncTimeout;
+  private final Duration blockingTimeout;
+  private final String identityAttribute;
+  private final String clientAddressAttribute;
+  private final String decisionAttribute;
+
+  private GatehouseFilter(Builder builder) {
+    this.gatehouse = builder.gatehouse;
+    this.includeDetail = builder.includeDetail;
+    this.asyncTimeout = builder.asyncTimeout;
+    this.blockingTimeout = builder.blockingTimeout;
+    this.identityAttribute = builder.identityAttribute;
+    this.clientAddressAttribute = builder.clientAddressAttribute;
+    this.decisionAttribute = builder.decisionAttribute;
+  }
+
+  /** A builder for a filter deciding with {@code gatehouse}. */
+  public static Builder builder(Gatehouse gatehouse) {
+    return new Builder(gatehouse);
+  }
+
+  @Override
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    if (request.getAttribute(DECIDED) instanceof Decided decided) {
+      // A re-dispatch (ASYNC after our own startAsync, FORWARD, ERROR...) of an allowed request.
+      proceed(request, response, chain, decided.decision());
+      return;
+    }
+    CompletableFuture<Decision> pending =
+        gatehouse.decide(new ServletAuthRequest(request)).toCompletableFuture();
+    if (pending.isDone()) {
+      act(request, response, chain, pending.join());
+    } else if (request.isAsyncSupported()) {
+      decideAsync(request, pending);
+    } else {
+      act(request, response, chain, await(pending));
+    }
+  }
+
+  private void act(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain,
+      Decision decision)
+      throws IOException, ServletException {
+    if (decision.allowed()) {
+      markAllowed(request, decision);
+      proceed(request, response, chain, decision);
+    } else {
+      writeRefusal(response, decision);
+    }
+  }
+
+  private void proceed(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain,
+      Decision decision)
+      throws IOException, ServletException {
+    Identity identity = Objects.requireNonNull(decision.identity(), "allowed without identity");
+    HttpServletRequest wrapped =
+        request instanceof IdentityRequest ? request : new IdentityRequest(request, identity);
+    chain.doFilter(wrapped, response);
+  }
+
+  private void markAllowed(ServletRequest request, Decision decision) {
+    request.setAttribute(DECIDED, new Decided(decision));
+    request.setAttribute(decisionAttribute, decision);
+    request.setAttribute(identityAttribute, decision.identity());
+    if (decision.clientAddress() != null) {
+      request.setAttribute(clientAddressAttribute, decision.clientAddress());
+    }
+  }
+
+  /** Frees the container thread; the decision's completion dispatches or refuses. */
+  private void decideAsync(HttpServletRequest request, CompletableFuture<Decision> pending) {
+    AsyncContext async = request.startAsync();
+    async.setTimeout(asyncTimeout.toMillis());
+    AtomicBoolean settled = new AtomicBoolean();
+    async.addListener(
+        new AsyncListener() {
+          @Override
+          public void onTimeout(AsyncEvent event) {
+            if (settled.compareAndSet(false, true)) {
+              refuseAndComplete(async, timedOut("the decision took longer than " + asyncTimeout));
+            }
+          }
+
+          @Override
+          public void onComplete(AsyncEvent event) {}
+
+          @Override
+          public void onError(AsyncEvent event) {
+            // The client went away: nothing left to answer.
+            settled.set(true);
+          }
+
+          @Override
+          public void onStartAsync(AsyncEvent event) {}
+        });
+    var unused =
+        pending.whenComplete(
+            (decision, failure) -> {
+              if (!settled.compareAndSet(false, true)) {
+                return;
+              }
+              Decision outcome =
+                  decision != null ? decision : timedOut("the decision failed unexpectedly");
+              if (outcome.allowed()) {
+                markAllowed(async.getRequest(), outcome);
+                async.dispatch();
+              } else {
+                refuseAndComplete(async, outcome);
+              }
+            });
+  }
+
+  private void refuseAndComplete(AsyncContext async, Decision decision) {
+    try {
+      writeRefusal((HttpServletResponse) async.getResponse(), decision);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not write a refusal: {}", e.toString());
+    } finally {
+      async.complete();
+    }
+  }
+
+  /** Waits for the decision on a chain that cannot go async, never past the configured bound. */
+  private Decision await(CompletableFuture<Decision> pending) {
+    try {
+      return pending.get(blockingTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return timedOut("the decision took longer than " + blockingTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return timedOut("interrupted while deciding");
+    } catch (ExecutionException e) {
+      return timedOut("the decision failed unexpectedly");
+    }
+  }
+
+  private static Decision timedOut(String detail) {
+    return new Decision(
+        false,
+        Reason.UNAVAILABLE.status(),
+        null,
+        Reason.UNAVAILABLE,
+        detail,
+        List.of(),
+        Duration.ofSeconds(1),
+        "",
+        null,
+        List.of());
+  }
+
+  private void writeRefusal(HttpServletResponse response, Decision decision) throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.resetBuffer();
+    response.setStatus(decision.status());
+    for (String challenge : Refusal.wwwAuthenticate(decision)) {
+      response.addHeader("WWW-Authenticate", challenge);
+    }
+    String retryAfter = Refusal.retryAfter(decision);
+    if (retryAfter != null) {
+      response.setHeader("Retry-After", retryAfter);
+    }
+    response.setHeader("Cache-Control", "no-store");
+    byte[] body = Refusal.problemJson(decision, includeDetail).getBytes(StandardCharsets.UTF_8);
+    response.setContentType(Refusal.PROBLEM_JSON);
+    response.setContentLength(body.length);
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GatehouseFilter[" + gatehouse + "]";
+  }
+
+  /** The marker stored under {@link #DECIDED}: only this filter can create one. */
+  private record Decided(Decision decision) {}
+
+  /** Configures a {@link GatehouseFilter}. Every setter validates its argument at once. */
+  public static final class Builder {
+    private final Gatehouse gatehouse;
+    private boolean includeDetail = true;
+    private Duration asyncTimeout = Duration.ofSeconds(30);
+    private Duration blockingTimeout = Duration.ofSeconds(10);
+    private String identityAttribute = IDENTITY;
+    private String clientAddressAttribute = CLIENT_ADDRESS;
+    private String decisionAttribute = DECISION;
+
+    private Builder(Gatehouse gatehouse) {
+      this.gatehouse = Objects.requireNonNull(gatehouse, "gatehouse");
+    }
+
+    /** Whether refusals carry the decision's safe detail in the problem body; default true. */
+    public Builder includeDetail(boolean includeDetail) {
+      this.includeDetail = includeDetail;
+      return this;
+    }
+
+    /**
+     * How long an asynchronous decision may take before the request is refused with 503; default 30
+     * s. (The pipeline's own stage timeout normally answers well before.)
+     */
+    public Builder asyncTimeout(Duration timeout) {
+      this.asyncTimeout = requirePositive(timeout, "asyncTimeout");
+      return this;
+    }
+
+    /**
+     * The longest the filter blocks a container thread for a pending decision when the chain does
+     * not support async; default 10 s, then 503.
+     */
+    public Builder blockingTimeout(Duration timeout) {
+      this.blockingTimeout = requirePositive(timeout, "blockingTimeout");
+      return this;
+    }
+
+    /** The request attribute that holds the {@link Identity}; default {@link #IDENTITY}. */
+    public Builder identityAttribute(String name) {
+      this.identityAttribute = requireName(name, "identityAttribute");
+      return this;
+    }
+
+    /** The request attribute that holds the client address; default {@link #CLIENT_ADDRESS}. */
+    public Builder clientAddressAttribute(String name) {
+      this.clientAddressAttribute = requireName(name, "clientAddressAttribute");
+      return this;
+    }
+
+    /** The request attribute that holds the {@link Decision}; default {@link #DECISION}. */
+    public Builder decisionAttribute(String name) {
+      this.decisionAttribute = requireName(name, "decisionAttribute");
+      return this;
+    }
+
+    public GatehouseFilter build() {
+      if (identityAttribute.equals(clientAddressAttribute)
+          || identityAttribute.equals(decisionAttribute)
+          || clientAddressAttribute.equals(decisionAttribute)) {
+        throw new IllegalArgumentException(
+            "request attribute names must differ: identity '"
+                + identityAttribute
+                + "', clientAddress '"
+                + clientAddressAttribute
+                + "', decision '"
+                + decisionAttribute
+                + "'");
+      }
+      return new GatehouseFilter(this);
+    }
+
+    private static Duration requirePositive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    private static String requireName(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank, was '" + value + "'");
+      }
+      return value;
+    }
+  }
+}

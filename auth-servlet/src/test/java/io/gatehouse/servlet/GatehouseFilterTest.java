@@ -1,0 +1,286 @@
+package io.gatehouse.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The filter on a real Jetty 12 server, driven by the JDK client over loopback. */
+class GatehouseFilterTest {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** Each case runs with a synchronous pipeline (inline) and a slow one (startAsync). */
+  static Stream<Arguments> modes() {
+    return Stream.of(
+        Arguments.of("inline", Duration.ZERO), Arguments.of("async", Duration.ofMillis(150)));
+  }
+
+  private static JettyServer server(Duration delay) throws Exception {
+    return new JettyServer(GatehouseFilter.builder(Fixtures.gatehouse(delay)).build(), true);
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void allowedRequestReachesTheAppWithItsIdentity(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items?page=2"))
+                  .header("X-ApiKey", Fixtures.WRITER)
+                  .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body())
+          .contains("subject=alice")
+          .contains("principal=alice")
+          .contains("remoteUser=alice")
+          .contains("authType=header-token")
+          .contains("role.deploy=true")
+          .contains("role.READ_WRITE=true")
+          .contains("role.admin=false")
+          .contains("client=127.0.0.1")
+          .contains("allowed=true")
+          .contains("body=5")
+          .contains(delay.isZero() ? "dispatch=REQUEST" : "dispatch=ASYNC");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void missingCredentialsGet401WithEveryChallenge(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay)) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri("/items")).build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().allValues("WWW-Authenticate"))
+          .containsExactly("ApiKey realm=\"test\", header=\"x-apikey\"", "Bearer realm=\"test\"");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+      assertThat(response.body())
+          .contains("\"status\":401")
+          .contains("\"code\":\"missing_credentials\"");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void unknownBearerTokenGets401WithInvalidTokenError(String mode, Duration delay)
+      throws Exception {
+    try (JettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("Authorization", "Bearer not-a-real-token")
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().allValues("WWW-Authenticate"))
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("Bearer realm=\"test\"")
+          .contains("error=\"invalid_token\"");
+      assertThat(response.body())
+          .contains("\"code\":\"unknown_credential\"")
+          .contains("\"detail\":\"unknown token\"")
+          .doesNotContain("not-a-real-token");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void readTokenWritingGets403(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("x-apikey", Fixtures.READER)
+                  .DELETE()
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body()).contains("\"code\":\"insufficient_access\"");
+      assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void unavailableStoreGets503WithRetryAfter(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("x-apikey", Fixtures.DOWN)
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+      assertThat(response.body()).contains("\"code\":\"unavailable\"");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @Test
+  void detailCanBeLeftOutOfRefusals() throws Exception {
+    GatehouseFilter filter =
+        GatehouseFilter.builder(Fixtures.gatehouse(Duration.ZERO)).includeDetail(false).build();
+    try (JettyServer server = new JettyServer(filter, true)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", "nope-nope").build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.body()).contains("\"code\":\"unknown_credential\"");
+      assertThat(response.body()).doesNotContain("detail");
+    }
+  }
+
+  @Test
+  void headerSentTwiceIsMalformedNotTheFirstValue() throws Exception {
+    try (JettyServer server = server(Duration.ZERO)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .header("X-APIKEY", "second-value")
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.body()).contains("\"code\":\"malformed\"");
+    }
+  }
+
+  @Test
+  void refusedLargePostIsAnsweredWithoutTheBodyBeingRead() throws Exception {
+    try (JettyServer server = server(Duration.ZERO)) {
+      byte[] body = new byte[5 * 1024 * 1024];
+      HttpResponse<String> refused =
+          send(
+              HttpRequest.newBuilder(server.uri("/upload"))
+                  .header("x-apikey", "wrong-token-value")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build());
+
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(server.app.calls).hasValue(0);
+
+      // The server is still healthy and a later request from the same client goes through.
+      HttpResponse<String> allowed =
+          send(
+              HttpRequest.newBuilder(server.uri("/upload"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))
+                  .build());
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(allowed.body()).contains("body=1024");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void connectionIsKeptAliveAfterARefusal(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send("GET /a HTTP/1.1\r\nHost: localhost\r\nx-apikey: wrong-token-value\r\n\r\n");
+      RawHttp.Response refused = http.read();
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).doesNotContain("close");
+
+      http.send("GET /b HTTP/1.1\r\nHost: localhost\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
+      RawHttp.Response allowed = http.read();
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.body()).contains("subject=alice");
+    }
+  }
+
+  @Test
+  void chainWithoutAsyncSupportWaitsForASlowDecision() throws Exception {
+    GatehouseFilter filter =
+        GatehouseFilter.builder(Fixtures.gatehouse(Duration.ofMillis(100))).build();
+    try (JettyServer server = new JettyServer(filter, false)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("subject=alice").contains("dispatch=REQUEST");
+    }
+  }
+
+  @Test
+  void chainWithoutAsyncSupportNeverWaitsPastTheBound() throws Exception {
+    GatehouseFilter filter =
+        GatehouseFilter.builder(Fixtures.gatehouse(Duration.ofSeconds(3)))
+            .blockingTimeout(Duration.ofMillis(100))
+            .build();
+    try (JettyServer server = new JettyServer(filter, false)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(response.body()).contains("took longer than");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @Test
+  void asyncDecisionPastTheTimeoutIsRefusedWith503() throws Exception {
+    GatehouseFilter filter =
+        GatehouseFilter.builder(Fixtures.gatehouse(Duration.ofSeconds(3)))
+            .asyncTimeout(Duration.ofMillis(100))
+            .build();
+    try (JettyServer server = new JettyServer(filter, true)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("\"code\":\"unavailable\"");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @Test
+  void builderRejectsBadOptionsNamingThem() {
+    GatehouseFilter.Builder builder = GatehouseFilter.builder(Fixtures.gatehouse(Duration.ZERO));
+    assertThatThrownBy(() -> builder.asyncTimeout(Duration.ZERO))
+        .hasMessageContaining("asyncTimeout");
+    assertThatThrownBy(() -> builder.blockingTimeout(Duration.ofSeconds(-1)))
+        .hasMessageContaining("blockingTimeout");
+    assertThatThrownBy(() -> builder.identityAttribute(" "))
+        .hasMessageContaining("identityAttribute");
+    assertThatThrownBy(() -> builder.decisionAttribute(GatehouseFilter.IDENTITY).build())
+        .hasMessageContaining("must differ");
+  }
+
+  @Test
+  void attributeNamesAreConfigurable() throws Exception {
+    GatehouseFilter filter =
+        GatehouseFilter.builder(Fixtures.gatehouse(Duration.ZERO))
+            .identityAttribute("who")
+            .clientAddressAttribute("from")
+            .decisionAttribute("why")
+            .build();
+    try (JettyServer server = new JettyServer(filter, true)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      // The app reads the default names: nothing there, but the wrapper still answers.
+      assertThat(response.body()).contains("subject=none").contains("principal=alice");
+    }
+  }
+}
