@@ -1,0 +1,165 @@
+package io.gatehouse.jwks;
+
+import io.gatehouse.core.Access;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Redact;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+
+/** The claim policy of one issuer, and the mapping of verified claims to an identity. */
+final class ClaimsChecker {
+  private static final int MAX_PERMISSIONS = 256;
+
+  private ClaimsChecker() {}
+
+  /** Parses the (unverified) payload as JWT claims. */
+  static JwtClaims parse(byte[] payload) throws Refusal {
+    try {
+      return JwtClaims.parse(new String(payload, StandardCharsets.UTF_8));
+    } catch (org.jose4j.jwt.consumer.InvalidJwtException | RuntimeException e) {
+      throw new Refusal(Reason.MALFORMED, "payload is not a JSON claims set");
+    }
+  }
+
+  /** The {@code iss} claim, required to pick the issuer before anything is fetched. */
+  static String issuer(JwtClaims claims) throws Refusal {
+    try {
+      String iss = claims.getIssuer();
+      if (iss == null || iss.isEmpty()) {
+        throw new Refusal(Reason.BAD_CLAIMS, "token has no iss");
+      }
+      return iss;
+    } catch (MalformedClaimException e) {
+      throw new Refusal(Reason.BAD_CLAIMS, "iss is not a string");
+    }
+  }
+
+  /** The time bounds of a verified token, in epoch seconds. */
+  record Times(long exp, long nbf) {}
+
+  /** Checks every policy of {@code issuer}; returns the token's time bounds. */
+  static Times check(JwtClaims claims, IssuerConfig issuer, Instant now) throws Refusal {
+    try {
+      NumericDate exp = claims.getExpirationTime();
+      if (exp == null) {
+        throw new Refusal(Reason.BAD_CLAIMS, "token has no exp");
+      }
+      NumericDate nbf = claims.getNotBefore();
+      NumericDate iat = claims.getIssuedAt();
+      long nbfSeconds = nbf == null ? Long.MIN_VALUE : nbf.getValue();
+      checkTimes(exp.getValue(), nbfSeconds, issuer.clockSkew(), now);
+      long skew = issuer.clockSkew().toSeconds();
+      if (iat != null && iat.getValue() > now.getEpochSecond() + skew) {
+        throw new Refusal(Reason.BAD_CLAIMS, "token issued in the future (iat)");
+      }
+      Duration maxLifetime = issuer.maxLifetime();
+      if (maxLifetime != null) {
+        if (iat == null) {
+          throw new Refusal(Reason.BAD_CLAIMS, "token has no iat, needed for the lifetime limit");
+        }
+        if (exp.getValue() - iat.getValue() > maxLifetime.toSeconds()) {
+          throw new Refusal(
+              Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
+        }
+      }
+      if (!issuer.audiences().isEmpty()) {
+        List<String> audience = claims.hasAudience() ? claims.getAudience() : List.of();
+        if (audience.stream().noneMatch(issuer.audiences()::contains)) {
+          throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
+        }
+      }
+      for (String required : issuer.requiredClaims()) {
+        if (!claims.hasClaim(required)) {
+          throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
+        }
+      }
+      return new Times(exp.getValue(), nbfSeconds);
+    } catch (MalformedClaimException e) {
+      throw new Refusal(Reason.BAD_CLAIMS, "a registered claim has the wrong type");
+    }
+  }
+
+  /** The time checks, also re-run on every verified-token cache hit. */
+  static void checkTimes(long exp, long nbf, Duration skew, Instant now) throws Refusal {
+    long nowSeconds = now.getEpochSecond();
+    long skewSeconds = skew.toSeconds();
+    if (nowSeconds >= exp + skewSeconds) {
+      throw new Refusal(Reason.EXPIRED, "token expired");
+    }
+    if (nbf != Long.MIN_VALUE && nowSeconds + skewSeconds < nbf) {
+      throw new Refusal(Reason.BAD_CLAIMS, "token not valid yet (nbf)");
+    }
+  }
+
+  /** The identity the verified {@code claims} describe. */
+  static Identity identity(JwtClaims claims, IssuerConfig issuer, String space, long exp)
+      throws Refusal {
+    ClaimMapping mapping = issuer.claimMapping();
+    Object subject = claims.getClaimValue(mapping.subjectClaim());
+    if (!(subject instanceof String subjectText) || subjectText.isBlank()) {
+      throw new Refusal(
+          Reason.BAD_CLAIMS, "token has no string claim '" + mapping.subjectClaim() + "'");
+    }
+    Access access = mapping.defaultAccess();
+    String accessClaim = mapping.accessClaim();
+    if (accessClaim != null && claims.hasClaim(accessClaim)) {
+      Object value = claims.getClaimValue(accessClaim);
+      Access named = value instanceof String text ? ClaimMapping.accessFor(text) : null;
+      if (named == null) {
+        throw new Refusal(Reason.BAD_CLAIMS, "claim '" + accessClaim + "' names no access");
+      }
+      access = named;
+    }
+    String jti = null;
+    try {
+      jti = claims.getJwtId();
+    } catch (MalformedClaimException e) {
+      throw new Refusal(Reason.BAD_CLAIMS, "jti is not a string");
+    }
+    return Identity.builder(subjectText, "jwt", space)
+        .access(access)
+        .permissions(permissions(claims, mapping.permissionClaims()))
+        .claims(claims.getClaimsMap())
+        .credentialId(jti == null ? null : Redact.safe(jti))
+        .expiresAt(Instant.ofEpochSecond(exp))
+        .build();
+  }
+
+  private static Set<String> permissions(JwtClaims claims, List<String> names) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : names) {
+      Object value = claims.getClaimValue(name);
+      if (value instanceof String text) {
+        int start = 0;
+        while (start <= text.length()) {
+          int space = text.indexOf(' ', start);
+          int end = space < 0 ? text.length() : space;
+          add(out, text.substring(start, end));
+          start = end + 1;
+        }
+      } else if (value instanceof Collection<?> items) {
+        for (Object item : items) {
+          if (item instanceof String scope) {
+            add(out, scope);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void add(Set<String> out, String scope) {
+    if (!scope.isEmpty() && scope.length() <= 128 && out.size() < MAX_PERMISSIONS) {
+      out.add(scope);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package io.gatehouse.jwks;
+
+import io.gatehouse.core.AuthContext;
+import io.gatehouse.core.AuthEvent;
+import io.gatehouse.core.AuthListener;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.Challenge;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.OctetSequenceJsonWebKey;
+import org.jose4j.jwt.JwtClaims;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link JwtAuthenticator}: parse once, inspect the header, pick the issuer from {@code iss}
+ * (unconfigured: refused before any fetch), then the key, then verify and check claims.
+ */
+final class DefaultJwtAuthenticator implements JwtAuthenticator {
+  private static final String BEARER = "bearer ";
+
+  private final String id;
+  private final Challenge challenge;
+  private final CompletionStage<AuthOutcome> abstain;
+  private final Clock clock;
+  private final AuthListener listener;
+  private final Issuers staticIssuers;
+  private final Map<String, Issuers> staticBySpace;
+  private final int maxTokenLength;
+  private final JwksOptions options;
+  private final HttpClient http;
+  private final TokenCache cache;
+  private final Map<URI, JwksSource> sources = new ConcurrentHashMap<>();
+  private final Map<IssuerConfig, JsonWebKey> secretKeys = new ConcurrentHashMap<>();
+
+  DefaultJwtAuthenticator(JwtAuthenticator.Builder builder, JwksOptions options) {
+    this.id = builder.id;
+    this.challenge = Challenge.bearer(builder.realm);
+    this.abstain = AuthOutcome.abstain(challenge).completed();
+    this.clock = builder.clock;
+    this.listener = builder.listener;
+    this.staticIssuers = builder.issuers;
+    this.staticBySpace = Map.copyOf(builder.issuersBySpace);
+    this.maxTokenLength = builder.maxTokenLength;
+    this.options = options;
+    HttpClient client = builder.httpClient;
+    this.http =
+        client != null
+            ? client
+            : HttpClient.newBuilder()
+                .connectTimeout(options.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    this.cache = new TokenCache(builder.tokenCacheSize, clock);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public CompletionStage<AuthOutcome> authenticate(AuthContext context) {
+    List<String> values = context.request().headers("authorization");
+    if (values.isEmpty()) {
+      return abstain;
+    }
+    if (values.size() > 1) {
+      return refuse(new Refusal(Reason.MALFORMED, "Authorization header sent more than once"));
+    }
+    String value = values.get(0);
+    if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      // Another scheme: not ours. "Bearer" without a token is ours and malformed.
+      return value.strip().equalsIgnoreCase("bearer")
+          ? refuse(new Refusal(Reason.MALFORMED, "empty bearer token"))
+          : abstain;
+    }
+    String token = value.substring(BEARER.length()).strip();
+    if (token.isEmpty()) {
+      return refuse(new Refusal(Reason.MALFORMED, "empty bearer token"));
+    }
+    if (token.length() > maxTokenLength) {
+      return refuse(
+          new Refusal(Reason.MALFORMED, "token longer than " + maxTokenLength + " characters"));
+    }
+    Issuers issuers = issuersFor(context);
+    TokenCache.TokenHash hash = TokenCache.hash(token);
+    CompletionStage<AuthOutcome> cached = fromCache(hash, context, issuers);
+    if (cached != null) {
+      return cached;
+    }
+    try {
+      return verify(token, hash, context, issuers);
+    } catch (Refusal refusal) {
+      return refuse(refusal);
+    }
+  }
+
+  private Issuers issuersFor(AuthContext context) {
+    Issuers configured = context.setting(JwtSettings.ISSUERS);
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    return staticBySpace.getOrDefault(context.space(), staticIssuers);
+  }
+
+  private @Nullable CompletionStage<AuthOutcome> fromCache(
+      TokenCache.TokenHash hash, AuthContext context, Issuers issuers) {
+    TokenCache.Entry entry = cache.get(hash);
+    if (entry == null) {
+      return null;
+    }
+    JwksSource source = entry.source();
+    if (!entry.space().equals(context.space())
+        || !entry.issuer().equals(issuers.get(entry.issuer().issuer()))
+        || (source != null && !source.isUsable())) {
+      // Another space, a changed issuer or an unusable key source: verify from scratch.
+      return null;
+    }
+    try {
+      ClaimsChecker.checkTimes(entry.exp(), entry.nbf(), entry.issuer().clockSkew(), context.now());
+    } catch (Refusal refusal) {
+      cache.invalidate(hash);
+      return refuse(refusal);
+    }
+    if (listener != AuthListener.NONE) {
+      emit("jwt.cache_hit", context.space(), "verified token served from cache", Map.of());
+    }
+    return entry.outcome();
+  }
+
+  private CompletionStage<AuthOutcome> verify(
+      String token, TokenCache.TokenHash hash, AuthContext context, Issuers issuers)
+      throws Refusal {
+    ParsedJws jws = JwsParser.parse(token, maxTokenLength);
+    JwtClaims claims = ClaimsChecker.parse(jws.payload());
+    String iss = ClaimsChecker.issuer(claims);
+    IssuerConfig issuer = issuers.get(iss);
+    if (issuer == null) {
+      throw new Refusal(
+          Reason.BAD_CLAIMS,
+          "issuer '" + io.gatehouse.core.Redact.safe(iss) + "' is not trusted in this space");
+    }
+    if (!issuer.algorithms().contains(jws.alg())) {
+      throw new Refusal(
+          Reason.BAD_SIGNATURE, "algorithm " + jws.alg() + " not allowed for this issuer");
+    }
+    if (issuer.usesSecret()) {
+      JsonWebKey key = secretKeys.computeIfAbsent(issuer, DefaultJwtAuthenticator::secretKey);
+      return finish(jws, claims, issuer, null, List.of(key), context, hash);
+    }
+    JwksSource source = sourceFor(issuer);
+    CompletableFuture<JwksSource.Lookup> lookup = source.lookup(jws.kid(), jws.alg());
+    if (lookup.isDone()) {
+      return resolve(lookup.join(), jws, claims, issuer, source, context, hash);
+    }
+    JwksSource.Lookup timedOut =
+        JwksSource.Lookup.refused(
+            new Refusal(Reason.UNAVAILABLE, "timed out waiting for the issuer's keys"),
+            options.failureBackoff());
+    return lookup
+        .completeOnTimeout(timedOut, options.waitBudget().toMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(found -> resolve(found, jws, claims, issuer, source, context, hash));
+  }
+
+  private CompletionStage<AuthOutcome> resolve(
+      JwksSource.Lookup lookup,
+      ParsedJws jws,
+      JwtClaims claims,
+      IssuerConfig issuer,
+      JwksSource source,
+      AuthContext context,
+      TokenCache.TokenHash hash) {
+    Refusal refusal = lookup.refusal();
+    if (refusal != null) {
+      return refusal.reason() == Reason.UNAVAILABLE
+          ? AuthOutcome.unavailable(refusal.detail(), lookup.retryAfter(), null).completed()
+          : refuse(refusal);
+    }
+    try {
+      return finish(jws, claims, issuer, source, lookup.keys(), context, hash);
+    } catch (Refusal failed) {
+      return refuse(failed);
+    }
+  }
+
+  /** Verifies with the first candidate key that may verify this algorithm, then the claims. */
+  private CompletionStage<AuthOutcome> finish(
+      ParsedJws jws,
+      JwtClaims claims,
+      IssuerConfig issuer,
+      @Nullable JwksSource source,
+      List<JsonWebKey> candidates,
+      AuthContext context,
+      TokenCache.TokenHash hash)
+      throws Refusal {
+    Refusal firstProblem = null;
+    JsonWebKey used = null;
+    for (JsonWebKey key : candidates) {
+      try {
+        JwsVerifier.verify(jws, key);
+        used = key;
+        break;
+      } catch (Refusal refusal) {
+        if (firstProblem == null) {
+          firstProblem = refusal;
+        }
+      }
+    }
+    if (used == null) {
+      throw firstProblem != null
+          ? firstProblem
+          : new Refusal(Reason.UNKNOWN_CREDENTIAL, "no key can verify this token");
+    }
+    Instant now = context.now();
+    ClaimsChecker.Times times = ClaimsChecker.check(claims, issuer, now);
+    Identity identity = ClaimsChecker.identity(claims, issuer, context.space(), times.exp());
+    CompletableFuture<AuthOutcome> outcome =
+        CompletableFuture.completedFuture(AuthOutcome.success(identity));
+    String kid = used.getKeyId() == null ? KeySet.NO_KID : used.getKeyId();
+    cache.put(
+        hash,
+        new TokenCache.Entry(
+            context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
+    return outcome;
+  }
+
+  private CompletionStage<AuthOutcome> refuse(Refusal refusal) {
+    if (refusal.reason() == Reason.UNAVAILABLE) {
+      return AuthOutcome.unavailable(refusal.detail(), options.failureBackoff(), null).completed();
+    }
+    return AuthOutcome.failure(refusal.reason(), refusal.detail(), challenge).completed();
+  }
+
+  private JwksSource sourceFor(IssuerConfig issuer) {
+    URI url = java.util.Objects.requireNonNull(issuer.jwksUrl(), "jwksUrl");
+    return sources.computeIfAbsent(
+        url, u -> new JwksSource(u, options, http, clock, listener, cache::keysRemoved));
+  }
+
+  private static JsonWebKey secretKey(IssuerConfig issuer) {
+    return new OctetSequenceJsonWebKey(
+        java.util.Objects.requireNonNull(issuer.hmacSecret(), "hmacSecret"));
+  }
+
+  @Override
+  public Map<URI, SourceHealth> health() {
+    Map<URI, SourceHealth> out = new LinkedHashMap<>();
+    sources.forEach((url, source) -> out.put(url, source.health()));
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<Void> prefetch(Issuers issuers) {
+    List<CompletableFuture<?>> fetches = new ArrayList<>();
+    for (IssuerConfig issuer : issuers.all()) {
+      if (!issuer.usesSecret()) {
+        fetches.add(sourceFor(issuer).fetch("prefetch").handle((keys, error) -> null));
+      }
+    }
+    return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new));
+  }
+
+  /** The number of fetches a source has started; for tests. */
+  long fetchCount(URI url) {
+    JwksSource source = sources.get(url);
+    return source == null ? 0 : source.fetchCount();
+  }
+
+  long cachedTokens() {
+    return cache.size();
+  }
+
+  private void emit(String type, String space, String message, Map<String, String> attributes) {
+    listener.onEvent(new AuthEvent(type, space, message, attributes, clock.instant()));
+  }
+
+  static Set<String> supportedAlgorithms() {
+    return Algorithms.SUPPORTED;
+  }
+
+  static Duration defaultSkew() {
+    return IssuerConfig.DEFAULT_CLOCK_SKEW;
+  }
+}
