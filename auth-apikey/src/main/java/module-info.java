@@ -7,7 +7,6 @@ module io.gatehouse.apikey {
   requires transitive io.gatehouse.core;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
-  requires static org.postgresql.jdbc;
 
   exports io.gatehouse.apikey;
 }

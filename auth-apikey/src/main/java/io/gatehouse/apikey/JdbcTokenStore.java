@@ -69,7 +69,7 @@ final class JdbcTokenStore implements TokenStore {
               return thread;
             });
     try {
-      withConnection(connection -> null); // create the schema now if the database is up
+      withConnection(connection -> true); // create the schema now if the database is up
     } catch (TokenStoreException e) {
       LOG.warn("token database unreachable at start; will retry on first use", e);
     }
@@ -215,7 +215,7 @@ final class JdbcTokenStore implements TokenStore {
                 }
                 update.executeBatch();
               }
-              return null;
+              return true;
             });
   }
 
@@ -277,7 +277,7 @@ final class JdbcTokenStore implements TokenStore {
       withConnection(
           connection -> {
             pollChanges(connection);
-            return null;
+            return true;
           });
       if (pollFailing) {
         LOG.info("token database reachable again; change polling resumed");
@@ -349,7 +349,7 @@ final class JdbcTokenStore implements TokenStore {
           inTransaction(
               connection -> {
                 JdbcTokenStore.this.publish(connection, topic, key);
-                return null;
+                return true;
               });
     }
 

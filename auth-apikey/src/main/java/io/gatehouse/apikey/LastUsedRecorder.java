@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ final class LastUsedRecorder {
       return 0;
     }
     Map<String, Instant> batch = new HashMap<>();
-    for (String id : pending.keySet()) {
+    for (String id : List.copyOf(pending.keySet())) {
       Instant at = pending.remove(id);
       if (at != null) {
         batch.put(id, at);

@@ -1,12 +1,14 @@
 package io.gatehouse.apikey;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * Holds one connection LISTENing on {@link JdbcSchema#CHANNEL} and hands every notification's
@@ -50,12 +52,8 @@ final class PgChangeListener implements AutoCloseable {
           }
           wasConnected = true;
         }
-        PGNotification[] notifications =
-            connection.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
-        if (notifications != null) {
-          for (PGNotification notification : notifications) {
-            onPayload.accept(notification.getParameter());
-          }
+        for (String payload : await(connection)) {
+          onPayload.accept(payload);
         }
       } catch (SQLException | RuntimeException e) {
         if (connection != null) {
@@ -68,6 +66,36 @@ final class PgChangeListener implements AutoCloseable {
     }
     if (connection != null) {
       source.release(connection, true);
+    }
+  }
+
+  /**
+   * Waits up to {@value #WAIT_MILLIS} ms for notifications and returns their payloads. Calls the
+   * driver's {@code PGConnection.getNotifications(int)} reflectively: the PostgreSQL driver is an
+   * optional dependency, needed only by those who use PostgreSQL.
+   */
+  private static List<String> await(Connection connection) throws SQLException {
+    try {
+      Class<?> pgConnection = Class.forName("org.postgresql.PGConnection");
+      Object pg = connection.unwrap(pgConnection);
+      Method getNotifications = pgConnection.getMethod("getNotifications", int.class);
+      Object[] notifications = (Object[]) getNotifications.invoke(pg, WAIT_MILLIS);
+      if (notifications == null || notifications.length == 0) {
+        return List.of();
+      }
+      Method parameter = notifications[0].getClass().getMethod("getParameter");
+      List<String> payloads = new ArrayList<>(notifications.length);
+      for (Object notification : notifications) {
+        payloads.add(String.valueOf(parameter.invoke(notification)));
+      }
+      return payloads;
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new SQLException("PostgreSQL notification call failed", e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new SQLException("not a PostgreSQL connection with notifications", e);
     }
   }
 

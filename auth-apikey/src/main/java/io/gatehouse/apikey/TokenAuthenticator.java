@@ -205,23 +205,22 @@ final class TokenAuthenticator implements Authenticator {
       return tooLong;
     }
     TokenCodec.Shape shape = TokenCodec.check(token);
-    switch (shape) {
-      case VALID:
-        if (!token.startsWith(kind.prefix())) {
-          return wrongKind;
-        }
-        String tokenId = TokenCodec.idOf(token);
-        return verify(() -> lookup.byId(tokenId), hasher.hash(token), context);
-      case FOREIGN:
-        if (importShape == null || !importShape.matcher(token).matches()) {
-          return notAToken;
-        }
-        TokenHash hash = hasher.hash(token);
-        return verify(() -> lookup.byHash(hash), hash, context);
-      default:
-        CompletionStage<AuthOutcome> refusal = malformed.get(shape);
-        return refusal != null ? refusal : notAToken;
+    if (shape == TokenCodec.Shape.VALID) {
+      if (!token.startsWith(kind.prefix())) {
+        return wrongKind;
+      }
+      String tokenId = TokenCodec.idOf(token);
+      return verify(() -> lookup.byId(tokenId), hasher.hash(token), context);
     }
+    if (shape == TokenCodec.Shape.FOREIGN) {
+      if (importShape == null || !importShape.matcher(token).matches()) {
+        return notAToken;
+      }
+      TokenHash hash = hasher.hash(token);
+      return verify(() -> lookup.byHash(hash), hash, context);
+    }
+    CompletionStage<AuthOutcome> refusal = malformed.get(shape);
+    return refusal != null ? refusal : notAToken;
   }
 
   private CompletionStage<AuthOutcome> verify(
