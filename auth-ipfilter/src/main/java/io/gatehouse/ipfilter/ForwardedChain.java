@@ -40,6 +40,7 @@ final class ForwardedChain {
     }
     boolean rfc7239 = header == ForwardedHeader.FORWARDED;
     int maxLength = rfc7239 ? MAX_FORWARDED_ELEMENT : MAX_XFF_ENTRY;
+    int limit = header == ForwardedHeader.X_REAL_IP ? 1 : maxEntries;
     int entries = 0;
     for (String line : lines) {
       int start = 0;
@@ -69,7 +70,7 @@ final class ForwardedChain {
           return "entry " + (entries + 1) + " has an unterminated quoted string";
         }
         entries++;
-        if (entries > maxEntries) {
+        if (entries > limit) {
           return header == ForwardedHeader.X_REAL_IP
               ? "a list where one address is expected"
               : "more than " + maxEntries + " entries";

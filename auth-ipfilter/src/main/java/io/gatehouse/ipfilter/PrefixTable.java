@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -156,7 +157,7 @@ final class PrefixTable {
         rule[size - 1] = applies;
         return;
       }
-      if (size > 0 && rule[size - 1] == applies) {
+      if (size > 0 && Objects.equals(rule[size - 1], applies)) {
         return; // the previous range simply continues
       }
       if (size == hi.length) {

@@ -146,8 +146,8 @@ public final class TrustedProxies {
     /**
      * Builds the configuration.
      *
-     * @throws IllegalStateException when neither or both of CIDRs and hop count are set, or the
-     *     hop count does not fit the header
+     * @throws IllegalStateException when neither or both of CIDRs and hop count are set, or the hop
+     *     count does not fit the header
      */
     public TrustedProxies build() {
       if (cidrs.isEmpty() == (hops == 0)) {
