@@ -1,0 +1,407 @@
+package io.gatehouse.jwks;
+
+import static io.gatehouse.jwks.Tokens.ISS;
+import static io.gatehouse.jwks.Tokens.await;
+import static io.gatehouse.jwks.Tokens.claims;
+import static io.gatehouse.jwks.Tokens.context;
+import static io.gatehouse.jwks.Tokens.sign;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AuthContext;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Decision;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Settings;
+import io.gatehouse.core.SettingsHolder;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Strict verification through the authenticator: each hostile token gets its precise reason. */
+class JwtAuthenticatorTest {
+  static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  static final PublicJsonWebKey RSA = Tokens.rsa("rsa-1");
+  static final PublicJsonWebKey EC = Tokens.ec("ec-1");
+  static final PublicJsonWebKey ED = Tokens.ed25519("ed-1");
+  static final PublicJsonWebKey ENC = Tokens.rsa("enc-1");
+  static final PublicJsonWebKey SMALL = Tokens.rsa("small-1", 1024);
+  static JwksServer server;
+
+  final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new JwksServer();
+    ENC.setUse("enc");
+    server.serve(RSA, EC, ED, ENC, SMALL);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  IssuerConfig jwksIssuer() {
+    return IssuerConfig.builder(ISS)
+        .jwksUrl(server.url())
+        .algorithms("RS256", "PS256", "ES256", "EdDSA")
+        .audience("api")
+        .build();
+  }
+
+  DefaultJwtAuthenticator authenticator(IssuerConfig... issuers) {
+    return (DefaultJwtAuthenticator)
+        JwtAuthenticator.builder().clock(clock).issuers(Issuers.of(issuers)).build();
+  }
+
+  AuthOutcome run(JwtAuthenticator jwt, String token) {
+    return await(jwt.authenticate(context(token, clock)));
+  }
+
+  static Reason reason(AuthOutcome outcome) {
+    assertThat(outcome).isInstanceOf(AuthOutcome.Failure.class);
+    return ((AuthOutcome.Failure) outcome).reason();
+  }
+
+  @Test
+  void everyAsymmetricAlgorithmVerifiesAndMapsTheIdentity() {
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+    for (var pair : Map.of(RSA, "RS256", EC, "ES256", ED, "EdDSA").entrySet()) {
+      AuthOutcome outcome = run(jwt, sign(claims(clock), pair.getKey(), pair.getValue()));
+      assertThat(outcome).as(pair.getValue()).isInstanceOf(AuthOutcome.Success.class);
+      Identity identity = ((AuthOutcome.Success) outcome).identity();
+      assertThat(identity.subject()).isEqualTo("alice");
+      assertThat(identity.method()).isEqualTo("jwt");
+      assertThat(identity.permissions()).containsExactlyInAnyOrder("read:items", "write:items");
+      assertThat(identity.access()).isEqualTo(Access.READ_WRITE);
+      assertThat(identity.credentialId()).isEqualTo("jti-1");
+      assertThat(identity.expiresAt()).isEqualTo(clock.instant().plusSeconds(3600));
+      assertThat(identity.claims()).containsEntry("iss", ISS).doesNotContainKey("token");
+    }
+    PublicJsonWebKey pss = Tokens.rsa("rsa-1");
+    assertThat(run(jwt, sign(claims(clock), RSA, "PS256"))).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(pss).isNotNull();
+  }
+
+  @Test
+  void hmacIssuersVerifyAllThreeSizes() {
+    byte[] secret64 = new byte[64];
+    java.util.Arrays.fill(secret64, (byte) 7);
+    IssuerConfig hs =
+        IssuerConfig.builder(ISS)
+            .hmacSecret(secret64)
+            .algorithms("HS256", "HS384", "HS512")
+            .build();
+    DefaultJwtAuthenticator jwt = authenticator(hs);
+    for (String alg : new String[] {"HS256", "HS384", "HS512"}) {
+      String token = sign(claims(clock).toJson(), new HmacKey(secret64), alg, null, Map.of());
+      assertThat(run(jwt, token)).as(alg).isInstanceOf(AuthOutcome.Success.class);
+    }
+    String wrong = sign(claims(clock).toJson(), new HmacKey(SECRET), "HS256", null, Map.of());
+    assertThat(reason(run(jwt, wrong))).isEqualTo(Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void abstainsWithoutABearerTokenAndRefusesTwoAuthorizationHeaders() {
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+    AuthRequest none = AuthRequest.builder().build();
+    AuthOutcome abstain = await(jwt.authenticate(ctx(none)));
+    assertThat(abstain).isInstanceOf(AuthOutcome.Abstain.class);
+    assertThat(((AuthOutcome.Abstain) abstain).challenge().render()).startsWith("Bearer realm=");
+    AuthRequest basic = AuthRequest.builder().header("Authorization", "Basic YTpi").build();
+    assertThat(await(jwt.authenticate(ctx(basic)))).isInstanceOf(AuthOutcome.Abstain.class);
+    AuthRequest twice =
+        AuthRequest.builder()
+            .header("Authorization", "Bearer a.b.c")
+            .header("Authorization", "Bearer d.e.f")
+            .build();
+    assertThat(reason(await(jwt.authenticate(ctx(twice))))).isEqualTo(Reason.MALFORMED);
+    AuthRequest empty = AuthRequest.builder().header("Authorization", "Bearer ").build();
+    assertThat(reason(await(jwt.authenticate(ctx(empty))))).isEqualTo(Reason.MALFORMED);
+  }
+
+  AuthContext ctx(AuthRequest request) {
+    return new AuthContext(
+        request, "default", InetAddress.getLoopbackAddress(), Settings.empty(), clock.instant());
+  }
+
+  @Test
+  void hostileHeadersAreRefusedBeforeAnyKeyIsUsed() throws Exception {
+    JwksServer trap = new JwksServer();
+    trap.serve(RSA);
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+    String payload = claims(clock).toJson();
+    Map<String, Object> jwk = Map.of("kty", "oct", "k", "AAAA");
+    assertThat(
+            reason(
+                run(jwt, sign(payload, RSA.getPrivateKey(), "RS256", "rsa-1", Map.of("jwk", jwk)))))
+        .isEqualTo(Reason.MALFORMED);
+    for (String header : new String[] {"jku", "x5u"}) {
+      String token =
+          sign(
+              payload,
+              RSA.getPrivateKey(),
+              "RS256",
+              "rsa-1",
+              Map.of(header, trap.url().toString()));
+      assertThat(reason(run(jwt, token))).as(header).isEqualTo(Reason.MALFORMED);
+    }
+    String x5c =
+        sign(
+            payload,
+            RSA.getPrivateKey(),
+            "RS256",
+            "rsa-1",
+            Map.of("x5c", java.util.List.of("MIIB")));
+    assertThat(reason(run(jwt, x5c))).isEqualTo(Reason.MALFORMED);
+    String crit =
+        sign(
+            payload,
+            RSA.getPrivateKey(),
+            "RS256",
+            "rsa-1",
+            Map.of("crit", java.util.List.of("exp"), "exp", 1));
+    assertThat(reason(run(jwt, crit))).isEqualTo(Reason.MALFORMED);
+    String nested = sign(payload, RSA.getPrivateKey(), "RS256", "rsa-1", Map.of("cty", "JWT"));
+    assertThat(reason(run(jwt, nested))).isEqualTo(Reason.MALFORMED);
+    assertThat(reason(run(jwt, "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d")))
+        .isEqualTo(Reason.MALFORMED);
+    trap.close();
+    assertThat(trap.requests()).as("no URL named by a token is ever fetched").isZero();
+  }
+
+  @Test
+  void algNoneInAnyCaseIsRefused() {
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+    String payload = b64(claims(clock).toJson());
+    for (String alg : new String[] {"none", "None", "NONE", "nOnE"}) {
+      String token = b64("{\"alg\":\"" + alg + "\"}") + "." + payload + ".";
+      assertThat(reason(run(jwt, token))).as(alg).isEqualTo(Reason.BAD_SIGNATURE);
+      String withSig = b64("{\"alg\":\"" + alg + "\"}") + "." + payload + ".AAAA";
+      assertThat(reason(run(jwt, withSig))).as(alg).isEqualTo(Reason.BAD_SIGNATURE);
+    }
+  }
+
+  @Test
+  void rsaToHmacKeyConfusionFails() {
+    // The attacker signs HS256 with the RSA public key's bytes, hoping it is used as a secret.
+    IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    DefaultJwtAuthenticator jwt = authenticator(issuer);
+    byte[] publicBytes = RSA.getPublicKey().getEncoded();
+    String token =
+        sign(claims(clock).toJson(), new HmacKey(publicBytes), "HS256", "rsa-1", Map.of());
+    assertThat(reason(run(jwt, token))).isEqualTo(Reason.BAD_SIGNATURE);
+    // Even with HS256 allowed for a JWKS issuer it could not be configured:
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("HS256").build())
+        .hasMessageContaining("HS256 needs an HMAC secret");
+  }
+
+  @Test
+  void keysForEncryptionOrTooSmallOrOfAnotherAlgorithmNeverVerify() {
+    DefaultJwtAuthenticator jwt =
+        authenticator(
+            IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("RS256", "ES256").build());
+    assertThat(reason(run(jwt, sign(claims(clock), ENC, "RS256")))).isEqualTo(Reason.BAD_SIGNATURE);
+    assertThat(reason(run(jwt, sign(claims(clock), SMALL, "RS256"))))
+        .isEqualTo(Reason.BAD_SIGNATURE);
+    // An EC token that names the RSA key's kid.
+    String confused = sign(claims(clock).toJson(), EC.getPrivateKey(), "ES256", "rsa-1", Map.of());
+    assertThat(reason(run(jwt, confused))).isEqualTo(Reason.BAD_SIGNATURE);
+    // An algorithm the issuer does not allow.
+    assertThat(reason(run(jwt, sign(claims(clock), RSA, "PS256")))).isEqualTo(Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void unconfiguredIssuerFailsBeforeAnyFetch() throws Exception {
+    try (JwksServer other = new JwksServer()) {
+      other.serve(RSA);
+      IssuerConfig issuer = IssuerConfig.builder("https://other.test").jwksUrl(other.url()).build();
+      DefaultJwtAuthenticator jwt = authenticator(issuer);
+      assertThat(reason(run(jwt, sign(claims(clock), RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+      JwtClaims noIss = claims(clock);
+      noIss.unsetClaim("iss");
+      assertThat(reason(run(jwt, sign(noIss, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+      assertThat(other.requests()).isZero();
+    }
+  }
+
+  @Test
+  void timeClaimsAreStrict() {
+    IssuerConfig issuer =
+        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+    DefaultJwtAuthenticator jwt = authenticator(issuer);
+    long now = clock.millis() / 1000;
+
+    JwtClaims expired = claims(clock);
+    expired.setExpirationTime(NumericDate.fromSeconds(now - 61));
+    assertThat(reason(run(jwt, sign(expired, RSA, "RS256")))).isEqualTo(Reason.EXPIRED);
+
+    JwtClaims withinSkew = claims(clock);
+    withinSkew.setExpirationTime(NumericDate.fromSeconds(now - 30));
+    assertThat(run(jwt, sign(withinSkew, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+
+    JwtClaims noExp = claims(clock);
+    noExp.unsetClaim("exp");
+    assertThat(reason(run(jwt, sign(noExp, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+
+    JwtClaims future = claims(clock);
+    future.setIssuedAt(NumericDate.fromSeconds(now + 120));
+    assertThat(reason(run(jwt, sign(future, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+
+    JwtClaims notYet = claims(clock);
+    notYet.setNotBefore(NumericDate.fromSeconds(now + 120));
+    assertThat(reason(run(jwt, sign(notYet, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+
+    JwtClaims tooLong = claims(clock);
+    tooLong.setExpirationTime(NumericDate.fromSeconds(now + 3 * 3600));
+    assertThat(reason(run(jwt, sign(tooLong, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+
+    JwtClaims noIat = claims(clock);
+    noIat.unsetClaim("iat");
+    assertThat(reason(run(jwt, sign(noIat, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+
+    JwtClaims wrongType = claims(clock);
+    wrongType.setClaim("exp", "tomorrow");
+    assertThat(reason(run(jwt, sign(wrongType, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+  }
+
+  @Test
+  void audienceRequiredClaimsAndSubjectAreEnforced() {
+    IssuerConfig issuer =
+        IssuerConfig.builder(ISS)
+            .jwksUrl(server.url())
+            .audience("orders")
+            .audience("api")
+            .requireClaims("tenant")
+            .build();
+    DefaultJwtAuthenticator jwt = authenticator(issuer);
+    JwtClaims ok = claims(clock);
+    ok.setClaim("tenant", "acme");
+    assertThat(run(jwt, sign(ok, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+    JwtClaims noTenant = claims(clock);
+    assertThat(reason(run(jwt, sign(noTenant, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+    JwtClaims otherAud = claims(clock);
+    otherAud.setClaim("tenant", "acme");
+    otherAud.setAudience("billing", "admin");
+    assertThat(reason(run(jwt, sign(otherAud, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+    JwtClaims noSub = claims(clock);
+    noSub.setClaim("tenant", "acme");
+    noSub.unsetClaim("sub");
+    assertThat(reason(run(jwt, sign(noSub, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+  }
+
+  @Test
+  void accessAndPermissionsFollowTheClaimMapping() {
+    ClaimMapping mapping =
+        new ClaimMapping("email", java.util.List.of("perms"), null, Access.READ_WRITE)
+            .withAccess("access", Access.READ);
+    IssuerConfig issuer =
+        IssuerConfig.builder(ISS).jwksUrl(server.url()).claimMapping(mapping).build();
+    DefaultJwtAuthenticator jwt = authenticator(issuer);
+    JwtClaims admin = claims(clock);
+    admin.setClaim("email", "ops@acme.test");
+    admin.setClaim("perms", java.util.List.of("deploy", "backup"));
+    admin.setClaim("access", "admin");
+    Identity identity = ((AuthOutcome.Success) run(jwt, sign(admin, RSA, "RS256"))).identity();
+    assertThat(identity.subject()).isEqualTo("ops@acme.test");
+    assertThat(identity.access()).isEqualTo(Access.ADMIN);
+    assertThat(identity.permissions()).containsExactlyInAnyOrder("deploy", "backup");
+
+    JwtClaims plain = claims(clock);
+    plain.setClaim("email", "bob@acme.test");
+    assertThat(((AuthOutcome.Success) run(jwt, sign(plain, RSA, "RS256"))).identity().access())
+        .isEqualTo(Access.READ);
+
+    JwtClaims bogus = claims(clock);
+    bogus.setClaim("email", "eve@acme.test");
+    bogus.setClaim("access", "root");
+    assertThat(reason(run(jwt, sign(bogus, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+  }
+
+  @Test
+  void malformedTokensGetMalformed() {
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+    String good = sign(claims(clock), RSA, "RS256");
+    String[] bad = {
+      "abc",
+      "a.b",
+      "a.b.c.d",
+      "!!!.b.c",
+      good + "x.",
+      good.replace('.', ','),
+      b64("[1,2]") + "." + b64("{}") + ".AAAA",
+      b64("{\"alg\":\"RS256\"}") + ".bm90IGpzb24.AAAA",
+      "x".repeat(9000)
+    };
+    for (String token : bad) {
+      assertThat(reason(run(jwt, token)))
+          .as(token.length() > 40 ? token.substring(0, 40) : token)
+          .isEqualTo(Reason.MALFORMED);
+    }
+    String tampered =
+        good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBA" : "AAAA");
+    assertThat(reason(run(jwt, tampered))).isIn(Reason.BAD_SIGNATURE, Reason.MALFORMED);
+  }
+
+  @Test
+  void issuersComeFromTheSpaceSettingsSnapshot() {
+    JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).build();
+    String token = sign(claims(clock), RSA, "RS256");
+    assertThat(reason(await(jwt.authenticate(context(token, clock))))).isEqualTo(Reason.BAD_CLAIMS);
+    Settings settings =
+        Settings.empty().with("acme", JwtSettings.ISSUERS, Issuers.of(jwksIssuer()));
+    assertThat(await(jwt.authenticate(context(token, clock, settings, "acme"))))
+        .isInstanceOf(AuthOutcome.Success.class);
+    assertThat(reason(await(jwt.authenticate(context(token, clock, settings, "other")))))
+        .isEqualTo(Reason.BAD_CLAIMS);
+    // Static per-space issuers apply where the settings name none.
+    JwtAuthenticator perSpace =
+        JwtAuthenticator.builder().clock(clock).issuers("beta", Issuers.of(jwksIssuer())).build();
+    assertThat(await(perSpace.authenticate(context(token, clock, Settings.empty(), "beta"))))
+        .isInstanceOf(AuthOutcome.Success.class);
+  }
+
+  @Test
+  void throughThePipelineRefusalsGetTheirStatusAndChallenge() throws Exception {
+    SettingsHolder holder = new SettingsHolder();
+    holder.update(s -> s.with("default", JwtSettings.ISSUERS, Issuers.of(jwksIssuer())));
+    JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).realm("orders").build();
+    Gatehouse gatehouse =
+        Gatehouse.builder().authenticator(jwt).clock(clock).settings(holder).build();
+    String token = sign(claims(clock), RSA, "RS256");
+    Decision ok = decide(gatehouse, "Bearer " + token);
+    assertThat(ok.allowed()).isTrue();
+    assertThat(ok.identity().subject()).isEqualTo("alice");
+    Decision expired = decide(gatehouse, "Bearer " + token.substring(0, token.length() - 2) + "AA");
+    assertThat(expired.status()).isEqualTo(401);
+    assertThat(expired.challenges().get(0).render()).contains("realm=\"orders\"", "invalid_token");
+    assertThat(expired.explain()).doesNotContain(token);
+  }
+
+  static Decision decide(Gatehouse gatehouse, String authorization) throws Exception {
+    AuthRequest request = AuthRequest.builder().header("Authorization", authorization).build();
+    return gatehouse.decide(request).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static String b64(String text) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}
