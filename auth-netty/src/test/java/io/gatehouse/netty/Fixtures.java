@@ -1,0 +1,44 @@
+package io.gatehouse.netty;
+
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.SpaceResolver;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** The tokens and pipeline every adapter test uses. */
+final class Fixtures {
+  static final String WRITER = "writer-token-0001";
+  static final String READER = "reader-token-0002";
+  static final String DOWN = "down-token-0003";
+
+  private Fixtures() {}
+
+  static Map<String, AuthOutcome> table() {
+    return Map.of(
+        WRITER,
+        AuthOutcome.success(
+            Identity.builder("alice", "header-token", SpaceResolver.DEFAULT_SPACE)
+                .access(Access.READ_WRITE)
+                .permissions(Set.of("deploy"))
+                .build()),
+        READER,
+        AuthOutcome.success(
+            Identity.builder("bob", "header-token", SpaceResolver.DEFAULT_SPACE)
+                .access(Access.READ)
+                .build()),
+        DOWN,
+        AuthOutcome.unavailable("the token store did not answer", Duration.ofSeconds(7), null));
+  }
+
+  /** Header tokens in {@code x-apikey}, then bearer tokens; each answers after {@code delay}. */
+  static Gatehouse gatehouse(Duration delay) {
+    return Gatehouse.builder()
+        .authenticator(TokenAuthenticator.header("x-apikey", table(), delay))
+        .authenticator(TokenAuthenticator.bearer(table(), delay))
+        .build();
+  }
+}

@@ -1,0 +1,298 @@
+package io.gatehouse.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The handler in a real Netty server on loopback, driven by the JDK client and raw sockets. */
+class GatehouseHandlerTest {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  /** Each case runs with a synchronous pipeline and a slow one (decision on another thread). */
+  static Stream<Arguments> modes() {
+    return Stream.of(
+        Arguments.of("inline", Duration.ZERO), Arguments.of("async", Duration.ofMillis(150)));
+  }
+
+  private static NettyServer server(Duration delay) throws InterruptedException {
+    return new NettyServer(GatehouseHandler.builder(Fixtures.gatehouse(delay)).build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void allowedRequestReachesTheAppWithItsIdentity(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items?page=2"))
+                  .header("X-ApiKey", Fixtures.WRITER)
+                  .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body())
+          .contains("subject=alice")
+          .contains("client=127.0.0.1")
+          .contains("allowed=true")
+          .contains("path=/items?page=2")
+          .contains("body=5");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void missingCredentialsGet401WithEveryChallenge(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay)) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(server.uri("/items")).build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().allValues("WWW-Authenticate"))
+          .containsExactly("ApiKey realm=\"test\", header=\"x-apikey\"", "Bearer realm=\"test\"");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/problem+json");
+      assertThat(response.body())
+          .contains("\"status\":401")
+          .contains("\"code\":\"missing_credentials\"");
+      assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void unknownBearerTokenGets401WithInvalidTokenError(String mode, Duration delay)
+      throws Exception {
+    try (NettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("Authorization", "Bearer not-a-real-token")
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().allValues("WWW-Authenticate"))
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("Bearer realm=\"test\"")
+          .contains("error=\"invalid_token\"");
+      assertThat(response.body())
+          .contains("\"code\":\"unknown_credential\"")
+          .contains("\"detail\":\"unknown token\"")
+          .doesNotContain("not-a-real-token");
+      assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void readTokenWritingGets403(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("x-apikey", Fixtures.READER)
+                  .DELETE()
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body()).contains("\"code\":\"insufficient_access\"");
+      assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+      assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void unavailableStoreGets503WithRetryAfter(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(server.uri("/items"))
+                  .header("x-apikey", Fixtures.DOWN)
+                  .build());
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+      assertThat(response.body()).contains("\"code\":\"unavailable\"");
+      assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  @Test
+  void detailCanBeLeftOutOfRefusals() throws Exception {
+    try (NettyServer server =
+        new NettyServer(
+            GatehouseHandler.builder(Fixtures.gatehouse(Duration.ZERO))
+                .includeDetail(false)
+                .build())) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", "nope-nope").build());
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.body()).contains("\"code\":\"unknown_credential\"");
+      assertThat(response.body()).doesNotContain("detail");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void refusedLargePostIsDiscardedAndTheConnectionClosed(String mode, Duration delay)
+      throws Exception {
+    try (NettyServer server = server(delay)) {
+      byte[] body = new byte[5 * 1024 * 1024];
+      HttpResponse<String> refused =
+          send(
+              HttpRequest.newBuilder(server.uri("/upload"))
+                  .header("x-apikey", "wrong-token-value")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build());
+
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("Connection")).hasValue("close");
+      assertThat(server.appCalls).hasValue(0);
+
+      // The server stays healthy: the next request (on a new connection) goes through.
+      HttpResponse<String> allowed =
+          send(
+              HttpRequest.newBuilder(server.uri("/upload"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))
+                  .build());
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(allowed.body()).contains("body=1024");
+      assertThat(server.appCalls).hasValue(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void refusedSmallPostKeepsTheConnection(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      String body = "x".repeat(10_000);
+      http.send(
+          "POST /a HTTP/1.1\r\nHost: localhost\r\nx-apikey: wrong-token-value\r\n"
+              + "Content-Length: "
+              + body.length()
+              + "\r\n\r\n"
+              + body);
+      RawHttp.Response refused = http.read();
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).doesNotContain("close");
+
+      http.send("GET /b HTTP/1.1\r\nHost: localhost\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
+      RawHttp.Response allowed = http.read();
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.body()).contains("subject=alice").contains("path=/b");
+      assertThat(server.connections).hasValue(1);
+      assertThat(server.appCalls).hasValue(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void connectionIsKeptAliveAfterARefusal(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send("GET /a HTTP/1.1\r\nHost: localhost\r\nx-apikey: wrong-token-value\r\n\r\n");
+      RawHttp.Response refused = http.read();
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).doesNotContain("close");
+
+      http.send("GET /b HTTP/1.1\r\nHost: localhost\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
+      RawHttp.Response allowed = http.read();
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.body()).contains("subject=alice");
+      assertThat(server.connections).hasValue(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void pipelinedRequestsEachGetTheirOwnDecisionInOrder(String mode, Duration delay)
+      throws Exception {
+    try (NettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      // Four requests in one write: allowed, refused (unknown), refused (READ writing), allowed.
+      http.send(
+          "GET /1 HTTP/1.1\r\nHost: h\r\nx-apikey: "
+              + Fixtures.WRITER
+              + "\r\n\r\n"
+              + "GET /2 HTTP/1.1\r\nHost: h\r\nx-apikey: wrong-token-value\r\n\r\n"
+              + "POST /3 HTTP/1.1\r\nHost: h\r\nx-apikey: "
+              + Fixtures.READER
+              + "\r\nContent-Length: 3\r\n\r\nabc"
+              + "POST /4 HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer "
+              + Fixtures.WRITER
+              + "\r\nContent-Length: 4\r\n\r\nwxyz"
+              + "GET /5 HTTP/1.1\r\nHost: h\r\nx-apikey: "
+              + Fixtures.READER
+              + "\r\n\r\n");
+
+      RawHttp.Response first = http.read();
+      RawHttp.Response second = http.read();
+      RawHttp.Response third = http.read();
+      RawHttp.Response fourth = http.read();
+      RawHttp.Response fifth = http.read();
+
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.body()).contains("path=/1").contains("subject=alice");
+      assertThat(second.status()).isEqualTo(401);
+      assertThat(third.status()).isEqualTo(403);
+      assertThat(fourth.status()).isEqualTo(200);
+      assertThat(fourth.body()).contains("path=/4").contains("subject=alice").contains("body=4");
+      assertThat(fifth.status()).isEqualTo(200);
+      assertThat(fifth.body()).contains("path=/5").contains("subject=bob");
+      assertThat(server.appCalls).hasValue(3);
+    }
+  }
+
+  @Test
+  void unparsableRequestIsRefusedWith400AndClosed() throws Exception {
+    try (NettyServer server = server(Duration.ZERO);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send("GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: banana\r\n\r\n");
+      RawHttp.Response response = http.read();
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.body()).contains("\"code\":\"malformed\"");
+      assertThat(http.closedByServer()).isTrue();
+      assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  @Test
+  void http10RefusalClosesTheConnection() throws Exception {
+    try (NettyServer server = server(Duration.ZERO);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send("GET /a HTTP/1.0\r\n\r\n");
+      RawHttp.Response response = http.read();
+
+      assertThat(response.status()).isEqualTo(401);
+      assertThat(http.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void builderRejectsBadOptionsNamingThem() {
+    GatehouseHandler.Builder builder = GatehouseHandler.builder(Fixtures.gatehouse(Duration.ZERO));
+    assertThatThrownBy(() -> builder.maxDrainBytes(-1)).hasMessageContaining("maxDrainBytes");
+    assertThatThrownBy(() -> builder.discardTimeout(Duration.ZERO))
+        .hasMessageContaining("discardTimeout");
+  }
+}
