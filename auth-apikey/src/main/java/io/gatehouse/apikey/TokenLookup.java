@@ -78,12 +78,25 @@ final class TokenLookup {
 
   /** The entry for a token id: already complete when cached. */
   CompletableFuture<Entry> byId(String id) {
-    return cache.get(id);
+    return get(id);
   }
 
   /** The entry for an imported token's hash: already complete when cached. */
   CompletableFuture<Entry> byHash(TokenHash hash) {
-    return cache.get(HASH_KEY_PREFIX + hash.hex());
+    return get(HASH_KEY_PREFIX + hash.hex());
+  }
+
+  /**
+   * The cached or loading entry. Caffeine drops a failed load asynchronously; until it has, a later
+   * request could be handed the old failure, so a failed future is removed here and loaded anew.
+   */
+  private CompletableFuture<Entry> get(String key) {
+    CompletableFuture<Entry> future = cache.get(key);
+    if (future.isCompletedExceptionally()) {
+      cache.asMap().remove(key, future);
+      future = cache.get(key);
+    }
+    return future;
   }
 
   /** Drops every cached entry that concerns token {@code id}, including negative hash entries. */
