@@ -24,22 +24,19 @@ final class PrefixTable {
   private final IpFamily family;
   private final int[] slotStart; // slot s holds range starts [slotStart[s], slotStart[s + 1])
   private final int[] starts4; // IPv4 range starts, sign bit flipped for signed comparison
-  private final long[] startsHi; // IPv6 range starts (high, low), sign bits flipped
-  private final long[] startsLo;
+  private final long[] starts6; // IPv6 range starts, high then low (one cache line), signs flipped
   private final @Nullable IpRule[] ruleOfRange;
 
   private PrefixTable(
       IpFamily family,
       int[] slotStart,
       int[] starts4,
-      long[] startsHi,
-      long[] startsLo,
+      long[] starts6,
       @Nullable IpRule[] ruleOfRange) {
     this.family = family;
     this.slotStart = slotStart;
     this.starts4 = starts4;
-    this.startsHi = startsHi;
-    this.startsLo = startsLo;
+    this.starts6 = starts6;
     this.ruleOfRange = ruleOfRange;
   }
 
@@ -74,8 +71,8 @@ final class PrefixTable {
     int high = slotStart[slot + 1];
     while (low < high) {
       int mid = (low + high) >>> 1;
-      long startHi = startsHi[mid];
-      if (startHi < keyHi || (startHi == keyHi && startsLo[mid] <= keyLo)) {
+      long startHi = starts6[2 * mid];
+      if (startHi < keyHi || (startHi == keyHi && starts6[2 * mid + 1] <= keyLo)) {
         low = mid + 1;
       } else {
         high = mid;
@@ -183,18 +180,16 @@ final class PrefixTable {
       }
       slotStart[slots] = size;
       int[] starts4 = new int[family == IpFamily.IPV4 ? size : 0];
-      long[] startsHi = new long[family == IpFamily.IPV6 ? size : 0];
-      long[] startsLo = new long[startsHi.length];
+      long[] starts6 = new long[family == IpFamily.IPV6 ? 2 * size : 0];
       for (int i = 0; i < size; i++) {
         if (family == IpFamily.IPV4) {
           starts4[i] = (int) lo[i] ^ Integer.MIN_VALUE;
         } else {
-          startsHi[i] = hi[i] ^ Long.MIN_VALUE;
-          startsLo[i] = lo[i] ^ Long.MIN_VALUE;
+          starts6[2 * i] = hi[i] ^ Long.MIN_VALUE;
+          starts6[2 * i + 1] = lo[i] ^ Long.MIN_VALUE;
         }
       }
-      return new PrefixTable(
-          family, slotStart, starts4, startsHi, startsLo, Arrays.copyOf(rule, size));
+      return new PrefixTable(family, slotStart, starts4, starts6, Arrays.copyOf(rule, size));
     }
 
     private int slotOf(IpFamily family, int position) {
