@@ -1,0 +1,92 @@
+package io.gatehouse.apikey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Decision;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Reason;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real PostgreSQL stopped in the middle of the test, then started again. */
+class OutageTest {
+  @TempDir Path data;
+  private EmbeddedPostgres postgres;
+  private ApiKeys keys;
+  private ApiKeys other;
+
+  @AfterEach
+  void close() throws IOException {
+    if (keys != null) {
+      keys.close();
+    }
+    if (other != null) {
+      other.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private EmbeddedPostgres start(int port) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .start();
+  }
+
+  @Test
+  void cachedTokensSurviveUnknownOnesGet503AndRecoveryIsAutomatic() throws Exception {
+    postgres = start(0);
+    int port = postgres.getPort();
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    keys = ApiKeys.builder(TokenStores.jdbc().url(url, "postgres", "").build()).build();
+    other = ApiKeys.builder(TokenStores.jdbc().url(url, "postgres", "").build()).build();
+    Gatehouse gatehouse = Gatehouse.builder().authenticator(keys.authenticator()).build();
+    CreatedToken cached = keys.create(NewToken.apiToken("default").build());
+    CreatedToken uncached = keys.create(NewToken.apiToken("default").build());
+    // Let the creations' own change notifications arrive (they drop cache entries), then cache.
+    Thread.sleep(1500);
+    assertThat(decide(gatehouse, cached.token()).allowed()).isTrue();
+
+    postgres.close(); // the database goes away mid-test
+    postgres = null;
+
+    Decision fromCache = decide(gatehouse, cached.token());
+    assertThat(fromCache.allowed()).as(fromCache.explain()).isTrue();
+    Decision unknown = decide(gatehouse, TokenCodec.newToken(TokenKind.API, "Missing000"));
+    assertThat(unknown.reason()).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(unknown.status()).isEqualTo(503);
+    assertThat(decide(gatehouse, uncached.token()).reason()).isEqualTo(Reason.UNAVAILABLE);
+    assertThatThrownBy(() -> keys.create(NewToken.apiToken("default").build()))
+        .isInstanceOf(TokenStoreException.class)
+        .hasMessageNotContaining("ghk_");
+
+    postgres = start(port); // back, same data, same port
+
+    assertThat(decide(gatehouse, uncached.token()).allowed()).as("recovered").isTrue();
+    assertThat(decide(gatehouse, TokenCodec.newToken(TokenKind.API, "Missing000")).reason())
+        .isEqualTo(Reason.UNKNOWN_CREDENTIAL);
+    // The change feed recovered too: a revocation through the other instance arrives.
+    other.revoke(cached.info().id());
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    Decision revoked = decide(gatehouse, cached.token());
+    while (revoked.reason() != Reason.REVOKED && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      revoked = decide(gatehouse, cached.token());
+    }
+    assertThat(revoked.reason()).as(revoked.explain()).isEqualTo(Reason.REVOKED);
+  }
+
+  private static Decision decide(Gatehouse gatehouse, String token) {
+    return ApiKeysTest.decide(gatehouse, AuthRequest.builder().header("x-apikey", token));
+  }
+}
