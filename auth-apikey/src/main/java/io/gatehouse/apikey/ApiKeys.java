@@ -283,10 +283,13 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     }
     closed = true;
     subscription.close();
-    maintenance.shutdownNow();
+    // No interrupts: an interrupted JDBC call can break the connection (H2 closes its file).
+    maintenance.shutdown();
+    awaitQuietly(maintenance);
     lastUsed.flush();
     if (ownedIoExecutor != null) {
-      ownedIoExecutor.shutdownNow();
+      ownedIoExecutor.shutdown();
+      awaitQuietly(ownedIoExecutor);
     }
     store.close();
   }
@@ -357,6 +360,16 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
                 "kind",
                 record.kind().name().toLowerCase(Locale.ROOT)),
             clock.instant()));
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("background tasks still running after 10 s; closing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static ThreadFactory daemonThreads(String name) {

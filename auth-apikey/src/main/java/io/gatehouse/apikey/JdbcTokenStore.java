@@ -227,7 +227,15 @@ final class JdbcTokenStore implements TokenStore {
   @Override
   public void close() {
     closed = true;
-    poller.shutdownNow();
+    // No interrupts: H2 closes its file when a thread doing I/O is interrupted.
+    poller.shutdown();
+    try {
+      if (!poller.awaitTermination(queryTimeoutSeconds, TimeUnit.SECONDS)) {
+        LOG.warn("change poller did not stop within {} s", queryTimeoutSeconds);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     PgChangeListener listener;
     synchronized (readyLock) {
       listener = pgListener;
