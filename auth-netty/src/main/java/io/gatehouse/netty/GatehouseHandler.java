@@ -215,7 +215,7 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
             .decide(new NettyAuthRequest(head, ctx.channel().remoteAddress()))
             .toCompletableFuture();
     if (pending.isDone()) {
-      onDecision(ctx, head, pending.getNow(null));
+      onDecision(ctx, head, pending.isCompletedExceptionally() ? null : pending.getNow(null));
     } else {
       var unused =
           pending.whenComplete(

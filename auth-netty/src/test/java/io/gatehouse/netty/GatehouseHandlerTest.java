@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -201,6 +203,8 @@ class GatehouseHandlerTest {
       assertThat(allowed.body()).contains("subject=alice").contains("path=/b");
       assertThat(server.connections).hasValue(1);
       assertThat(server.appCalls).hasValue(1);
+      // The refused body was read off the socket (and dropped), so the framing stayed intact.
+      assertThat(server.bodyBytesRead).hasValue(body.length());
     }
   }
 
@@ -285,6 +289,28 @@ class GatehouseHandlerTest {
 
       assertThat(response.status()).isEqualTo(401);
       assertThat(http.closedByServer()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void brokenPipelineFailsClosed(String mode, Duration delay) throws Exception {
+    io.gatehouse.core.Gatehouse broken =
+        delay.isZero()
+            ? request -> CompletableFuture.failedFuture(new IllegalStateException("broken"))
+            : request ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      throw new IllegalStateException("broken");
+                    },
+                    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+    try (NettyServer server = new NettyServer(GatehouseHandler.builder(broken).build())) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.body()).contains("\"code\":\"internal\"");
+      assertThat(server.appCalls).hasValue(0);
     }
   }
 

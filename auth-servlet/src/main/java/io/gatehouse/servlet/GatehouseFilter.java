@@ -106,7 +106,7 @@ public final class GatehouseFilter extends HttpFilter {
     CompletableFuture<Decision> pending =
         gatehouse.decide(new ServletAuthRequest(request)).toCompletableFuture();
     if (pending.isDone()) {
-      act(request, response, chain, pending.join());
+      act(request, response, chain, pending.isCompletedExceptionally() ? failed() : pending.join());
     } else if (request.isAsyncSupported()) {
       decideAsync(request, pending);
     } else {
@@ -181,8 +181,7 @@ public final class GatehouseFilter extends HttpFilter {
               if (!settled.compareAndSet(false, true)) {
                 return;
               }
-              Decision outcome =
-                  decision != null ? decision : timedOut("the decision failed unexpectedly");
+              Decision outcome = decision != null ? decision : failed();
               if (outcome.allowed()) {
                 markAllowed(async.getRequest(), outcome);
                 async.dispatch();
@@ -212,8 +211,23 @@ public final class GatehouseFilter extends HttpFilter {
       Thread.currentThread().interrupt();
       return timedOut("interrupted while deciding");
     } catch (ExecutionException e) {
-      return timedOut("the decision failed unexpectedly");
+      return failed();
     }
+  }
+
+  /** Fail closed: the pipeline promises never to fail, but a broken one must not let anyone in. */
+  private static Decision failed() {
+    return new Decision(
+        false,
+        Reason.INTERNAL.status(),
+        null,
+        Reason.INTERNAL,
+        "internal error",
+        List.of(),
+        null,
+        "",
+        null,
+        List.of());
   }
 
   private static Decision timedOut(String detail) {

@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -250,6 +252,29 @@ class GatehouseFilterTest {
 
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).contains("\"code\":\"unavailable\"");
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void brokenPipelineFailsClosed(String mode, Duration delay) throws Exception {
+    io.gatehouse.core.Gatehouse broken =
+        request ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  throw new IllegalStateException("broken");
+                },
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+    io.gatehouse.core.Gatehouse brokenNow =
+        request -> CompletableFuture.failedFuture(new IllegalStateException("broken"));
+    GatehouseFilter filter = GatehouseFilter.builder(delay.isZero() ? brokenNow : broken).build();
+    try (JettyServer server = new JettyServer(filter, true)) {
+      HttpResponse<String> response =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", Fixtures.WRITER).build());
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.body()).contains("\"code\":\"internal\"");
       assertThat(server.app.calls).hasValue(0);
     }
   }

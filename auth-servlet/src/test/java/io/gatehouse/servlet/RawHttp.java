@@ -47,7 +47,9 @@ final class RawHttp implements AutoCloseable {
     }
     byte[] body = in.readNBytes(length);
     return new Response(
-        Integer.parseInt(status.substring(9, 12)), headers, new String(body, StandardCharsets.UTF_8));
+        Integer.parseInt(status.substring(9, 12)),
+        headers,
+        new String(body, StandardCharsets.UTF_8));
   }
 
   /** True when the server closed the connection (end of stream before any byte). */

@@ -59,7 +59,9 @@ final class TokenAuthenticator implements Authenticator {
 
   private AuthOutcome decide(List<String> values) {
     Challenge challenge =
-        bearer ? Challenge.bearer("test") : Challenge.apiKey("test", header.toLowerCase(java.util.Locale.ROOT));
+        bearer
+            ? Challenge.bearer("test")
+            : Challenge.apiKey("test", header.toLowerCase(java.util.Locale.ROOT));
     if (values.isEmpty()) {
       return AuthOutcome.abstain(challenge);
     }
