@@ -1,0 +1,175 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.core.Identity;
+import io.gatehouse.servlet.GatehouseFilter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API under {@value #PREFIX}, used by the CLI's remote mode (JSON in and out). The filter
+ * in front has already checked the admin token and its permission ({@link
+ * Pipelines#adminPolicy()}); every operation acts on the admin token's space.
+ *
+ * <pre>
+ * GET    /tokens                    list
+ * POST   /tokens                    create      {kind: api|admin, readOnly, name, team, permissions, expiresIn}
+ * POST   /tokens/import             import      {token, readOnly, name}
+ * POST   /tokens/revoke             revoke      {token: id or token text}
+ * DELETE /tokens/{id}               revoke
+ * POST   /tokens/{id}/rotate        rotate      {grace: "24h"}
+ * GET    /settings                  issuers (no secrets), allowlist, trusted proxies
+ * PUT    /jwks                      set issuer  {issuer, jwks, audiences, algorithms}
+ * PUT    /jwt-secret                set issuer  {issuer, secret, algorithms}
+ * POST   /issuers/remove            {issuer}
+ * POST   /whitelist                 {cidrs}
+ * POST   /whitelist/remove          {cidrs}
+ * PUT    /trusted-proxies           {cidrs, hops}
+ * POST   /check                     {method, path, headers, ip}
+ * </pre>
+ *
+ * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 404 not found, 503 store
+ * unreachable.
+ */
+final class AdminServlet extends HttpServlet {
+  static final String PREFIX = "/_admin/api";
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
+  private static final Pattern TOKEN_ID = Pattern.compile("/tokens/([^/]+)");
+  private static final Pattern ROTATE = Pattern.compile("/tokens/([^/]+)/rotate");
+
+  private final transient Function<String, Management> managementForSpace;
+
+  AdminServlet(Function<String, Management> managementForSpace) {
+    this.managementForSpace = managementForSpace;
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Identity identity =
+        Objects.requireNonNull(
+            (Identity) request.getAttribute(GatehouseFilter.IDENTITY), "the filter sets it");
+    String route =
+        request.getMethod() + " " + Objects.requireNonNullElse(request.getPathInfo(), "/");
+    try (Management management = managementForSpace.apply(identity.space())) {
+      Map<String, Object> result = route(route, request, management);
+      if (result == null) {
+        HttpJson.error(
+            response, 404, "no such admin operation: " + io.gatehouse.core.Redact.safe(route));
+      } else {
+        HttpJson.send(response, route.equals("POST /tokens") ? 201 : 200, result);
+      }
+    } catch (CliException e) {
+      int status =
+          e.exitCode() == Main.EXIT_UNAVAILABLE
+              ? 503
+              : e.exitCode() == Main.EXIT_REFUSED ? 404 : 400;
+      HttpJson.error(response, status, Objects.requireNonNullElse(e.getMessage(), "failed"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      HttpJson.error(response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
+    } catch (RuntimeException e) {
+      LOG.warn("admin operation {} failed", route, e);
+      HttpJson.error(response, 500, "internal error");
+    }
+  }
+
+  private static @Nullable Map<String, Object> route(
+      String route, HttpServletRequest request, Management management) throws IOException {
+    switch (route) {
+      case "GET /tokens" -> {
+        return Map.of(
+            "tokens", management.tokens().stream().map(Management.TokenView::toJson).toList());
+      }
+      case "POST /tokens" -> {
+        return management.createToken(Management.TokenRequest.fromJson(body(request))).toJson();
+      }
+      case "POST /tokens/import" -> {
+        Map<String, Object> body = body(request);
+        String name = Json.optString(body, "name");
+        return management
+            .importToken(
+                Json.string(body, "token"), Json.bool(body, "readOnly"), name == null ? "" : name)
+            .toJson();
+      }
+      case "POST /tokens/revoke" -> {
+        return revoked(management.revoke(Json.string(body(request), "token")));
+      }
+      case "GET /settings" -> {
+        return management.settings().toJson(false);
+      }
+      case "PUT /jwks", "PUT /jwt-secret" -> {
+        SpaceConfig.Issuer issuer = SpaceConfig.Issuer.fromJson(body(request));
+        if (route.endsWith("/jwks") == (issuer.jwksUrl() == null)) {
+          throw new IllegalArgumentException(
+              route.endsWith("/jwks") ? "'jwks' (the URL) is required" : "'secret' is required");
+        }
+        return management.setIssuer(issuer).toJson(false);
+      }
+      case "POST /issuers/remove" -> {
+        return management.removeIssuer(Json.string(body(request), "issuer")).toJson(false);
+      }
+      case "POST /whitelist" -> {
+        return management.allow(cidrs(body(request))).toJson(false);
+      }
+      case "POST /whitelist/remove" -> {
+        return management.removeAllowed(cidrs(body(request))).toJson(false);
+      }
+      case "PUT /trusted-proxies" -> {
+        return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);
+      }
+      case "POST /check" -> {
+        return management.check(Management.CheckRequest.fromJson(body(request))).toJson();
+      }
+      default -> {
+        return dynamicRoute(route, request, management);
+      }
+    }
+  }
+
+  private static @Nullable Map<String, Object> dynamicRoute(
+      String route, HttpServletRequest request, Management management) throws IOException {
+    Matcher rotate = ROTATE.matcher(route.substring(route.indexOf(' ') + 1));
+    if (route.startsWith("POST ") && rotate.matches()) {
+      String grace = Json.optString(body(request), "grace");
+      return management
+          .rotate(rotate.group(1), grace == null ? java.time.Duration.ZERO : Durations.parse(grace))
+          .toJson();
+    }
+    Matcher id = TOKEN_ID.matcher(route.substring(route.indexOf(' ') + 1));
+    if (route.startsWith("DELETE ") && id.matches()) {
+      return revoked(management.revoke(id.group(1)));
+    }
+    return null;
+  }
+
+  private static Map<String, Object> revoked(Optional<Management.TokenView> revoked) {
+    return revoked
+        .map(Management.TokenView::toJson)
+        .orElseThrow(() -> CliException.notFound("no such token in this space"));
+  }
+
+  private static List<String> cidrs(Map<String, Object> body) {
+    List<String> cidrs = Json.strings(body, "cidrs");
+    if (cidrs.isEmpty()) {
+      throw new IllegalArgumentException("'cidrs' must list at least one address or CIDR");
+    }
+    return cidrs;
+  }
+
+  private static Map<String, Object> body(HttpServletRequest request) throws IOException {
+    return new LinkedHashMap<>(Json.parse(HttpJson.body(request)));
+  }
+}

@@ -1,0 +1,139 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.core.Settings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: global options and the subcommands. */
+@Command(
+    name = "gatehouse",
+    mixinStandardHelpOptions = true,
+    version = "gatehouse 0.1.0",
+    description = {
+      "Manage Gatehouse API tokens, admin tokens, JWKS issuers and IP allowlists, and run the demo"
+          + " API.",
+      "Start with: gatehouse demo"
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 refused or not found, 2 usage error, 3 store or server unreachable.",
+      "Environment: GATEHOUSE_STORE, GATEHOUSE_STORE_USER, GATEHOUSE_STORE_PASSWORD,"
+          + " GATEHOUSE_SPACE, GATEHOUSE_SERVER, GATEHOUSE_ADMINTOKEN."
+    },
+    subcommands = {
+      TokenCommands.AddToken.class,
+      TokenCommands.AddAdminToken.class,
+      TokenCommands.ListTokens.class,
+      TokenCommands.Revoke.class,
+      TokenCommands.Rotate.class,
+      TokenCommands.ImportToken.class,
+      SettingsCommands.Jwks.class,
+      SettingsCommands.JwtSecret.class,
+      SettingsCommands.Whitelist.class,
+      SettingsCommands.TrustProxy.class,
+      RunCommands.Check.class,
+      RunCommands.Serve.class,
+      RunCommands.Demo.class
+    })
+final class GatehouseCommand implements Runnable {
+  /** How often a store is polled for changes made by other processes. */
+  static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+
+  final CliEnvironment env;
+
+  @Option(
+      names = "--store",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "jdbc:postgresql://host/db (shared), jdbc:h2:file:/path, or a directory for an embedded"
+              + " H2 file. Default: $GATEHOUSE_STORE, else ./.gatehouse/")
+  @Nullable String store;
+
+  @Option(
+      names = "--space",
+      scope = ScopeType.INHERIT,
+      paramLabel = "NAME",
+      description = "The space (tenant) to act on. Default: $GATEHOUSE_SPACE, else dev")
+  @Nullable String space;
+
+  @Option(
+      names = "--server",
+      scope = ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "Act through a running server's admin API instead of the store (remote mode). Default:"
+              + " $GATEHOUSE_SERVER")
+  @Nullable String server;
+
+  @Option(
+      names = "--admintoken",
+      scope = ScopeType.INHERIT,
+      paramLabel = "TOKEN",
+      description =
+          "Admin token for remote mode, holding permission 'manage' (or 'tokens' / 'settings')."
+              + " Prefer $GATEHOUSE_ADMINTOKEN: options end up in shell history")
+  @Nullable String adminToken;
+
+  GatehouseCommand(CliEnvironment env) {
+    this.env = env;
+  }
+
+  @Override
+  public void run() {
+    env.out().println("gatehouse: manage tokens, JWKS and allowlists; run the demo API.");
+    env.out().println("Try: gatehouse demo    or: gatehouse --help");
+  }
+
+  PrintWriter out() {
+    return env.out();
+  }
+
+  String space() {
+    String name = space != null ? space : env.env().getOrDefault("GATEHOUSE_SPACE", "dev");
+    if (!Settings.isValidSpace(name)) {
+      throw CliException.usage(
+          "invalid space '"
+              + io.gatehouse.core.Redact.safe(name)
+              + "': use letters, digits and . _ - (max 64)");
+    }
+    return name;
+  }
+
+  @Nullable String serverUrl() {
+    return server != null ? server : env.env().get("GATEHOUSE_SERVER");
+  }
+
+  StoreLocation location() {
+    return StoreLocation.resolve(store, env.env(), env.workDir());
+  }
+
+  StoreLocation.OpenStore openStore() {
+    return location().open(env.clock(), POLL_INTERVAL);
+  }
+
+  /** Remote when a server is named, else the store. */
+  Management management() {
+    String url = serverUrl();
+    if (url != null) {
+      String token = adminToken != null ? adminToken : env.env().get("GATEHOUSE_ADMINTOKEN");
+      if (token == null) {
+        throw CliException.usage("remote mode needs --admintoken or $GATEHOUSE_ADMINTOKEN");
+      }
+      return new RemoteManagement(url, token);
+    }
+    String name = space();
+    StoreLocation.OpenStore opened = openStore();
+    return new LocalManagement(
+        opened, name, env.clock(), LocalManagement.storeChecker(opened, name), true);
+  }
+
+  /** Where the command acts, for messages: the server, or the space. */
+  String target(SpaceConfig config) {
+    return "space '" + config.space() + "'";
+  }
+}

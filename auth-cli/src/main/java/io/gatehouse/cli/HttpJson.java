@@ -1,0 +1,70 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.core.Identity;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Small servlet helpers shared by the demo API and the admin API. */
+final class HttpJson {
+  /** Largest request body read. */
+  static final int MAX_BODY = 64 * 1024;
+
+  private HttpJson() {}
+
+  static void send(HttpServletResponse response, int status, Map<String, ?> body)
+      throws IOException {
+    byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  static void error(HttpServletResponse response, int status, String message) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", (long) status);
+    body.put("error", message);
+    send(response, status, body);
+  }
+
+  /**
+   * The body as text, or an {@link IllegalArgumentException} when larger than {@link #MAX_BODY}.
+   */
+  static String body(HttpServletRequest request) throws IOException {
+    try (InputStream in = request.getInputStream()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      int total = 0;
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        total += n;
+        if (total > MAX_BODY) {
+          throw new IllegalArgumentException("request body larger than " + MAX_BODY + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The caller as the demo API shows it: everything but secrets. */
+  static Map<String, Object> identity(
+      Identity identity, @org.jspecify.annotations.Nullable InetAddress client) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("subject", identity.subject());
+    map.put("method", identity.method());
+    map.put("space", identity.space());
+    map.put("access", identity.access().name());
+    map.put("permissions", java.util.List.copyOf(identity.permissions()));
+    map.put("credentialId", identity.credentialId());
+    map.put("expiresAt", identity.expiresAt() == null ? null : identity.expiresAt().toString());
+    map.put("clientAddress", client == null ? null : client.getHostAddress());
+    return map;
+  }
+}

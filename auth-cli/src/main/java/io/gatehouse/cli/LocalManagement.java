@@ -1,0 +1,193 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.CreatedToken;
+import io.gatehouse.apikey.NewToken;
+import io.gatehouse.apikey.TokenInfo;
+import io.gatehouse.apikey.TokenKind;
+import io.gatehouse.apikey.TokenStoreException;
+import io.gatehouse.core.Redact;
+import io.gatehouse.core.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@link Management} on a store, in one space. Used by the CLI directly and by the server's admin
+ * API (where the space is the admin token's).
+ */
+final class LocalManagement implements Management {
+  private final StoreLocation.OpenStore store;
+  private final String space;
+  private final Clock clock;
+  private final Function<CheckRequest, CheckResult> checker;
+  private final boolean ownsStore;
+
+  LocalManagement(
+      StoreLocation.OpenStore store,
+      String space,
+      Clock clock,
+      Function<CheckRequest, CheckResult> checker,
+      boolean ownsStore) {
+    this.store = store;
+    this.space = Settings.requireValidSpace(space);
+    this.clock = clock;
+    this.checker = checker;
+    this.ownsStore = ownsStore;
+  }
+
+  /** A checker that builds the serve pipeline over the store's current settings. */
+  static Function<CheckRequest, CheckResult> storeChecker(
+      StoreLocation.OpenStore store, String space) {
+    return request -> {
+      SpaceSettingsStore.Snapshot snapshot = store.settings().readAll();
+      Settings settings =
+          SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
+      Supplier<Settings> fixed = () -> settings;
+      return Pipelines.check(
+          Pipelines.build(
+              space, store.keys(), io.gatehouse.jwks.JwtAuthenticator.builder().build(), fixed),
+          request);
+    };
+  }
+
+  @Override
+  public CreatedTokenView createToken(TokenRequest request) {
+    NewToken.Builder spec = request.admin() ? NewToken.adminToken(space) : NewToken.apiToken(space);
+    if (request.readOnly()) {
+      if (request.admin()) {
+        throw new IllegalArgumentException("an admin token cannot be read-only");
+      }
+      spec.readOnly();
+    }
+    spec.name(request.name()).owner(request.team()).permissions(request.permissions());
+    if (request.expiresIn() != null) {
+      spec.expiresIn(request.expiresIn());
+    }
+    CreatedToken created = tokens(keys -> keys.create(spec.build()));
+    return new CreatedTokenView(created.token(), view(created.info()));
+  }
+
+  @Override
+  public TokenView importToken(String token, boolean readOnly, String name) {
+    NewToken.Builder spec =
+        token.startsWith(TokenKind.ADMIN.prefix())
+            ? NewToken.adminToken(space)
+            : NewToken.apiToken(space);
+    if (readOnly) {
+      spec.readOnly();
+    }
+    spec.name(name);
+    return view(tokens(keys -> keys.importToken(token.strip(), spec.build())));
+  }
+
+  @Override
+  public List<TokenView> tokens() {
+    return tokens(keys -> keys.list(space)).stream().map(this::view).toList();
+  }
+
+  @Override
+  public Optional<TokenView> revoke(String idOrToken) {
+    Optional<TokenInfo> found = findInSpace(idOrToken);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    return tokens(keys -> keys.revoke(found.get().id())).map(this::view);
+  }
+
+  @Override
+  public CreatedTokenView rotate(String id, Duration grace) {
+    TokenInfo info =
+        findInSpace(id)
+            .orElseThrow(
+                () ->
+                    CliException.notFound(
+                        "no token " + Redact.safe(id) + " in space '" + space + "'"));
+    try {
+      CreatedToken rotated = tokens(keys -> keys.rotate(info.id(), grace));
+      return new CreatedTokenView(rotated.token(), view(rotated.info()));
+    } catch (NoSuchElementException e) {
+      throw CliException.notFound(e.getMessage() == null ? "no such token" : e.getMessage());
+    }
+  }
+
+  @Override
+  public SpaceConfig settings() {
+    return store.settings().read(space);
+  }
+
+  @Override
+  public SpaceConfig setIssuer(SpaceConfig.Issuer issuer) {
+    return store.settings().update(space, config -> config.withIssuer(issuer));
+  }
+
+  @Override
+  public SpaceConfig removeIssuer(String issuer) {
+    return store.settings().update(space, config -> config.withoutIssuer(issuer));
+  }
+
+  @Override
+  public SpaceConfig allow(List<String> cidrs) {
+    List<String> parsed = SpaceConfig.normalise(cidrs); // validate before touching the store
+    return store.settings().update(space, config -> config.withAllowed(parsed));
+  }
+
+  @Override
+  public SpaceConfig removeAllowed(List<String> cidrs) {
+    List<String> parsed = SpaceConfig.normalise(cidrs);
+    return store.settings().update(space, config -> config.withoutAllowed(parsed));
+  }
+
+  @Override
+  public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
+    return store.settings().update(space, config -> config.withProxies(proxies));
+  }
+
+  @Override
+  public CheckResult check(CheckRequest request) {
+    return checker.apply(request);
+  }
+
+  @Override
+  public void close() {
+    if (ownsStore) {
+      store.close();
+    }
+  }
+
+  private Optional<TokenInfo> findInSpace(String idOrToken) {
+    return tokens(keys -> keys.find(idOrToken)).filter(info -> info.space().equals(space));
+  }
+
+  /** Runs a token operation, turning a store failure into exit code 3. */
+  private <T> T tokens(Function<ApiKeys, T> operation) {
+    try {
+      return operation.apply(store.keys());
+    } catch (TokenStoreException e) {
+      throw CliException.unavailable(
+          "store unreachable: " + SpaceSettingsStore.firstLine(e.getMessage()), e);
+    }
+  }
+
+  TokenView view(TokenInfo info) {
+    return new TokenView(
+        info.id(),
+        info.space(),
+        info.kind() == TokenKind.ADMIN ? "admin" : "api",
+        info.maskedPrefix(),
+        info.access().name(),
+        info.name(),
+        info.owner(),
+        List.copyOf(info.permissions()),
+        info.createdAt(),
+        info.lastUsedAt(),
+        info.expiresAt(),
+        info.previousSecretValidUntil(),
+        info.status(clock.instant()).name().toLowerCase(Locale.ROOT));
+  }
+}

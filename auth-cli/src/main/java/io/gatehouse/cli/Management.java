@@ -1,0 +1,233 @@
+package io.gatehouse.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the management commands do, on a store ({@link LocalManagement}) or through a running
+ * server's admin API ({@link RemoteManagement}). Both return the same values, so every command
+ * prints the same lines in either mode. Arguments that make no sense throw {@link
+ * IllegalArgumentException}; an unreachable store or server throws {@link CliException} (exit 3).
+ */
+interface Management extends AutoCloseable {
+
+  CreatedTokenView createToken(TokenRequest request);
+
+  TokenView importToken(String token, boolean readOnly, String name);
+
+  List<TokenView> tokens();
+
+  /** Empty when there is no such token in the space. */
+  Optional<TokenView> revoke(String idOrToken);
+
+  CreatedTokenView rotate(String id, Duration grace);
+
+  SpaceConfig settings();
+
+  SpaceConfig setIssuer(SpaceConfig.Issuer issuer);
+
+  SpaceConfig removeIssuer(String issuer);
+
+  SpaceConfig allow(List<String> cidrs);
+
+  SpaceConfig removeAllowed(List<String> cidrs);
+
+  SpaceConfig trustProxies(SpaceConfig.Proxies proxies);
+
+  CheckResult check(CheckRequest request);
+
+  @Override
+  void close();
+
+  /**
+   * A token to create.
+   *
+   * @param admin an admin token rather than an API token
+   * @param readOnly READ access (API tokens)
+   * @param name a label
+   * @param team the owning team (admin tokens), or null
+   * @param permissions admin operations granted
+   * @param expiresIn lifetime, or null for none
+   */
+  record TokenRequest(
+      boolean admin,
+      boolean readOnly,
+      String name,
+      @Nullable String team,
+      List<String> permissions,
+      @Nullable Duration expiresIn) {
+
+    public TokenRequest {
+      permissions = List.copyOf(permissions);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("kind", admin ? "admin" : "api");
+      map.put("readOnly", readOnly);
+      map.put("name", name);
+      if (team != null) {
+        map.put("team", team);
+      }
+      map.put("permissions", permissions);
+      if (expiresIn != null) {
+        map.put("expiresIn", Durations.format(expiresIn));
+      }
+      return map;
+    }
+
+    static TokenRequest fromJson(Map<String, Object> map) {
+      String kind = Json.optString(map, "kind");
+      if (kind != null && !kind.equals("api") && !kind.equals("admin")) {
+        throw new IllegalArgumentException("'kind' must be api or admin, was '" + kind + "'");
+      }
+      String expires = Json.optString(map, "expiresIn");
+      String name = Json.optString(map, "name");
+      return new TokenRequest(
+          "admin".equals(kind),
+          Json.bool(map, "readOnly"),
+          name == null ? "" : name,
+          Json.optString(map, "team"),
+          Json.strings(map, "permissions"),
+          expires == null ? null : Durations.parse(expires));
+    }
+  }
+
+  /** What may be shown of a token: never its secret. */
+  record TokenView(
+      String id,
+      String space,
+      String kind,
+      String masked,
+      String access,
+      String name,
+      @Nullable String owner,
+      List<String> permissions,
+      Instant createdAt,
+      @Nullable Instant lastUsedAt,
+      @Nullable Instant expiresAt,
+      @Nullable Instant previousValidUntil,
+      String status) {
+
+    public TokenView {
+      permissions = List.copyOf(permissions);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("id", id);
+      map.put("space", space);
+      map.put("kind", kind);
+      map.put("masked", masked);
+      map.put("access", access);
+      map.put("name", name);
+      map.put("owner", owner);
+      map.put("permissions", permissions);
+      map.put("createdAt", createdAt.toString());
+      map.put("lastUsedAt", text(lastUsedAt));
+      map.put("expiresAt", text(expiresAt));
+      map.put("previousValidUntil", text(previousValidUntil));
+      map.put("status", status);
+      return map;
+    }
+
+    static TokenView fromJson(Map<String, Object> map) {
+      return new TokenView(
+          Json.string(map, "id"),
+          Json.string(map, "space"),
+          Json.string(map, "kind"),
+          Json.string(map, "masked"),
+          Json.string(map, "access"),
+          Json.string(map, "name"),
+          Json.optString(map, "owner"),
+          Json.strings(map, "permissions"),
+          Instant.parse(Json.string(map, "createdAt")),
+          instant(Json.optString(map, "lastUsedAt")),
+          instant(Json.optString(map, "expiresAt")),
+          instant(Json.optString(map, "previousValidUntil")),
+          Json.string(map, "status"));
+    }
+
+    private static @Nullable String text(@Nullable Instant at) {
+      return at == null ? null : at.toString();
+    }
+
+    private static @Nullable Instant instant(@Nullable String text) {
+      return text == null ? null : Instant.parse(text);
+    }
+  }
+
+  /** A token just created or rotated: the only time its text is shown. */
+  record CreatedTokenView(String token, TokenView info) {
+    Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("token", token);
+      map.put("info", info.toJson());
+      return map;
+    }
+
+    static CreatedTokenView fromJson(Map<String, Object> map) {
+      return new CreatedTokenView(
+          Json.string(map, "token"), TokenView.fromJson(Json.object(map, "info")));
+    }
+
+    @Override
+    public String toString() {
+      return "CreatedTokenView[" + info.id() + "]"; // never the token
+    }
+  }
+
+  /**
+   * A dry-run request.
+   *
+   * @param method HTTP method
+   * @param path request path
+   * @param headers header lines {@code Name: value}
+   * @param ip the socket peer, or null for 127.0.0.1
+   */
+  record CheckRequest(String method, String path, List<String> headers, @Nullable String ip) {
+    public CheckRequest {
+      headers = List.copyOf(headers);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("method", method);
+      map.put("path", path);
+      map.put("headers", headers);
+      map.put("ip", ip);
+      return map;
+    }
+
+    static CheckRequest fromJson(Map<String, Object> map) {
+      return new CheckRequest(
+          Json.string(map, "method"),
+          Json.string(map, "path"),
+          Json.strings(map, "headers"),
+          Json.optString(map, "ip"));
+    }
+  }
+
+  /** A dry run's outcome: the decision and its explanation (no secret in it). */
+  record CheckResult(boolean allowed, int status, String explain) {
+    Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("allowed", allowed);
+      map.put("status", (long) status);
+      map.put("explain", explain);
+      return map;
+    }
+
+    static CheckResult fromJson(Map<String, Object> map) {
+      return new CheckResult(
+          Json.bool(map, "allowed"),
+          (int) Json.number(map, "status", 0),
+          Json.string(map, "explain"));
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AccessPolicy;
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Decision;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Settings;
+import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.ipfilter.IpAddress;
+import io.gatehouse.ipfilter.IpFilter;
+import io.gatehouse.jwks.JwtAuthenticator;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The pipeline {@code serve} runs and {@code check} dry-runs: space, client address through trusted
+ * proxies, IP rules, API tokens ({@code x-apikey}), admin tokens and JWTs ({@code Authorization:
+ * Bearer}), then access by method and, under {@code /_admin/}, admin permissions.
+ */
+final class Pipelines {
+  /** Where the admin API lives. */
+  static final String ADMIN_PREFIX = "/_admin/";
+
+  /** Grants every admin API operation. */
+  static final String MANAGE = "manage";
+
+  /** Grants the token operations of the admin API. */
+  static final String TOKENS = "tokens";
+
+  /** Grants the settings operations (JWKS, secrets, allowlist, proxies, check). */
+  static final String SETTINGS = "settings";
+
+  private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
+
+  private Pipelines() {}
+
+  static Gatehouse build(
+      String space, ApiKeys keys, JwtAuthenticator jwt, Supplier<Settings> settings) {
+    return Gatehouse.builder()
+        .spaceResolver(SpaceResolver.fixed(space))
+        .clientAddressResolver(IpFilter.clientAddressResolver())
+        .addressFilter(IpFilter.addressFilter())
+        .authenticator(keys.authenticator())
+        .authenticator(keys.adminAuthenticator())
+        .authenticator(jwt)
+        .accessPolicy(AccessPolicy.byMethod().and(adminPolicy()))
+        .settings(settings)
+        .build();
+  }
+
+  /**
+   * Under {@code /_admin/}: only admin tokens, holding {@value #MANAGE} or the operation's own
+   * permission ({@value #TOKENS} for {@code /_admin/api/tokens...}, {@value #SETTINGS} otherwise).
+   */
+  static AccessPolicy adminPolicy() {
+    return (request, identity) -> {
+      String path = request.path();
+      if (!path.startsWith(ADMIN_PREFIX)) {
+        return null;
+      }
+      if (identity.access() != Access.ADMIN) {
+        return "the admin API needs an admin token";
+      }
+      String needed = path.startsWith(AdminServlet.PREFIX + "/tokens") ? TOKENS : SETTINGS;
+      if (identity.hasPermission(MANAGE) || identity.hasPermission(needed)) {
+        return null;
+      }
+      return "the admin token needs permission '" + MANAGE + "' or '" + needed + "'";
+    };
+  }
+
+  /** Runs {@code request} through {@code gatehouse} as a dry run. */
+  static Management.CheckResult check(Gatehouse gatehouse, Management.CheckRequest request) {
+    String method = request.method().toUpperCase(Locale.ROOT);
+    if (!METHOD.matcher(method).matches()) {
+      throw new IllegalArgumentException("invalid HTTP method '" + request.method() + "'");
+    }
+    if (!request.path().startsWith("/")) {
+      throw new IllegalArgumentException(
+          "the path must start with '/', was '" + request.path() + "'");
+    }
+    AuthRequest.Builder builder = AuthRequest.builder().method(method);
+    int query = request.path().indexOf('?');
+    if (query >= 0) {
+      builder
+          .path(request.path().substring(0, query))
+          .rawQuery(request.path().substring(query + 1));
+    } else {
+      builder.path(request.path());
+    }
+    for (String line : request.headers()) {
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException(
+            "a header is 'Name: value', got '" + io.gatehouse.core.Redact.safe(line) + "'");
+      }
+      builder.header(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+    }
+    String ip = request.ip() == null ? "127.0.0.1" : request.ip();
+    builder.remoteAddress(new InetSocketAddress(IpAddress.parse(ip).toInetAddress(), 0));
+    Decision decision;
+    try {
+      decision = gatehouse.decide(builder.build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the decision did not complete: " + e, e);
+    }
+    return new Management.CheckResult(decision.allowed(), decision.status(), decision.explain());
+  }
+}

@@ -1,0 +1,205 @@
+package io.gatehouse.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link Management} through a running server's admin API ({@link AdminServlet}), authenticated by
+ * an admin token. The server decides the space: the admin token's.
+ */
+final class RemoteManagement implements Management {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  private final URI base;
+  private final String adminToken;
+  private final HttpClient client;
+
+  RemoteManagement(String server, String adminToken) {
+    this.base = parseServer(server);
+    if (adminToken.isBlank()) {
+      throw CliException.usage("--admintoken (or $GATEHOUSE_ADMINTOKEN) is empty");
+    }
+    this.adminToken = adminToken.strip();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  static URI parseServer(String server) {
+    try {
+      URI uri = new URI(server.strip());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
+        throw CliException.usage("invalid --server '" + server + "': use http(s)://host:port");
+      }
+      String text = uri.toString();
+      return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    } catch (URISyntaxException e) {
+      throw CliException.usage("invalid --server '" + server + "': " + e.getReason());
+    }
+  }
+
+  @Override
+  public CreatedTokenView createToken(TokenRequest request) {
+    return CreatedTokenView.fromJson(call("POST", "/tokens", request.toJson()));
+  }
+
+  @Override
+  public TokenView importToken(String token, boolean readOnly, String name) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("token", token);
+    body.put("readOnly", readOnly);
+    body.put("name", name);
+    return TokenView.fromJson(call("POST", "/tokens/import", body));
+  }
+
+  @Override
+  public List<TokenView> tokens() {
+    return Json.objects(call("GET", "/tokens", null), "tokens").stream()
+        .map(TokenView::fromJson)
+        .toList();
+  }
+
+  @Override
+  public Optional<TokenView> revoke(String idOrToken) {
+    try {
+      return Optional.of(
+          TokenView.fromJson(call("POST", "/tokens/revoke", Map.of("token", idOrToken))));
+    } catch (CliException e) {
+      if (e.exitCode() == Main.EXIT_REFUSED && !(e instanceof AdminRefusal)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public CreatedTokenView rotate(String id, Duration grace) {
+    String path = "/tokens/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/rotate";
+    return CreatedTokenView.fromJson(call("POST", path, Map.of("grace", Durations.format(grace))));
+  }
+
+  @Override
+  public SpaceConfig settings() {
+    return SpaceConfig.fromJson(call("GET", "/settings", null));
+  }
+
+  @Override
+  public SpaceConfig setIssuer(SpaceConfig.Issuer issuer) {
+    String path = issuer.jwksUrl() != null ? "/jwks" : "/jwt-secret";
+    return SpaceConfig.fromJson(call("PUT", path, issuer.toJson(true)));
+  }
+
+  @Override
+  public SpaceConfig removeIssuer(String issuer) {
+    return SpaceConfig.fromJson(call("POST", "/issuers/remove", Map.of("issuer", issuer)));
+  }
+
+  @Override
+  public SpaceConfig allow(List<String> cidrs) {
+    return SpaceConfig.fromJson(call("POST", "/whitelist", Map.of("cidrs", cidrs)));
+  }
+
+  @Override
+  public SpaceConfig removeAllowed(List<String> cidrs) {
+    return SpaceConfig.fromJson(call("POST", "/whitelist/remove", Map.of("cidrs", cidrs)));
+  }
+
+  @Override
+  public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
+    return SpaceConfig.fromJson(call("PUT", "/trusted-proxies", proxies.toJson()));
+  }
+
+  @Override
+  public CheckResult check(CheckRequest request) {
+    return CheckResult.fromJson(call("POST", "/check", request.toJson()));
+  }
+
+  @Override
+  public void close() {
+    // The JDK client on Java 17 has no close(); its threads are daemons.
+  }
+
+  private Map<String, Object> call(String method, String path, @Nullable Map<String, ?> body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + AdminServlet.PREFIX + path))
+            .timeout(TIMEOUT)
+            .header("Authorization", "Bearer " + adminToken)
+            .header("Accept", "application/json");
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+    }
+    HttpResponse<String> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw CliException.unavailable("server unreachable at " + base + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.unavailable("interrupted while calling " + base, e);
+    }
+    Map<String, Object> json;
+    try {
+      json = Json.parse(response.body());
+    } catch (IllegalArgumentException e) {
+      throw CliException.unavailable(
+          "unexpected answer from " + base + " (HTTP " + response.statusCode() + ")", e);
+    }
+    int status = response.statusCode();
+    if (status / 100 == 2) {
+      return json;
+    }
+    String message = describeError(json, status);
+    if (status == 401 || status == 403) {
+      throw new AdminRefusal("the server refused the admin token: " + message);
+    }
+    if (status == 404) {
+      throw CliException.notFound(message);
+    }
+    if (status == 400) {
+      throw CliException.usage(message);
+    }
+    throw new CliException(Main.EXIT_UNAVAILABLE, "server error (HTTP " + status + "): " + message);
+  }
+
+  /** The server refused the admin token itself (401/403), as opposed to "no such token". */
+  private static final class AdminRefusal extends CliException {
+    private static final long serialVersionUID = 1L;
+
+    AdminRefusal(String message) {
+      super(Main.EXIT_REFUSED, message);
+    }
+  }
+
+  private static String describeError(Map<String, Object> json, int status) {
+    Object error = json.get("error");
+    if (error instanceof String text) {
+      return text;
+    }
+    Object detail = json.get("detail"); // a problem+json refusal
+    Object code = json.get("code");
+    if (detail instanceof String text) {
+      return (code instanceof String c ? c + ": " : "") + text;
+    }
+    return "HTTP " + status;
+  }
+}

@@ -1,0 +1,251 @@
+package io.gatehouse.cli;
+
+import io.gatehouse.ipfilter.IpAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** The commands that run the pipeline: check, serve, demo. */
+final class RunCommands {
+  private RunCommands() {}
+
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Dry run: decide a request with the serve pipeline and explain why, stage by stage.",
+        "Exit code 0 when allowed, 1 when refused."
+      })
+  static final class Check implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // set by picocli
+    @ParentCommand
+    GatehouseCommand root;
+
+    @Option(
+        names = {"-H", "--header"},
+        paramLabel = "'Name: value'",
+        description = "A request header (repeatable), e.g. -H 'x-apikey: ghk_...'")
+    List<String> headers = new ArrayList<>();
+
+    @Option(
+        names = "--ip",
+        paramLabel = "A",
+        description = "The caller's address. Default: 127.0.0.1")
+    @Nullable String ip;
+
+    @Parameters(index = "0", paramLabel = "METHOD", description = "GET, POST, ...")
+    String method = "";
+
+    @Parameters(index = "1", paramLabel = "PATH", description = "e.g. /api/items")
+    String path = "";
+
+    @Override
+    public Integer call() {
+      if (ip != null) {
+        var unused = IpAddress.parse(ip); // a malformed address is a usage error, before any I/O
+      }
+      try (Management management = root.management()) {
+        Management.CheckResult result =
+            management.check(new Management.CheckRequest(method, path, headers, ip));
+        root.out().println(result.explain());
+        return result.allowed() ? Main.EXIT_OK : Main.EXIT_REFUSED;
+      }
+    }
+  }
+
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the demo API: GET /api/hello and POST /api/items answer with the caller's identity.",
+        "Admin API for remote mode under /_admin/api/. Changes made with gatehouse apply within"
+            + " 2 s."
+      })
+  static final class Serve implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // set by picocli
+    @ParentCommand
+    GatehouseCommand root;
+
+    @Option(names = "--port", paramLabel = "N", description = "Default: 8080 (0 picks a free one)")
+    int port = 8080;
+
+    @Option(
+        names = "--host",
+        paramLabel = "ADDR",
+        description = "Listen address. Default: 127.0.0.1 (use 0.0.0.0 to listen on all)")
+    String host = "127.0.0.1";
+
+    @Override
+    public Integer call() throws Exception {
+      requireLocal(root, "serve");
+      try (StoreLocation.OpenStore store = root.openStore()) {
+        DemoServer server = start(root, store, host, port);
+        PrintWriter out = root.out();
+        out.println(
+            "Gatehouse demo API on "
+                + server.uri()
+                + " for space '"
+                + server.space()
+                + "' (store "
+                + store.location().describe()
+                + ")");
+        out.println(
+            "  GET  /api/hello     any valid token (x-apikey, or Authorization: Bearer JWT)");
+        out.println("  POST /api/items     a READ_WRITE token");
+        out.println("  /_admin/api/...     an admin token with permission 'manage'");
+        out.println("Changes made with gatehouse apply within 2 s. Press Ctrl-C to stop.");
+        out.flush();
+        run(root, server);
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The newcomer path: prepares the store, creates a READ_WRITE and a READ token, starts"
+            + " serve, and prints curl lines that show 200, 401 and 403."
+      })
+  static final class Demo implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // set by picocli
+    @ParentCommand
+    GatehouseCommand root;
+
+    @Option(names = "--port", paramLabel = "N", description = "Default: 8080 (0 picks a free one)")
+    int port = 8080;
+
+    @Option(
+        names = "--host",
+        paramLabel = "ADDR",
+        description = "Listen address. Default: 127.0.0.1")
+    String host = "127.0.0.1";
+
+    @Override
+    public Integer call() throws Exception {
+      requireLocal(root, "demo");
+      PrintWriter out = root.out();
+      String space = root.space();
+      StoreLocation location = root.location();
+      out.println("Preparing the store at " + location.describe() + " ...");
+      out.flush();
+      try (StoreLocation.OpenStore store = root.openStore()) {
+        out.println("Creating a READ_WRITE and a READ token in space '" + space + "' ...");
+        out.flush();
+        LocalManagement management =
+            new LocalManagement(
+                store,
+                space,
+                root.env.clock(),
+                request -> {
+                  throw new IllegalStateException("no check in demo");
+                },
+                false);
+        String readWrite =
+            management
+                .createToken(
+                    new Management.TokenRequest(false, false, "demo-rw", null, List.of(), null))
+                .token();
+        String read =
+            management
+                .createToken(
+                    new Management.TokenRequest(false, true, "demo-read", null, List.of(), null))
+                .token();
+        out.println("Starting the demo API ...");
+        out.flush();
+        DemoServer server = start(root, store, host, port);
+        String base = server.uri().toString();
+        out.println();
+        out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
+        out.println("Paste these into another terminal:");
+        out.println();
+        curl(
+            out,
+            "200: the READ_WRITE token may read",
+            "curl -i " + base + "/api/hello -H 'x-apikey: " + readWrite + "'");
+        curl(
+            out,
+            "201: ... and write",
+            "curl -i -X POST "
+                + base
+                + "/api/items -H 'x-apikey: "
+                + readWrite
+                + "' -d '{\"name\":\"first\"}'");
+        curl(
+            out,
+            "200: the READ token may read",
+            "curl -i " + base + "/api/hello -H 'x-apikey: " + read + "'");
+        curl(out, "401: no token", "curl -i " + base + "/api/hello");
+        curl(
+            out,
+            "403: the READ token may not write",
+            "curl -i -X POST "
+                + base
+                + "/api/items -H 'x-apikey: "
+                + read
+                + "' -d '{\"name\":\"second\"}'");
+        out.println("  # Why? A dry run explains any decision:");
+        out.println(
+            "  ./gatehouse"
+                + (space.equals("dev") ? "" : " --space " + space)
+                + " check -H 'x-apikey: "
+                + read
+                + "' POST /api/items");
+        out.println();
+        out.println("Tokens: ./gatehouse tokens    Press Ctrl-C to stop.");
+        out.flush();
+        run(root, server);
+      }
+      return Main.EXIT_OK;
+    }
+
+    private static void curl(PrintWriter out, String comment, String line) {
+      out.println("  # " + comment);
+      out.println("  " + line);
+      out.println();
+    }
+  }
+
+  private static void requireLocal(GatehouseCommand root, String command) {
+    if (root.serverUrl() != null) {
+      throw CliException.usage(command + " runs on a store: drop --server / $GATEHOUSE_SERVER");
+    }
+  }
+
+  private static DemoServer start(
+      GatehouseCommand root, StoreLocation.OpenStore store, String host, int port)
+      throws Exception {
+    if (port < 0 || port > 65535) {
+      throw CliException.usage("--port must be 0-65535, was " + port);
+    }
+    try {
+      return new DemoServer(store, root.space(), host, port, root.env.clock());
+    } catch (IOException e) {
+      throw CliException.usage(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): try another --port");
+    }
+  }
+
+  private static void run(GatehouseCommand root, DemoServer server) throws InterruptedException {
+    try {
+      root.env.onServe().accept(server);
+      server.join();
+    } finally {
+      server.close();
+    }
+  }
+}
