@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,10 @@ final class JdbcTokenStore implements TokenStore {
   private volatile boolean postgres;
   private @Nullable PgChangeListener pgListener;
   private volatile boolean closed;
-  private long lastSeq = -1; // guarded by this (poll)
+
+  /** The newest change row seen; -1 until the first contact with the database. */
+  private final AtomicLong lastSeq = new AtomicLong(-1);
+
   private long lastPrune; // guarded by this (poll)
   private boolean pollFailing; // guarded by this (poll)
 
@@ -300,29 +304,22 @@ final class JdbcTokenStore implements TokenStore {
   }
 
   private void pollChanges(Connection connection) throws SQLException {
-    long maxSeq;
-    try (Statement statement = connection.createStatement()) {
-      statement.setQueryTimeout(queryTimeoutSeconds);
-      try (ResultSet rs = statement.executeQuery("select max(seq) from gatehouse_changes")) {
-        rs.next();
-        maxSeq = rs.getLong(1);
-      }
-    }
-    if (lastSeq < 0 || maxSeq < lastSeq) {
-      // First contact, or the table was reset: nothing cached can be trusted to be current.
-      if (lastSeq >= 0) {
-        feed.deliverAll();
-      }
-      lastSeq = maxSeq;
-    } else if (maxSeq > lastSeq) {
+    long maxSeq = maxSeq(connection);
+    long seen = lastSeq.get();
+    if (maxSeq < seen) {
+      // The change table went backwards (database restored or recreated): any change may have
+      // been missed.
+      feed.deliverAll();
+      lastSeq.set(maxSeq);
+    } else if (maxSeq > seen) {
       try (PreparedStatement select =
           prepare(
               connection,
               "select seq, topic, item from gatehouse_changes where seq > ? order by seq")) {
-        select.setLong(1, lastSeq);
+        select.setLong(1, seen);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            lastSeq = Math.max(lastSeq, rs.getLong(1));
+            lastSeq.accumulateAndGet(rs.getLong(1), Math::max);
             feed.deliver(new ChangeFeed.Change(rs.getString(2), rs.getString(3)));
           }
         }
@@ -334,8 +331,18 @@ final class JdbcTokenStore implements TokenStore {
       try (PreparedStatement prune =
           prepare(connection, "delete from gatehouse_changes where at < ? and seq < ?")) {
         prune.setLong(1, now - CHANGE_RETENTION.toMillis());
-        prune.setLong(2, lastSeq); // keep the newest row: max(seq) must never go backwards
+        prune.setLong(2, lastSeq.get()); // keep the newest row: max(seq) must never go backwards
         prune.executeUpdate();
+      }
+    }
+  }
+
+  private long maxSeq(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(queryTimeoutSeconds);
+      try (ResultSet rs = statement.executeQuery("select max(seq) from gatehouse_changes")) {
+        rs.next();
+        return rs.getLong(1);
       }
     }
   }
@@ -452,6 +459,8 @@ final class JdbcTokenStore implements TokenStore {
             JdbcSchema.latestVersion());
       }
       postgres = isPostgres;
+      // Changes from now on are news; what happened before is already in the database.
+      lastSeq.compareAndSet(-1, maxSeq(connection));
       if (isPostgres && !closed) {
         pgListener =
             new PgChangeListener(source, this::onNotification, this::requestPoll, pollInterval);

@@ -124,6 +124,29 @@ class JdbcSchemaTest {
   }
 
   @Test
+  void aChangeTableThatWentBackwardsInvalidatesEverything() throws Exception {
+    String url = TokenStores.h2Url(dir);
+    try (TokenStore store =
+        TokenStores.jdbc().url(url, "", "").pollInterval(java.time.Duration.ofMillis(50)).build()) {
+      List<ChangeFeed.Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      store.changes().subscribe(TokenStore.TOKEN_TOPIC, seen::add);
+      store.insert(
+          TokenStoreContractTest.record(
+              "aaaaaaaaaa", "default", TokenStoreContractTest.hashOf("a")));
+      TokenStoreContractTest.awaitSize(seen, 1);
+
+      try (Connection connection = DriverManager.getConnection(url, "", "");
+          Statement statement = connection.createStatement()) {
+        statement.execute("delete from gatehouse_changes"); // e.g. a restored backup
+      }
+
+      TokenStoreContractTest.awaitSize(seen, 2);
+      assertThat(seen.get(1).isAll()).isTrue();
+      assertThat(seen.get(1).key()).isEqualTo(ChangeFeed.ALL);
+    }
+  }
+
+  @Test
   void aClosedStoreSaysSo() {
     TokenStore store = TokenStores.h2File(dir);
     store.close();
