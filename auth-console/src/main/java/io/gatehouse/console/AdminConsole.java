@@ -1,0 +1,178 @@
+package io.gatehouse.console;
+
+import io.gatehouse.core.Access;
+import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import jakarta.servlet.http.HttpServlet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The admin web console: a servlet to mount under {@code /_admin/*} (static UI from this jar, sign
+ * in and out) and the session authenticator for the admin API under {@code /_admin/api/*}.
+ *
+ * <pre>{@code
+ * AdminConsole console = AdminConsole.builder(signInPipeline).build();
+ * Gatehouse adminApi = Gatehouse.builder()
+ *     .authenticator(console.authenticator())      // first: console sessions (cookie + CSRF)
+ *     .authenticator(keys.adminAuthenticator())    // then Authorization: Bearer gha_... (the CLI)
+ *     .accessPolicy(adminPermissions)              // applies to both
+ *     .build();
+ * context.addServlet(new ServletHolder(console.servlet()), "/_admin/*");
+ * context.addFilter(new FilterHolder(GatehouseFilter.builder(adminApi).build()), "/_admin/api/*", ...);
+ * context.addServlet(new ServletHolder(adminApiServlet), "/_admin/api/*");
+ * }</pre>
+ *
+ * <p>Sign-in sends the admin token once, in a JSON body; the {@code signIn} pipeline decides it as
+ * it would an {@code Authorization: Bearer} request from the same client (address rules and trusted
+ * proxies apply), and on success the browser gets an {@code HttpOnly; SameSite=Strict} session
+ * cookie ({@code Secure} over TLS) and a CSRF token. The token is never stored, on either side.
+ */
+public final class AdminConsole {
+  private final ConsoleSessions sessions;
+  private final ConsoleServlet servlet;
+
+  private AdminConsole(Builder builder) {
+    this.sessions =
+        new ConsoleSessions(
+            builder.clock, builder.idleTimeout, builder.absoluteTimeout, builder.maxSessions);
+    this.servlet =
+        new ConsoleServlet(
+            builder.signIn,
+            sessions,
+            builder.signInAllowed,
+            builder.testFetchAllowed,
+            new JwksProbe(builder.fetchTimeout, builder.nanoTicker),
+            builder.signInTimeout,
+            builder.alwaysSecureCookie);
+  }
+
+  /**
+   * A builder; {@code signIn} is the pipeline that checks the admin token typed at sign-in (usually
+   * the admin-token authenticator with the app's address rules). Its access policy sees the sign-in
+   * request ({@code POST <mount>/session}).
+   */
+  public static Builder builder(Gatehouse signIn) {
+    return new Builder(signIn);
+  }
+
+  /** The servlet to mount under {@code /_admin/*} (any mount point works; cookies follow it). */
+  public HttpServlet servlet() {
+    return servlet;
+  }
+
+  /** The signed-in sessions. */
+  public ConsoleSessions sessions() {
+    return sessions;
+  }
+
+  /** Shorthand for {@code sessions().authenticator()}: put it first for {@code /_admin/api/*}. */
+  public Authenticator authenticator() {
+    return sessions.authenticator();
+  }
+
+  /** Configures an {@link AdminConsole}; every setter checks its argument at once. */
+  public static final class Builder {
+    private final Gatehouse signIn;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoTicker = System::nanoTime;
+    private Duration idleTimeout = Duration.ofMinutes(15);
+    private Duration absoluteTimeout = Duration.ofHours(8);
+    private int maxSessions = 10_000;
+    private Duration signInTimeout = Duration.ofSeconds(10);
+    private Duration fetchTimeout = Duration.ofSeconds(5);
+    private boolean alwaysSecureCookie;
+    private Predicate<Identity> signInAllowed = identity -> identity.access() == Access.ADMIN;
+    private Predicate<Identity> testFetchAllowed = identity -> identity.access() == Access.ADMIN;
+
+    private Builder(Gatehouse signIn) {
+      this.signIn = Objects.requireNonNull(signIn, "signIn");
+    }
+
+    /** The clock for session expiry; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The ticker timing the JWKS test fetch; default {@link System#nanoTime}. */
+    public Builder nanoTicker(LongSupplier ticker) {
+      this.nanoTicker = Objects.requireNonNull(ticker, "nanoTicker");
+      return this;
+    }
+
+    /** A session unused this long ends; default 15 minutes. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** A session ends this long after sign-in however much it is used; default 8 hours. */
+    public Builder absoluteTimeout(Duration timeout) {
+      this.absoluteTimeout = positive(timeout, "absoluteTimeout");
+      return this;
+    }
+
+    /** At most this many sessions at once (further sign-ins get 503); default 10,000. */
+    public Builder maxSessions(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessions must be at least 1, was " + max);
+      }
+      this.maxSessions = max;
+      return this;
+    }
+
+    /** The longest the sign-in pipeline may take; default 10 s. */
+    public Builder signInTimeout(Duration timeout) {
+      this.signInTimeout = positive(timeout, "signInTimeout");
+      return this;
+    }
+
+    /** Connect and read timeout of the JWKS test fetch; default 5 s. */
+    public Builder fetchTimeout(Duration timeout) {
+      this.fetchTimeout = positive(timeout, "fetchTimeout");
+      return this;
+    }
+
+    /**
+     * Mark the cookie {@code Secure} even when the request did not arrive over TLS (behind a
+     * TLS-terminating proxy). Without it, {@code Secure} is set when the request is secure.
+     */
+    public Builder alwaysSecureCookie() {
+      this.alwaysSecureCookie = true;
+      return this;
+    }
+
+    /** Which identities may sign in; default: admin access ({@link Access#ADMIN}). */
+    public Builder signInAllowed(Predicate<Identity> rule) {
+      this.signInAllowed = Objects.requireNonNull(rule, "signInAllowed");
+      return this;
+    }
+
+    /** Which identities may run the JWKS test fetch; default: admin access. */
+    public Builder testFetchAllowed(Predicate<Identity> rule) {
+      this.testFetchAllowed = Objects.requireNonNull(rule, "testFetchAllowed");
+      return this;
+    }
+
+    public AdminConsole build() {
+      if (idleTimeout.compareTo(absoluteTimeout) > 0) {
+        throw new IllegalArgumentException(
+            "idleTimeout " + idleTimeout + " is longer than absoluteTimeout " + absoluteTimeout);
+      }
+      return new AdminConsole(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,408 @@
+package io.gatehouse.console;
+
+import io.gatehouse.core.Decision;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Redact;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves the console under its mount point (e.g. {@code /_admin/*}): the static UI from this jar,
+ * and the session endpoints. The admin API itself ({@code api/...}) is the application's, mapped
+ * more specifically.
+ *
+ * <pre>
+ * GET    /                 index.html (also /index.html); /app.js, /app.css
+ * GET    /session          who is signed in, with the CSRF token; 401 when nobody
+ * POST   /session          sign in: {"token": "gha_..."} (application/json)
+ * DELETE /session          sign out (X-CSRF-Token)
+ * POST   /session/space    {"space": "..."}: act on another signed-in space (X-CSRF-Token)
+ * POST   /jwks-test        {"url": "..."}: fetch a JWKS once and report keys and health
+ * </pre>
+ */
+final class ConsoleServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+  private static final int MAX_BODY = 8 * 1024;
+  private static final int MAX_TOKEN = 1024;
+
+  private final transient Gatehouse signIn;
+  private final transient ConsoleSessions sessions;
+  private final transient Predicate<Identity> signInAllowed;
+  private final transient Predicate<Identity> testFetchAllowed;
+  private final transient JwksProbe probe;
+  private final Duration signInTimeout;
+  private final boolean alwaysSecure;
+  private final transient Map<String, Asset> assets;
+
+  ConsoleServlet(
+      Gatehouse signIn,
+      ConsoleSessions sessions,
+      Predicate<Identity> signInAllowed,
+      Predicate<Identity> testFetchAllowed,
+      JwksProbe probe,
+      Duration signInTimeout,
+      boolean alwaysSecure) {
+    this.signIn = signIn;
+    this.sessions = sessions;
+    this.signInAllowed = signInAllowed;
+    this.testFetchAllowed = testFetchAllowed;
+    this.probe = probe;
+    this.signInTimeout = signInTimeout;
+    this.alwaysSecure = alwaysSecure;
+    Asset index = Asset.load("index.html", "text/html; charset=utf-8");
+    Map<String, Asset> map = new LinkedHashMap<>();
+    map.put("/", index);
+    map.put("/index.html", index);
+    map.put("/app.js", Asset.load("app.js", "text/javascript; charset=utf-8"));
+    map.put("/app.css", Asset.load("app.css", "text/css; charset=utf-8"));
+    map.put("/favicon.svg", Asset.load("favicon.svg", "image/svg+xml"));
+    this.assets = Collections.unmodifiableMap(map);
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    securityHeaders(response);
+    String path = request.getPathInfo();
+    String method = request.getMethod();
+    if (path == null) {
+      response.setStatus(308);
+      response.setHeader("Location", mountPath(request) + "/");
+      return;
+    }
+    try {
+      switch (path) {
+        case "/session" -> session(method, request, response);
+        case "/session/space" -> onlyPost(method, response, () -> switchSpace(request, response));
+        case "/jwks-test" -> onlyPost(method, response, () -> testFetch(request, response));
+        default -> asset(path, method, response);
+      }
+    } catch (IllegalArgumentException e) {
+      error(response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
+    } catch (IllegalStateException e) {
+      error(response, 503, Objects.requireNonNullElse(e.getMessage(), "unavailable"));
+    }
+  }
+
+  private void session(String method, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    switch (method) {
+      case "GET" -> {
+        Session session = current(request);
+        if (session == null) {
+          error(response, 401, "not signed in");
+        } else {
+          json(response, 200, describe(session));
+        }
+      }
+      case "POST" -> signIn(request, response);
+      case "DELETE" -> {
+        Session session = requireSession(request, response, true);
+        if (session != null) {
+          sessions.close(session);
+          response.addHeader("Set-Cookie", cookie(request, "", true));
+          response.setStatus(204);
+        }
+      }
+      default -> methodNotAllowed(response, "GET, POST, DELETE");
+    }
+  }
+
+  private void signIn(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!requireJsonFromThisOrigin(request, response)) {
+      return;
+    }
+    Object token = readJson(request).get("token");
+    if (!(token instanceof String text) || text.isBlank()) {
+      error(response, 400, "paste an admin token into 'token'");
+      return;
+    }
+    if (text.length() > MAX_TOKEN) {
+      error(response, 400, "the token is longer than " + MAX_TOKEN + " characters");
+      return;
+    }
+    Decision decision = decide(new SignInRequest(request, text.strip()));
+    if (!decision.allowed()) {
+      error(response, decision.status(), "sign-in refused: " + decision.detail());
+      return;
+    }
+    Identity identity = Objects.requireNonNull(decision.identity(), "allowed has an identity");
+    if (!signInAllowed.test(identity)) {
+      error(response, 403, "this token cannot sign in to the console: use an admin token");
+      return;
+    }
+    ConsoleSessions.Opened opened = sessions.open(identity, current(request));
+    response.addHeader("Set-Cookie", cookie(request, opened.id(), false));
+    json(response, 200, describe(opened.session()));
+  }
+
+  private Decision decide(SignInRequest probeRequest) {
+    try {
+      return signIn
+          .decide(probeRequest)
+          .toCompletableFuture()
+          .get(signInTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking the token", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the token could not be checked in time; try again", e);
+    }
+  }
+
+  private void switchSpace(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Session session = requireSession(request, response, true);
+    if (session == null) {
+      return;
+    }
+    Object space = readJson(request).get("space");
+    if (!(space instanceof String name) || !session.switchTo(name)) {
+      error(response, 404, "this session is not signed into that space: sign in with its token");
+      return;
+    }
+    json(response, 200, describe(session));
+  }
+
+  private void testFetch(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    Session session = requireSession(request, response, true);
+    if (session == null) {
+      return;
+    }
+    if (!testFetchAllowed.test(session.activeIdentity())) {
+      error(response, 403, "the test fetch needs the permission to change settings");
+      return;
+    }
+    Object url = readJson(request).get("url");
+    if (!(url instanceof String text) || text.isBlank()) {
+      error(response, 400, "enter the JWKS URL to fetch");
+      return;
+    }
+    json(response, 200, probe.probe(text));
+  }
+
+  /** The live session, or null after answering 401 (or 403 without the CSRF token). */
+  private @Nullable Session requireSession(
+      HttpServletRequest request, HttpServletResponse response, boolean changesState)
+      throws IOException {
+    Session session = current(request);
+    if (session == null) {
+      error(response, 401, "not signed in");
+      return null;
+    }
+    if (changesState
+        && !ConsoleSessions.csrfMatches(session, request.getHeader(ConsoleSessions.CSRF_HEADER))) {
+      error(response, 403, "missing or wrong " + ConsoleSessions.CSRF_HEADER);
+      return null;
+    }
+    return session;
+  }
+
+  private @Nullable Session current(HttpServletRequest request) {
+    List<String> cookies = new ArrayList<>();
+    var headers = request.getHeaders("Cookie");
+    while (headers != null && headers.hasMoreElements()) {
+      cookies.add(headers.nextElement());
+    }
+    String id = ConsoleSessions.sessionCookie(cookies);
+    return id == null || id.isEmpty() ? null : sessions.find(id);
+  }
+
+  /**
+   * Sign-in must be a JSON POST from the console's own origin: a cross-site form cannot send JSON
+   * without a CORS preflight, so no other site can sign a browser in with its own token.
+   */
+  private static boolean requireJsonFromThisOrigin(
+      HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String type = Objects.requireNonNullElse(request.getContentType(), "");
+    if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      error(response, 415, "send the sign-in as application/json");
+      return false;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin != null && !origin.equals(ownOrigin(request))) {
+      error(response, 403, "cross-origin sign-in refused");
+      return false;
+    }
+    return true;
+  }
+
+  private static String ownOrigin(HttpServletRequest request) {
+    String scheme = request.getScheme();
+    int port = request.getServerPort();
+    boolean defaultPort =
+        (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+    String host = request.getServerName();
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return URI.create(scheme + "://" + host + (defaultPort ? "" : ":" + port)).toString();
+  }
+
+  private Map<String, Object> describe(Session session) {
+    Identity identity = session.activeIdentity();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("subject", identity.subject());
+    out.put("credentialId", identity.credentialId());
+    out.put("space", session.activeSpace());
+    out.put("spaces", List.copyOf(session.spaces().keySet()));
+    out.put("access", identity.access().name());
+    out.put("permissions", List.copyOf(identity.permissions()));
+    Object owner = identity.claims().get("owner");
+    out.put("owner", owner instanceof String s ? s : null);
+    out.put("expiresAt", session.expiresAt().toString());
+    out.put("csrf", session.csrfToken());
+    return out;
+  }
+
+  private String cookie(HttpServletRequest request, String value, boolean expire) {
+    StringBuilder out =
+        new StringBuilder(ConsoleSessions.COOKIE)
+            .append('=')
+            .append(value)
+            .append("; Path=")
+            .append(mountPath(request))
+            .append("; HttpOnly; SameSite=Strict");
+    if (alwaysSecure || request.isSecure()) {
+      out.append("; Secure");
+    }
+    if (expire) {
+      out.append("; Max-Age=0");
+    }
+    return out.toString();
+  }
+
+  private static String mountPath(HttpServletRequest request) {
+    String path = request.getContextPath() + request.getServletPath();
+    return path.isEmpty() ? "/" : path;
+  }
+
+  private void asset(String path, String method, HttpServletResponse response) throws IOException {
+    Asset asset = assets.get(path);
+    if (asset == null) {
+      error(response, 404, "no such console page: " + Redact.safe(path));
+      return;
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      methodNotAllowed(response, "GET, HEAD");
+      return;
+    }
+    response.setStatus(200);
+    response.setContentType(asset.contentType());
+    response.setContentLength(asset.bytes().length);
+    if (method.equals("GET")) {
+      response.getOutputStream().write(asset.bytes());
+    }
+  }
+
+  private static void securityHeaders(HttpServletResponse response) {
+    response.setHeader("Content-Security-Policy", CSP);
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    response.setHeader("X-Frame-Options", "DENY");
+    response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+    response.setHeader("Cache-Control", "no-store");
+  }
+
+  private static Map<String, Object> readJson(HttpServletRequest request) throws IOException {
+    try (InputStream in = request.getInputStream()) {
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        throw new IllegalArgumentException("request body larger than " + MAX_BODY + " bytes");
+      }
+      return MiniJson.parseObject(new String(bytes, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void onlyPost(String method, HttpServletResponse response, Action action)
+      throws IOException {
+    if (method.equals("POST")) {
+      action.run();
+    } else {
+      methodNotAllowed(response, "POST");
+    }
+  }
+
+  private static void methodNotAllowed(HttpServletResponse response, String allowed)
+      throws IOException {
+    response.setHeader("Allow", allowed);
+    error(response, 405, "use " + allowed);
+  }
+
+  static void error(HttpServletResponse response, int status, String message) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", (long) status);
+    body.put("error", message);
+    json(response, status, body);
+  }
+
+  private static void json(HttpServletResponse response, int status, Map<String, Object> body)
+      throws IOException {
+    byte[] bytes = (MiniJson.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    void run() throws IOException;
+  }
+
+  /** A file of the UI, read from this jar once. */
+  static final class Asset {
+    private final byte[] bytes;
+    private final String contentType;
+
+    private Asset(byte[] bytes, String contentType) {
+      this.bytes = bytes;
+      this.contentType = contentType;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    String contentType() {
+      return contentType;
+    }
+
+    static Asset load(String name, String contentType) {
+      try (InputStream in = ConsoleServlet.class.getResourceAsStream("assets/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("the console jar lacks assets/" + name);
+        }
+        return new Asset(in.readAllBytes(), contentType);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read assets/" + name, e);
+      }
+    }
+  }
+}

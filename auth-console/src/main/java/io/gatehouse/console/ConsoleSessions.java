@@ -1,0 +1,240 @@
+package io.gatehouse.console;
+
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AuthContext;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The console's signed-in sessions, kept in memory on the server: a random session id (256 bits) in
+ * an {@code HttpOnly; SameSite=Strict} cookie, the admin {@link Identity} it stands for, a CSRF
+ * token, and an idle and an absolute expiry. The admin token itself is never kept: it is checked
+ * once at sign-in and dropped.
+ *
+ * <p>{@link #authenticator()} lets the admin API accept these sessions: put it first in the
+ * pipeline that guards {@code /_admin/api/*}. It abstains when the request has no session cookie
+ * (the CLI's {@code Authorization: Bearer} requests go on to the admin-token authenticator),
+ * answers with the session's identity when the cookie is valid, and refuses an unknown or expired
+ * session (401) and a state-changing request without the session's {@code X-CSRF-Token} (403). The
+ * pipeline's access policy then checks the identity's permissions as for a token.
+ */
+public final class ConsoleSessions {
+  /** The cookie holding the session id. */
+  public static final String COOKIE = "gatehouse_console";
+
+  /** The request header that must carry the session's CSRF token on POST, PUT, DELETE, PATCH. */
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+
+  private static final Pattern COOKIE_SEPARATOR = Pattern.compile(";");
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+  private final Map<String, Session> byIdHash = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final Clock clock;
+  private final Duration idleTimeout;
+  private final Duration absoluteTimeout;
+  private final int maxSessions;
+  private final Authenticator authenticator = new SessionAuthenticator();
+
+  ConsoleSessions(Clock clock, Duration idleTimeout, Duration absoluteTimeout, int maxSessions) {
+    this.clock = clock;
+    this.idleTimeout = idleTimeout;
+    this.absoluteTimeout = absoluteTimeout;
+    this.maxSessions = maxSessions;
+  }
+
+  /** The authenticator (id {@code console}) that accepts console sessions on the admin API. */
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  /** How many sessions are signed in and not expired. */
+  public int activeSessions() {
+    purgeExpired(clock.instant());
+    return byIdHash.size();
+  }
+
+  /**
+   * Signs out every session that was opened with the admin credential {@code credentialId} (call it
+   * when that admin token is revoked); returns how many ended.
+   */
+  public int endSessionsOf(String credentialId) {
+    Objects.requireNonNull(credentialId, "credentialId");
+    int before = byIdHash.size();
+    byIdHash.values().removeIf(session -> session.usesCredential(credentialId));
+    return Math.max(0, before - byIdHash.size());
+  }
+
+  // ---- used by the console servlet ----
+
+  /**
+   * Opens a session for {@code identity}, carrying over the other spaces of {@code previous} (a
+   * second sign-in adds a space). The previous session ends: a sign-in always gets a new id.
+   */
+  Opened open(Identity identity, @Nullable Session previous) {
+    Instant now = clock.instant();
+    purgeExpired(now);
+    if (previous != null) {
+      byIdHash.remove(previous.idHash());
+    }
+    if (byIdHash.size() >= maxSessions) {
+      throw new IllegalStateException("too many console sessions are open; try again later");
+    }
+    Map<String, Identity> spaces = new LinkedHashMap<>();
+    if (previous != null) {
+      previous.spaces().forEach(spaces::put);
+    }
+    spaces.put(identity.space(), identity);
+    Instant absolute = now.plus(absoluteTimeout);
+    if (previous != null && previous.absoluteExpiry().isBefore(absolute)) {
+      absolute = previous.absoluteExpiry(); // adding a space does not extend the session
+    }
+    String id = randomToken();
+    Session session =
+        new Session(hash(id), randomToken(), spaces, identity.space(), now, absolute, idleTimeout);
+    byIdHash.put(session.idHash(), session);
+    return new Opened(id, session);
+  }
+
+  /** The live session for the cookie value, touched; null when unknown or expired (and dropped). */
+  @Nullable Session find(String sessionId) {
+    Session session = byIdHash.get(hash(sessionId));
+    if (session == null) {
+      return null;
+    }
+    Instant now = clock.instant();
+    if (session.expiredAt(now)) {
+      byIdHash.remove(session.idHash(), session);
+      return null;
+    }
+    session.touch(now);
+    return session;
+  }
+
+  void close(Session session) {
+    byIdHash.remove(session.idHash(), session);
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** The session id in the request's cookies; null when absent; "" when sent more than once. */
+  static @Nullable String sessionCookie(List<String> cookieHeaders) {
+    String found = null;
+    for (String header : cookieHeaders) {
+      for (String pair : COOKIE_SEPARATOR.splitAsStream(header).toList()) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).strip().equals(COOKIE)) {
+          if (found != null) {
+            return "";
+          }
+          found = pair.substring(eq + 1).strip();
+        }
+      }
+    }
+    return found;
+  }
+
+  /** True when {@code method} may change state and therefore needs the CSRF token. */
+  static boolean changesState(String method) {
+    return !Access.isSafeMethod(method) && !method.equalsIgnoreCase("TRACE");
+  }
+
+  static boolean csrfMatches(Session session, @Nullable String presented) {
+    return presented != null
+        && MessageDigest.isEqual(
+            session.csrfToken().getBytes(StandardCharsets.UTF_8),
+            presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void purgeExpired(Instant now) {
+    List<String> expired = new ArrayList<>();
+    byIdHash.forEach(
+        (key, session) -> {
+          if (session.expiredAt(now)) {
+            expired.add(key);
+          }
+        });
+    expired.forEach(byIdHash::remove);
+  }
+
+  private String randomToken() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return BASE64URL.encodeToString(bytes);
+  }
+
+  static String hash(String value) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** A session just opened and the id to put in its cookie (shown nowhere else). */
+  record Opened(String id, Session session) {
+    @Override
+    public String toString() {
+      return "Opened[" + session.activeSpace() + "]"; // never the id
+    }
+  }
+
+  /** Accepts console sessions on the admin API. */
+  private final class SessionAuthenticator implements Authenticator {
+    @Override
+    public String id() {
+      return "console";
+    }
+
+    @Override
+    public CompletionStage<AuthOutcome> authenticate(AuthContext context) {
+      AuthRequest request = context.request();
+      String sessionId = sessionCookie(request.headers("cookie"));
+      if (sessionId == null) {
+        return AuthOutcome.abstain().completed();
+      }
+      if (sessionId.isEmpty()) {
+        return AuthOutcome.failure(Reason.MALFORMED, "the console session cookie was sent twice")
+            .completed();
+      }
+      Session session = find(sessionId);
+      if (session == null) {
+        return AuthOutcome.failure(
+                Reason.UNKNOWN_CREDENTIAL,
+                "the console session has ended or expired: sign in again")
+            .completed();
+      }
+      if (changesState(request.method()) && !csrfMatches(session, request.header(CSRF_HEADER))) {
+        return AuthOutcome.failure(
+                Reason.INSUFFICIENT_ACCESS,
+                "a console request that changes state needs the session's " + CSRF_HEADER)
+            .completed();
+      }
+      return AuthOutcome.success(session.activeIdentity()).completed();
+    }
+  }
+}

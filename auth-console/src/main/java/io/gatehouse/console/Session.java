@@ -1,0 +1,107 @@
+package io.gatehouse.console;
+
+import io.gatehouse.core.Identity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One signed-in console session: the admin identity of each space signed into, the active space,
+ * the CSRF token and the expiries. Only the SHA-256 of the session id is kept.
+ */
+final class Session {
+  private final String idHash;
+  private final String csrfToken;
+  private final Map<String, Identity> spaces;
+  private final Instant absoluteExpiry;
+  private final Duration idleTimeout;
+  private volatile String activeSpace;
+  private volatile Instant lastSeen;
+
+  Session(
+      String idHash,
+      String csrfToken,
+      Map<String, Identity> spaces,
+      String activeSpace,
+      Instant now,
+      Instant absoluteExpiry,
+      Duration idleTimeout) {
+    this.idHash = idHash;
+    this.csrfToken = csrfToken;
+    this.spaces = Collections.unmodifiableMap(new LinkedHashMap<>(spaces));
+    this.activeSpace = activeSpace;
+    this.lastSeen = now;
+    this.absoluteExpiry = absoluteExpiry;
+    this.idleTimeout = idleTimeout;
+  }
+
+  String idHash() {
+    return idHash;
+  }
+
+  String csrfToken() {
+    return csrfToken;
+  }
+
+  Map<String, Identity> spaces() {
+    return spaces;
+  }
+
+  String activeSpace() {
+    return activeSpace;
+  }
+
+  Identity activeIdentity() {
+    return Objects.requireNonNull(spaces.get(activeSpace), "the active space is signed in");
+  }
+
+  Instant absoluteExpiry() {
+    return absoluteExpiry;
+  }
+
+  /** When the session ends if unused: idle timeout, absolute limit or the credential's expiry. */
+  Instant expiresAt() {
+    Instant at = lastSeen.plus(idleTimeout);
+    if (absoluteExpiry.isBefore(at)) {
+      at = absoluteExpiry;
+    }
+    for (Identity identity : spaces.values()) {
+      Instant credentialExpiry = identity.expiresAt();
+      if (credentialExpiry != null && credentialExpiry.isBefore(at)) {
+        at = credentialExpiry;
+      }
+    }
+    return at;
+  }
+
+  boolean expiredAt(Instant now) {
+    return !now.isBefore(expiresAt());
+  }
+
+  void touch(Instant now) {
+    if (now.isAfter(lastSeen)) {
+      lastSeen = now;
+    }
+  }
+
+  /** Makes {@code space} the one the admin API acts on; false when it was never signed into. */
+  boolean switchTo(String space) {
+    if (!spaces.containsKey(space)) {
+      return false;
+    }
+    activeSpace = space;
+    return true;
+  }
+
+  boolean usesCredential(String credentialId) {
+    for (Identity identity : spaces.values()) {
+      if (credentialId.equals(identity.credentialId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
