@@ -10,13 +10,11 @@ import io.gatehouse.core.Reason;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -287,13 +285,5 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
 
   private void emit(String type, String space, String message, Map<String, String> attributes) {
     listener.onEvent(new AuthEvent(type, space, message, attributes, clock.instant()));
-  }
-
-  static Set<String> supportedAlgorithms() {
-    return Algorithms.SUPPORTED;
-  }
-
-  static Duration defaultSkew() {
-    return IssuerConfig.DEFAULT_CLOCK_SKEW;
   }
 }

@@ -54,11 +54,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One RS256 and one HS256 token verified by Gatehouse's authenticator (verified-token cache off:
- * a cold verify every time), by raw jose4j {@code JwtConsumer}, by Nimbus {@code
- * DefaultJWTProcessor} and by auth0 java-jwt, each checking the same things: signature, issuer,
- * audience, exp/iat with 60 s skew, subject present. Plus a Gatehouse verified-token cache hit.
- * Gatehouse's keys come from a loopback JWKS fetched once in setup.
+ * One RS256 and one HS256 token verified by Gatehouse's authenticator (verified-token cache off: a
+ * cold verify every time), by raw jose4j {@code JwtConsumer}, by Nimbus {@code DefaultJWTProcessor}
+ * and by auth0 java-jwt, each checking the same things: signature, issuer, audience, exp/iat with
+ * 60 s skew, subject present. Plus a Gatehouse verified-token cache hit. Gatehouse's keys come from
+ * a loopback JWKS fetched once in setup.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -206,15 +206,13 @@ public class JwtVerifyBenchmark {
         .setExpectedIssuer(issuer)
         .setExpectedAudience(AUD)
         .setVerificationKey(key)
-        .setJwsAlgorithmConstraints(
-            org.jose4j.jwa.AlgorithmConstraints.ConstraintType.PERMIT, alg)
+        .setJwsAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.ConstraintType.PERMIT, alg)
         .build();
   }
 
   private static DefaultJWTProcessor<SecurityContext> nimbus(String issuer) {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(
-        new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
     processor.setJWTClaimsSetVerifier(
         new DefaultJWTClaimsVerifier<>(
             AUD,
