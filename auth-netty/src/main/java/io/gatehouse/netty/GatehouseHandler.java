@@ -260,11 +260,12 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
         parsed
             && HttpUtil.isKeepAlive(head)
             && (bodyComplete || (!HttpUtil.is100ContinueExpected(head) && smallRemainder(head)));
-    ReferenceCountUtil.release(head);
+    boolean whole = head instanceof LastHttpContent;
     FullHttpResponse response = render(head.protocolVersion(), decision, config.includeDetail);
+    ReferenceCountUtil.release(head);
     HttpUtil.setKeepAlive(response, keepAlive);
     ChannelFuture written = ctx.writeAndFlush(response);
-    if (head instanceof LastHttpContent || !parsed) {
+    if (whole || !parsed) {
       afterRefusal(written, keepAlive);
     } else {
       state = State.DISCARD;
