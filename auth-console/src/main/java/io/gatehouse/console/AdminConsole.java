@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin web console: a servlet to mount under {@code /_admin/*} (static UI from this jar, sign
@@ -48,7 +49,8 @@ public final class AdminConsole {
             builder.testFetchAllowed,
             new JwksProbe(builder.fetchTimeout, builder.nanoTicker),
             builder.signInTimeout,
-            builder.alwaysSecureCookie);
+            builder.alwaysSecureCookie,
+            builder.spaceHeader);
   }
 
   /**
@@ -86,6 +88,7 @@ public final class AdminConsole {
     private Duration signInTimeout = Duration.ofSeconds(10);
     private Duration fetchTimeout = Duration.ofSeconds(5);
     private boolean alwaysSecureCookie;
+    private @Nullable String spaceHeader;
     private Predicate<Identity> signInAllowed = identity -> identity.access() == Access.ADMIN;
     private Predicate<Identity> testFetchAllowed = identity -> identity.access() == Access.ADMIN;
 
@@ -144,6 +147,20 @@ public final class AdminConsole {
      */
     public Builder alwaysSecureCookie() {
       this.alwaysSecureCookie = true;
+      return this;
+    }
+
+    /**
+     * The request header the app's {@link io.gatehouse.core.SpaceResolver} reads the space from,
+     * when it reads one: the console's space switcher then sends the chosen space in it. Without it
+     * (one space per server, as {@code gatehouse serve}) the switcher shows the signed-in space.
+     */
+    public Builder spaceHeader(String name) {
+      Objects.requireNonNull(name, "spaceHeader");
+      if (!name.matches("[A-Za-z0-9-]{1,64}")) {
+        throw new IllegalArgumentException("spaceHeader is not a header name: '" + name + "'");
+      }
+      this.spaceHeader = name;
       return this;
     }
 

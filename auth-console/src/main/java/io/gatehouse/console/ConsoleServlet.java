@@ -56,6 +56,7 @@ final class ConsoleServlet extends HttpServlet {
   private final transient JwksProbe probe;
   private final Duration signInTimeout;
   private final boolean alwaysSecure;
+  private final @Nullable String spaceHeader;
   private final transient Map<String, Asset> assets;
 
   ConsoleServlet(
@@ -65,7 +66,8 @@ final class ConsoleServlet extends HttpServlet {
       Predicate<Identity> testFetchAllowed,
       JwksProbe probe,
       Duration signInTimeout,
-      boolean alwaysSecure) {
+      boolean alwaysSecure,
+      @Nullable String spaceHeader) {
     this.signIn = signIn;
     this.sessions = sessions;
     this.signInAllowed = signInAllowed;
@@ -73,6 +75,7 @@ final class ConsoleServlet extends HttpServlet {
     this.probe = probe;
     this.signInTimeout = signInTimeout;
     this.alwaysSecure = alwaysSecure;
+    this.spaceHeader = spaceHeader;
     Asset index = Asset.load("index.html", "text/html; charset=utf-8");
     Map<String, Asset> map = new LinkedHashMap<>();
     map.put("/", index);
@@ -276,6 +279,7 @@ final class ConsoleServlet extends HttpServlet {
     Object owner = identity.claims().get("owner");
     out.put("owner", owner instanceof String s ? s : null);
     out.put("expiresAt", session.expiresAt().toString());
+    out.put("spaceHeader", spaceHeader);
     out.put("csrf", session.csrfToken());
     return out;
   }

@@ -234,7 +234,16 @@ public final class ConsoleSessions {
                 "a console request that changes state needs the session's " + CSRF_HEADER)
             .completed();
       }
-      return AuthOutcome.success(session.activeIdentity()).completed();
+      Identity identity = session.spaces().get(context.space());
+      if (identity == null) {
+        return AuthOutcome.failure(
+                Reason.INSUFFICIENT_ACCESS,
+                "this console session is not signed into space '"
+                    + context.space()
+                    + "': sign in with an admin token of that space")
+            .completed();
+      }
+      return AuthOutcome.success(identity).completed();
     }
   }
 }

@@ -35,6 +35,7 @@
     var headers = { 'Accept': 'application/json' };
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
     if (method !== 'GET' && state.csrf) { headers['X-CSRF-Token'] = state.csrf; }
+    if (state.session && state.session.spaceHeader) { headers[state.session.spaceHeader] = state.session.space; }
     return fetch(path, {
       method: method,
       headers: headers,
