@@ -167,6 +167,11 @@ class GatehouseHandlerTest {
       assertThat(refused.statusCode()).isEqualTo(401);
       assertThat(refused.headers().firstValue("Connection")).hasValue("close");
       assertThat(server.appCalls).hasValue(0);
+      // Memory stays bounded: the body was read and dropped part by part, never accumulated
+      // (buffering it would hold all 5 MiB at once).
+      assertThat(server.peakBufferGrowth.get())
+          .as("buffer memory held while %s body bytes were read", server.bodyBytesRead)
+          .isLessThan(2L * 1024 * 1024);
 
       // The server stays healthy: the next request (on a new connection) goes through.
       HttpResponse<String> allowed =

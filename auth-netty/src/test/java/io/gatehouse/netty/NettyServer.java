@@ -3,6 +3,9 @@ package io.gatehouse.netty;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Identity;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -39,6 +42,11 @@ final class NettyServer implements AutoCloseable {
   final AtomicInteger appCalls = new AtomicInteger();
   final AtomicLong bodyBytesRead = new AtomicLong();
   final AtomicInteger connections = new AtomicInteger();
+
+  /** The most buffer memory the allocator held above its level when the server started. */
+  final AtomicLong peakBufferGrowth = new AtomicLong();
+
+  private final long bufferBaseline = usedBufferMemory();
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
@@ -76,6 +84,12 @@ final class NettyServer implements AutoCloseable {
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  private static long usedBufferMemory() {
+    ByteBufAllocatorMetric metric =
+        ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+    return metric.usedDirectMemory() + metric.usedHeapMemory();
+  }
+
   /** Counts the body bytes the server read off the socket, before Gatehouse sees them. */
   private final class BodyCounter extends ChannelDuplexHandler {
     @Override
@@ -83,6 +97,7 @@ final class NettyServer implements AutoCloseable {
       if (msg instanceof HttpContent content) {
         bodyBytesRead.addAndGet(content.content().readableBytes());
       }
+      peakBufferGrowth.accumulateAndGet(usedBufferMemory() - bufferBaseline, Math::max);
       ctx.fireChannelRead(msg);
     }
   }
