@@ -21,7 +21,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -209,28 +208,22 @@ final class TokenAuthenticator implements Authenticator {
       if (!token.startsWith(kind.prefix())) {
         return wrongKind;
       }
-      String tokenId = TokenCodec.idOf(token);
-      return verify(() -> lookup.byId(tokenId), hasher.hash(token), context);
+      TokenHash hash = hasher.hash(token);
+      return verify(lookup.byId(TokenCodec.idOf(token)), hash, context);
     }
     if (shape == TokenCodec.Shape.FOREIGN) {
       if (importShape == null || !importShape.matcher(token).matches()) {
         return notAToken;
       }
       TokenHash hash = hasher.hash(token);
-      return verify(() -> lookup.byHash(hash), hash, context);
+      return verify(lookup.byHash(hash), hash, context);
     }
     CompletionStage<AuthOutcome> refusal = malformed.get(shape);
     return refusal != null ? refusal : notAToken;
   }
 
   private CompletionStage<AuthOutcome> verify(
-      Supplier<CompletableFuture<TokenLookup.Entry>> load, TokenHash hash, AuthContext context) {
-    CompletableFuture<TokenLookup.Entry> pending;
-    try {
-      pending = load.get();
-    } catch (RuntimeException e) { // e.g. the I/O executor's queue is full
-      return CompletableFuture.completedFuture(unavailable(e));
-    }
+      CompletableFuture<TokenLookup.Entry> pending, TokenHash hash, AuthContext context) {
     if (pending.isDone()) {
       if (pending.isCompletedExceptionally()) {
         return CompletableFuture.completedFuture(unavailable(failureOf(pending)));

@@ -9,6 +9,8 @@ public enum TokenKind {
   /** An admin token ({@code gha_...}): {@link Access#ADMIN} with named permissions. */
   ADMIN("gha_", "admintoken");
 
+  private static final TokenKind[] KINDS = values();
+
   private final String prefix;
   private final String method;
 
@@ -31,7 +33,7 @@ public enum TokenKind {
 
   /** The kind whose prefix {@code text} starts with, or null. */
   static @org.jspecify.annotations.Nullable TokenKind ofPrefix(String text) {
-    for (TokenKind kind : values()) {
+    for (TokenKind kind : KINDS) {
       if (text.startsWith(kind.prefix)) {
         return kind;
       }

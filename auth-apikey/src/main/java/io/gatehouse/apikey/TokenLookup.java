@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,13 +60,23 @@ final class TokenLookup {
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
-            .executor(executor)
+            // Maintenance (draining read buffers) runs inline: it is cheap and amortised, and
+            // handing it to a pool would wake a thread every few hits. Loads, the only I/O, go to
+            // the I/O executor explicitly below.
+            .executor(Runnable::run)
             .ticker(ticker)
             .expireAfter(
                 Expiry.<String, Entry>writing(
                     (key, entry) -> entry instanceof Found ? positiveTtl : negativeTtl))
             .refreshAfterWrite(refreshAfter)
-            .buildAsync(this::load);
+            .buildAsync(
+                (key, unusedInlineExecutor) -> {
+                  try {
+                    return CompletableFuture.supplyAsync(() -> load(key), executor);
+                  } catch (RejectedExecutionException e) { // the I/O queue is full
+                    return CompletableFuture.failedFuture(e);
+                  }
+                });
   }
 
   private Entry load(String key) {
@@ -87,16 +98,21 @@ final class TokenLookup {
   }
 
   /**
-   * The cached or loading entry. Caffeine drops a failed load asynchronously; until it has, a later
-   * request could be handed the old failure, so a failed future is removed here and loaded anew.
+   * The cached or loading entry; never throws. Caffeine drops a failed load asynchronously; until
+   * it has, a later request could be handed the old failure, so a failed future is removed here and
+   * loaded anew.
    */
   private CompletableFuture<Entry> get(String key) {
-    CompletableFuture<Entry> future = cache.get(key);
-    if (future.isCompletedExceptionally()) {
-      cache.asMap().remove(key, future);
-      future = cache.get(key);
+    try {
+      CompletableFuture<Entry> future = cache.get(key);
+      if (future.isCompletedExceptionally()) {
+        cache.asMap().remove(key, future);
+        future = cache.get(key);
+      }
+      return future;
+    } catch (RuntimeException e) { // never throw at the caller: it becomes a 503
+      return CompletableFuture.failedFuture(e);
     }
-    return future;
   }
 
   /** Drops every cached entry that concerns token {@code id}, including negative hash entries. */
