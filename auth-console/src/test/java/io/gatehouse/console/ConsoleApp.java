@@ -113,6 +113,49 @@ final class ConsoleApp implements AutoCloseable {
     return keys.create(NewToken.apiToken(space).name("reader").build()).token();
   }
 
+  static boolean canChangeSettings(Identity identity) {
+    return identity.hasPermission("manage") || identity.hasPermission("settings");
+  }
+
+  /** A signed-in session: its cookie header value and CSRF token. */
+  record Signed(String cookie, String csrf) {}
+
+  Signed signedIn(String token) throws Exception {
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(uri("/_admin/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            MiniJson.write(java.util.Map.of("token", token))))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("sign-in failed: " + response.body());
+    }
+    String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+    return new Signed(
+        setCookie.substring(0, setCookie.indexOf(';')),
+        (String) MiniJson.parseObject(response.body()).get("csrf"));
+  }
+
+  java.net.http.HttpResponse<String> postJson(
+      String path, Signed signed, boolean withCsrf, String body) throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (signed != null) {
+      request.header("Cookie", signed.cookie());
+      if (withCsrf) {
+        request.header(ConsoleSessions.CSRF_HEADER, signed.csrf());
+      }
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
