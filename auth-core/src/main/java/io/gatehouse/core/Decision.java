@@ -47,6 +47,24 @@ public record Decision(
     }
   }
 
+  /**
+   * A refusal decided outside the pipeline (an adapter's own timeout or a request it cannot parse),
+   * with an empty trace; {@code retryAfter} applies to 503s only.
+   */
+  public static Decision refusal(Reason reason, String detail, @Nullable Duration retryAfter) {
+    return new Decision(
+        false,
+        reason.status(),
+        null,
+        reason,
+        detail,
+        List.of(),
+        reason == Reason.UNAVAILABLE ? retryAfter : null,
+        "",
+        null,
+        List.of());
+  }
+
   /** The refusal's reason code ({@code unknown_credential}...), or {@code allowed}. */
   public String code() {
     return reason == null ? "allowed" : reason.code();

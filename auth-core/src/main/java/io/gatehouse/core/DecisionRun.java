@@ -70,7 +70,7 @@ final class DecisionRun {
     } catch (Throwable t) {
       return refuse("space", failure("space resolver", t));
     }
-    if (resolved == null || !Settings.isValidSpace(resolved)) {
+    if (resolved == null || !pipeline.isValidSpace(resolved)) {
       return refuse(
           "space", AuthOutcome.failure(Reason.MALFORMED, "the request names no valid space"));
     }
@@ -436,7 +436,12 @@ final class DecisionRun {
 
   /** Scrubs credentials from every message, then tells the listener and the log. */
   private Decision finish(Decision decision) {
-    Decision safe = SecretScrubber.scrub(decision, request, pipeline.secretHeaders);
+    // Allowed decisions carry only the pipeline's own wording; refusals may quote a module's
+    // failure detail, so only they are scrubbed.
+    Decision safe =
+        decision.allowed()
+            ? decision
+            : SecretScrubber.scrub(decision, request, pipeline.secretHeaders);
     pipeline.listener.onDecision(request, safe);
     if (safe.reason() == Reason.INTERNAL) {
       Pipeline.LOG.warn("refused {}: {}", requestLine(), safe.detail());

@@ -60,6 +60,20 @@ final class Pipeline implements Gatehouse {
     this.resumeExecutor = builder.resumeExecutor;
   }
 
+  /** The last space name that passed validation: a fixed resolver skips the regex. */
+  private volatile String lastValidSpace = "";
+
+  boolean isValidSpace(String space) {
+    if (space.equals(lastValidSpace)) {
+      return true;
+    }
+    boolean valid = Settings.isValidSpace(space);
+    if (valid) {
+      lastValidSpace = space;
+    }
+    return valid;
+  }
+
   @Override
   public CompletionStage<Decision> decide(AuthRequest request) {
     try {

@@ -57,6 +57,7 @@ public final class Refusal {
   /** The reason phrase for the statuses a refusal can have. */
   public static String title(int status) {
     return switch (status) {
+      case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
       case 500 -> "Internal Server Error";

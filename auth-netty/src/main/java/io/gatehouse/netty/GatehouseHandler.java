@@ -414,17 +414,7 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
   }
 
   private static Decision internalError() {
-    return new Decision(
-        false,
-        Reason.INTERNAL.status(),
-        null,
-        Reason.INTERNAL,
-        "internal error",
-        List.of(),
-        null,
-        "",
-        null,
-        List.of());
+    return Decision.refusal(Reason.INTERNAL, "internal error", null);
   }
 
   private static void clearAttributes(ChannelHandlerContext ctx) {

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -217,31 +216,11 @@ public final class GatehouseFilter extends HttpFilter {
 
   /** Fail closed: the pipeline promises never to fail, but a broken one must not let anyone in. */
   private static Decision failed() {
-    return new Decision(
-        false,
-        Reason.INTERNAL.status(),
-        null,
-        Reason.INTERNAL,
-        "internal error",
-        List.of(),
-        null,
-        "",
-        null,
-        List.of());
+    return Decision.refusal(Reason.INTERNAL, "internal error", null);
   }
 
   private static Decision timedOut(String detail) {
-    return new Decision(
-        false,
-        Reason.UNAVAILABLE.status(),
-        null,
-        Reason.UNAVAILABLE,
-        detail,
-        List.of(),
-        Duration.ofSeconds(1),
-        "",
-        null,
-        List.of());
+    return Decision.refusal(Reason.UNAVAILABLE, detail, Duration.ofSeconds(1));
   }
 
   private void writeRefusal(HttpServletResponse response, Decision decision) throws IOException {
