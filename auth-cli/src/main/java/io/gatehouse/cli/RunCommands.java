@@ -159,6 +159,7 @@ final class RunCommands {
                 .createToken(
                     new Management.TokenRequest(false, true, "demo-read", null, List.of(), null))
                 .token();
+        warnAboutAddressSettings(out, management.settings());
         out.println("Starting the demo API ...");
         out.flush();
         DemoServer server = start(root, store, host, port);
@@ -205,6 +206,26 @@ final class RunCommands {
         run(root, server);
       }
       return Main.EXIT_OK;
+    }
+
+    /** A space reused from earlier runs may hold rules that make the printed lines fail. */
+    private static void warnAboutAddressSettings(PrintWriter out, SpaceConfig config) {
+      if (!config.allow().isEmpty()) {
+        out.println(
+            "Note: space '"
+                + config.space()
+                + "' has an allowlist ("
+                + String.join(", ", config.allow())
+                + "): other addresses get 403. Undo with ./gatehouse whitelist --remove ...");
+      }
+      if (!config.proxies().isNone()) {
+        out.println(
+            "Note: space '"
+                + config.space()
+                + "' trusts proxies ("
+                + config.proxies().describe()
+                + "). Undo with ./gatehouse trust-proxy --none");
+      }
     }
 
     private static void curl(PrintWriter out, String comment, String line) {

@@ -133,7 +133,28 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
     Issuer {
       audiences = List.copyOf(audiences);
       algorithms = List.copyOf(algorithms);
+      if (secret != null) {
+        requireSecretSize(secret);
+      }
       var unused = toConfig(issuer, jwksUrl, secret, audiences, algorithms); // validates
+    }
+
+    /**
+     * Decodes the secret here to name its size when it is too short: auth-jwks's base64 parser
+     * reports every problem as "not valid base64".
+     */
+    private static void requireSecretSize(String secret) {
+      String normal = secret.strip().replace('+', '-').replace('/', '_').replace("=", "");
+      byte[] bytes;
+      try {
+        bytes = java.util.Base64.getUrlDecoder().decode(normal);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the HS secret is not base64 or base64url text", e);
+      }
+      if (bytes.length < IssuerConfig.MIN_HMAC_SECRET_BYTES) {
+        throw new IllegalArgumentException(
+            "the HS secret must have at least 256 bits, had " + bytes.length * 8);
+      }
     }
 
     IssuerConfig toConfig() {

@@ -53,6 +53,18 @@ class DemoTest {
     assertThat(new Cli(dir).run("tokens").out()).contains("demo-rw", "demo-read");
   }
 
+  @Test
+  void aReusedSpaceWithAddressRulesIsPointedOut() throws Exception {
+    Cli cli = new Cli(dir);
+    assertThat(cli.run("whitelist", "127.0.0.1", "10.0.0.0/8").code()).isZero();
+    assertThat(cli.run("trust-proxy", "--hops", "1").code()).isZero();
+    try (Cli.Running demo = cli.start("demo", "--port", "0")) {
+      assertThat(demo.out.toString())
+          .contains("has an allowlist (127.0.0.1/32, 10.0.0.0/8)")
+          .contains("trusts proxies (1 hop");
+    }
+  }
+
   /** Runs {@code curl -i [-X M] URL [-H 'k: v'] [-d 'body']} with the JDK client. */
   private static int runCurl(String line) throws Exception {
     List<String> words = words(line);
