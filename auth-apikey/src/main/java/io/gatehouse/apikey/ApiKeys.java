@@ -24,7 +24,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -93,12 +92,11 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     } else {
       ownedIoExecutor = null;
     }
-    LongSupplier nanos = builder.nanoTicker;
     this.lookup =
         new TokenLookup(
             store,
             io,
-            nanos::getAsLong,
+            clock,
             builder.cacheSize,
             builder.positiveTtl,
             builder.negativeTtl,
@@ -386,7 +384,6 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     private final TokenStore store;
     private byte @Nullable [] pepper;
     private Clock clock = Clock.systemUTC();
-    private LongSupplier nanoTicker = System::nanoTime;
     private long cacheSize = 10_000;
     private Duration positiveTtl = Duration.ofHours(24);
     private Duration negativeTtl = Duration.ofSeconds(30);
@@ -423,15 +420,12 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
       return this;
     }
 
-    /** The clock for expiry, revocation and last-used; default UTC system clock. */
+    /**
+     * The clock for creation times, expiry and cache ages; default UTC system clock. Requests are
+     * judged at their own decision time ({@code AuthContext.now()}), from the pipeline's clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** The nanosecond ticker of the cache's TTLs; default {@link System#nanoTime}. */
-    public Builder nanoTicker(LongSupplier ticker) {
-      this.nanoTicker = Objects.requireNonNull(ticker, "nanoTicker");
       return this;
     }
 

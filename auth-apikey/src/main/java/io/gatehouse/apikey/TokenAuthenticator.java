@@ -209,14 +209,14 @@ final class TokenAuthenticator implements Authenticator {
         return wrongKind;
       }
       TokenHash hash = hasher.hash(token);
-      return verify(lookup.byId(TokenCodec.idOf(token)), hash, context);
+      return verify(lookup.byId(TokenCodec.idOf(token), context.now()), hash, context);
     }
     if (shape == TokenCodec.Shape.FOREIGN) {
       if (importShape == null || !importShape.matcher(token).matches()) {
         return notAToken;
       }
       TokenHash hash = hasher.hash(token);
-      return verify(lookup.byHash(hash), hash, context);
+      return verify(lookup.byHash(hash, context.now()), hash, context);
     }
     CompletionStage<AuthOutcome> refusal = malformed.get(shape);
     return refusal != null ? refusal : notAToken;

@@ -1,6 +1,8 @@
 package io.gatehouse.apikey;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,21 +24,13 @@ final class TokenCodec {
 
   private static final String ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  private static final byte[] DIGIT = new byte[128];
-  private static final int[] CRC_TABLE = new int[256];
+  private static final byte[] DIGIT = new byte[256];
   private static final SecureRandom RANDOM = new SecureRandom();
 
   static {
     java.util.Arrays.fill(DIGIT, (byte) -1);
     for (int i = 0; i < ALPHABET.length(); i++) {
       DIGIT[ALPHABET.charAt(i)] = (byte) i;
-    }
-    for (int n = 0; n < 256; n++) {
-      int c = n;
-      for (int k = 0; k < 8; k++) {
-        c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
-      }
-      CRC_TABLE[n] = c;
     }
   }
 
@@ -59,7 +53,7 @@ final class TokenCodec {
 
   private TokenCodec() {}
 
-  /** Classifies {@code text} without allocating. */
+  /** Classifies {@code text}: one copy to bytes, one validating pass, one CRC32 (an intrinsic). */
   static Shape check(String text) {
     if (text.isEmpty()) {
       return Shape.EMPTY;
@@ -70,13 +64,18 @@ final class TokenCodec {
     if (text.length() != TOKEN_LENGTH) {
       return Shape.BAD_LENGTH;
     }
-    if (!isBase62(text, PREFIX_LENGTH, ID_END)
-        || text.charAt(ID_END) != '_'
-        || !isBase62(text, SECRET_START, TOKEN_LENGTH)) {
+    // Characters beyond Latin-1 become '?', which is no base62 digit: refused below.
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    if (!isBase62(bytes, PREFIX_LENGTH, ID_END)
+        || bytes[ID_END] != '_'
+        || !isBase62(bytes, SECRET_START, TOKEN_LENGTH)) {
       return Shape.BAD_CHARACTERS;
     }
-    long expected = decode(text, BODY_LENGTH, TOKEN_LENGTH);
-    return expected == crc32(text, BODY_LENGTH) ? Shape.VALID : Shape.BAD_CHECKSUM;
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 0, BODY_LENGTH);
+    return decode(bytes, BODY_LENGTH, TOKEN_LENGTH) == crc.getValue()
+        ? Shape.VALID
+        : Shape.BAD_CHECKSUM;
   }
 
   /** The id of a token {@link #check} found {@link Shape#VALID}. */
@@ -86,7 +85,8 @@ final class TokenCodec {
 
   /** True when {@code id} has the shape of a generated token id. */
   static boolean isTokenId(String id) {
-    return id.length() == ID_LENGTH && isBase62(id, 0, ID_LENGTH);
+    return id.length() == ID_LENGTH
+        && isBase62(id.getBytes(StandardCharsets.ISO_8859_1), 0, ID_LENGTH);
   }
 
   /** A fresh random id. */
@@ -123,23 +123,23 @@ final class TokenCodec {
     return new String(out);
   }
 
-  private static boolean isBase62(String text, int from, int to) {
+  private static boolean isBase62(byte[] bytes, int from, int to) {
     for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c >= 128 || DIGIT[c] < 0) {
+      if (DIGIT[bytes[i] & 0xFF] < 0) {
         return false;
       }
     }
     return true;
   }
 
-  /** CRC-32 (IEEE, as {@link java.util.zip.CRC32}) of the first {@code length} ASCII chars. */
+  /**
+   * CRC-32 (IEEE) of the first {@code length} chars of {@code text}, which are ASCII. {@link CRC32}
+   * over bytes is a JIT intrinsic: faster than any table loop over chars, even with the copy.
+   */
   static long crc32(String text, int length) {
-    int crc = 0xFFFFFFFF;
-    for (int i = 0; i < length; i++) {
-      crc = CRC_TABLE[(crc ^ text.charAt(i)) & 0xFF] ^ (crc >>> 8);
-    }
-    return ~crc & 0xFFFFFFFFL;
+    CRC32 crc = new CRC32();
+    crc.update(text.getBytes(StandardCharsets.ISO_8859_1), 0, length);
+    return crc.getValue();
   }
 
   static String encode(long value, int width) {
@@ -152,10 +152,10 @@ final class TokenCodec {
     return new String(out);
   }
 
-  private static long decode(String text, int from, int to) {
+  private static long decode(byte[] bytes, int from, int to) {
     long value = 0;
     for (int i = from; i < to; i++) {
-      value = value * 62 + DIGIT[text.charAt(i)];
+      value = value * 62 + DIGIT[bytes[i] & 0xFF];
     }
     return value;
   }

@@ -2,9 +2,8 @@ package io.gatehouse.apikey;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.gatehouse.core.AuthOutcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -14,31 +13,46 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The cache in front of the store: token records by id (or by hash, for imported tokens), and the
- * ids the store does not know (negative caching), so repeated unknown tokens cost no query. Loads
- * run on the I/O executor, never on the caller's thread; concurrent misses of one key share one
- * load. A failed load is not cached. Entries are refreshed in the background after {@code
- * refreshAfter}; a refresh that fails keeps the old entry, so cached tokens survive an outage.
- * Change-feed events drop entries at once.
+ * keys the store does not know (negative caching), so repeated unknown tokens cost no query.
+ *
+ * <ul>
+ *   <li>Loads run on the I/O executor, never on the caller's thread; concurrent misses of one key
+ *       share one load. A failed load is never served to a later request.
+ *   <li>Ages are checked against the decision's own time ({@code AuthContext.now()}), so a hit
+ *       reads no clock: an unknown key is forgotten after {@code negativeTtl}, a known one re-read
+ *       in the background after {@code refreshAfter} (a refresh that fails keeps the old entry:
+ *       cached tokens survive an outage) and dropped after {@code maxAge}.
+ *   <li>Change-feed events drop entries at once.
+ * </ul>
  */
 final class TokenLookup {
   /** Keys of imported tokens start with this, followed by the hex hash; ids never do. */
   static final String HASH_KEY_PREFIX = "#";
 
-  /** What the cache holds for a key. */
-  sealed interface Entry permits Found, Absent {}
+  /** What the cache holds for a key, and when the store said so. */
+  abstract static sealed class Entry permits Found, Absent {
+    final long loadedAtMillis;
+
+    Entry(Instant loadedAt) {
+      this.loadedAtMillis = loadedAt.toEpochMilli();
+    }
+  }
 
   /** The store does not know the key. */
-  enum Absent implements Entry {
-    INSTANCE
+  static final class Absent extends Entry {
+    Absent(Instant loadedAt) {
+      super(loadedAt);
+    }
   }
 
   /** A record, plus per-entry state the request path keeps: the identity and last-used marks. */
-  static final class Found implements Entry {
+  static final class Found extends Entry {
     final TokenRecord record;
     volatile long lastMarkedMillis;
     volatile AuthOutcome.@Nullable Success success;
 
-    Found(TokenRecord record) {
+    Found(TokenRecord record, Instant loadedAt) {
+      super(loadedAt);
       this.record = record;
       Instant lastUsed = record.lastUsedAt();
       this.lastMarkedMillis = lastUsed == null ? Long.MIN_VALUE / 2 : lastUsed.toEpochMilli();
@@ -46,17 +60,25 @@ final class TokenLookup {
   }
 
   private final TokenStore store;
+  private final Clock clock;
+  private final long maxAgeMillis;
+  private final long negativeTtlMillis;
+  private final long refreshAfterMillis;
   private final AsyncLoadingCache<String, Entry> cache;
 
   TokenLookup(
       TokenStore store,
       Executor executor,
-      Ticker ticker,
+      Clock clock,
       long maximumSize,
-      Duration positiveTtl,
+      Duration maxAge,
       Duration negativeTtl,
       Duration refreshAfter) {
     this.store = store;
+    this.clock = clock;
+    this.maxAgeMillis = maxAge.toMillis();
+    this.negativeTtlMillis = negativeTtl.toMillis();
+    this.refreshAfterMillis = refreshAfter.toMillis();
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
@@ -64,11 +86,6 @@ final class TokenLookup {
             // handing it to a pool would wake a thread every few hits. Loads, the only I/O, go to
             // the I/O executor explicitly below.
             .executor(Runnable::run)
-            .ticker(ticker)
-            .expireAfter(
-                Expiry.<String, Entry>writing(
-                    (key, entry) -> entry instanceof Found ? positiveTtl : negativeTtl))
-            .refreshAfterWrite(refreshAfter)
             .buildAsync(
                 (key, unusedInlineExecutor) -> {
                   try {
@@ -84,35 +101,47 @@ final class TokenLookup {
         key.startsWith(HASH_KEY_PREFIX)
             ? store.findByHash(TokenHash.fromHex(key.substring(HASH_KEY_PREFIX.length())))
             : store.findById(key);
-    return found.<Entry>map(Found::new).orElse(Absent.INSTANCE);
+    Instant now = clock.instant();
+    return found.<Entry>map(record -> new Found(record, now)).orElseGet(() -> new Absent(now));
   }
 
-  /** The entry for a token id: already complete when cached. */
-  CompletableFuture<Entry> byId(String id) {
-    return get(id);
+  /** The entry for a token id at {@code now}: already complete when cached. Never throws. */
+  CompletableFuture<Entry> byId(String id, Instant now) {
+    return get(id, now);
   }
 
-  /** The entry for an imported token's hash: already complete when cached. */
-  CompletableFuture<Entry> byHash(TokenHash hash) {
-    return get(HASH_KEY_PREFIX + hash.hex());
+  /** The entry for an imported token's hash: already complete when cached. Never throws. */
+  CompletableFuture<Entry> byHash(TokenHash hash, Instant now) {
+    return get(HASH_KEY_PREFIX + hash.hex(), now);
   }
 
-  /**
-   * The cached or loading entry; never throws. Caffeine drops a failed load asynchronously; until
-   * it has, a later request could be handed the old failure, so a failed future is removed here and
-   * loaded anew.
-   */
-  private CompletableFuture<Entry> get(String key) {
+  private CompletableFuture<Entry> get(String key, Instant now) {
     try {
       CompletableFuture<Entry> future = cache.get(key);
+      if (!future.isDone()) {
+        return future;
+      }
       if (future.isCompletedExceptionally()) {
-        cache.asMap().remove(key, future);
-        future = cache.get(key);
+        // Caffeine drops a failed load asynchronously; never hand the old failure to a new request.
+        return reload(key, future);
+      }
+      Entry entry = future.join();
+      long age = now.toEpochMilli() - entry.loadedAtMillis;
+      if (entry instanceof Absent ? age >= negativeTtlMillis : age >= maxAgeMillis) {
+        return reload(key, future);
+      }
+      if (entry instanceof Found && age >= refreshAfterMillis) {
+        var unused = cache.synchronous().refresh(key); // in the background; failures keep it
       }
       return future;
     } catch (RuntimeException e) { // never throw at the caller: it becomes a 503
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private CompletableFuture<Entry> reload(String key, CompletableFuture<Entry> stale) {
+    cache.asMap().remove(key, stale);
+    return cache.get(key);
   }
 
   /** Drops every cached entry that concerns token {@code id}, including negative hash entries. */
@@ -146,9 +175,5 @@ final class TokenLookup {
     } else {
       invalidate(change.key());
     }
-  }
-
-  long size() {
-    return cache.synchronous().estimatedSize();
   }
 }

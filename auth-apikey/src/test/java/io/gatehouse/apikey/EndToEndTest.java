@@ -211,6 +211,33 @@ class EndToEndTest {
   }
 
   @Test
+  void cacheAgesFollowTheDecisionClock() throws Exception {
+    String unknown = TokenCodec.newToken(TokenKind.API, "NotThere01");
+    CreatedToken created = keys.create(NewToken.apiToken("default").build());
+    send("GET", "x-apikey", unknown);
+    send("GET", "x-apikey", created.token());
+    int reads = store.reads.get();
+
+    clock.advance(Duration.ofSeconds(29));
+    send("GET", "x-apikey", unknown);
+    assertThat(store.reads.get()).as("negative entry still fresh").isEqualTo(reads);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(send("GET", "x-apikey", unknown).reason()).isEqualTo(Reason.UNKNOWN_CREDENTIAL);
+    assertThat(store.reads.get()).as("negative entry expired after 30 s").isEqualTo(reads + 1);
+
+    clock.advance(Duration.ofMinutes(5)); // refresh due: served at once, re-read in the background
+    store.down = true;
+    assertThat(send("GET", "x-apikey", created.token()).allowed()).isTrue();
+    Thread.sleep(200); // the failed background refresh keeps the entry
+    assertThat(send("GET", "x-apikey", created.token()).allowed()).isTrue();
+
+    clock.advance(Duration.ofHours(24)); // beyond the maximum age: must be re-read
+    assertThat(send("GET", "x-apikey", created.token()).reason()).isEqualTo(Reason.UNAVAILABLE);
+    store.down = false;
+    assertThat(send("GET", "x-apikey", created.token()).allowed()).isTrue();
+  }
+
+  @Test
   void aNegativeEntryIsDroppedWhenTheTokenIsCreated() {
     String token;
     try (ApiKeys elsewhere = ApiKeys.builder(TokenStores.inMemory()).build()) {

@@ -43,6 +43,13 @@ class TokenCodecTest {
   }
 
   @Test
+  void theChecksumIsCrc32Ieee() {
+    assertThat(TokenCodec.crc32("123456789", 9)).isEqualTo(0xCBF43926L); // the standard check value
+    assertThat(TokenCodec.encode(0xCBF43926L, 6)).isEqualTo("3jZRME");
+    assertThat(TokenCodec.encode(0, 6)).isEqualTo("000000");
+  }
+
+  @Test
   void theChecksumIsTheStandardCrc32OfTheBody() {
     String token = TokenCodec.newToken(TokenKind.ADMIN, TokenCodec.newId());
     String body = token.substring(0, TokenCodec.BODY_LENGTH);
