@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.SettingsHolder;
 import io.gatehouse.jwks.JwtAuthenticator;
@@ -15,10 +16,11 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The demo API: Jetty with the {@link GatehouseFilter} on {@code /api/*} and {@code /_admin/api/*},
- * the pipeline of {@link Pipelines#build}, and settings kept in step with the store by {@link
- * SettingsSync}: a token, allowlist or JWKS change made by any process sharing the store applies to
- * the next request, with no restart.
+ * The demo API: Jetty with the {@link GatehouseFilter} on {@code /api/*} and {@code /_admin/api/*}
+ * (where console sessions are accepted too), the admin console under {@code /_admin/}, the pipeline
+ * of {@link Pipelines#build}, and settings kept in step with the store by {@link SettingsSync}: a
+ * token, allowlist or JWKS change made by any process sharing the store applies to the next
+ * request, with no restart.
  */
 final class DemoServer implements AutoCloseable {
   private final Server server;
@@ -33,6 +35,14 @@ final class DemoServer implements AutoCloseable {
     this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), holder);
     JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).build();
     Gatehouse gatehouse = Pipelines.build(space, store.keys(), jwt, holder);
+    AdminConsole console =
+        AdminConsole.builder(Pipelines.consoleSignIn(space, store.keys(), holder))
+            .clock(clock)
+            .testFetchAllowed(Pipelines::canChangeSettings)
+            .build();
+    // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
+    Gatehouse adminGatehouse =
+        Pipelines.build(space, store.keys(), jwt, holder, console.authenticator());
 
     server = new Server();
     connector = new ServerConnector(server);
@@ -45,7 +55,10 @@ final class DemoServer implements AutoCloseable {
     filter.setAsyncSupported(true);
     EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
     context.addFilter(filter, "/api/*", dispatches);
-    context.addFilter(filter, AdminServlet.PREFIX + "/*", dispatches);
+    FilterHolder adminFilter = new FilterHolder(GatehouseFilter.builder(adminGatehouse).build());
+    adminFilter.setAsyncSupported(true);
+    context.addFilter(adminFilter, AdminServlet.PREFIX + "/*", dispatches);
+    context.addServlet(new ServletHolder(console.servlet()), Pipelines.ADMIN_PREFIX + "*");
     ServletHolder api = new ServletHolder(new DemoApi());
     api.setAsyncSupported(true);
     context.addServlet(api, "/api/*");

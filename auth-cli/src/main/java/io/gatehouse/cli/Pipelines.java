@@ -4,6 +4,7 @@ import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AccessPolicy;
 import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Settings;
@@ -42,8 +43,16 @@ final class Pipelines {
   private Pipelines() {}
 
   static Gatehouse build(
-      String space, ApiKeys keys, JwtAuthenticator jwt, Supplier<Settings> settings) {
-    return Gatehouse.builder()
+      String space,
+      ApiKeys keys,
+      JwtAuthenticator jwt,
+      Supplier<Settings> settings,
+      Authenticator... first) {
+    Gatehouse.Builder builder = Gatehouse.builder();
+    for (Authenticator authenticator : first) {
+      builder.authenticator(authenticator); // e.g. the console's sessions, before any token
+    }
+    return builder
         .spaceResolver(SpaceResolver.fixed(space))
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
@@ -74,6 +83,40 @@ final class Pipelines {
       }
       return "the admin token needs permission '" + MANAGE + "' or '" + needed + "'";
     };
+  }
+
+  /**
+   * The console's sign-in check: the space's address rules, then an admin token ({@code
+   * Authorization: Bearer gha_...}) holding {@value #MANAGE}, {@value #TOKENS} or {@value
+   * #SETTINGS}. What the session may then do is {@link #adminPolicy()}'s to say, per request.
+   */
+  static Gatehouse consoleSignIn(String space, ApiKeys keys, Supplier<Settings> settings) {
+    return Gatehouse.builder()
+        .spaceResolver(SpaceResolver.fixed(space))
+        .clientAddressResolver(IpFilter.clientAddressResolver())
+        .addressFilter(IpFilter.addressFilter())
+        .authenticator(keys.adminAuthenticator())
+        .accessPolicy(
+            (request, identity) ->
+                identity.access() == Access.ADMIN
+                        && (identity.hasPermission(MANAGE)
+                            || identity.hasPermission(TOKENS)
+                            || identity.hasPermission(SETTINGS))
+                    ? null
+                    : "the console needs an admin token with permission '"
+                        + MANAGE
+                        + "', '"
+                        + TOKENS
+                        + "' or '"
+                        + SETTINGS
+                        + "'")
+        .settings(settings)
+        .build();
+  }
+
+  /** True when {@code identity} may change settings (and so run the console's JWKS test fetch). */
+  static boolean canChangeSettings(io.gatehouse.core.Identity identity) {
+    return identity.hasPermission(MANAGE) || identity.hasPermission(SETTINGS);
   }
 
   /** Runs {@code request} through {@code gatehouse} as a dry run. */

@@ -100,6 +100,7 @@ final class RunCommands {
             "  GET  /api/hello     any valid token (x-apikey, or Authorization: Bearer JWT)");
         out.println("  POST /api/items     a READ_WRITE token");
         out.println("  /_admin/api/...     an admin token with permission 'manage'");
+        out.println("  /_admin/            the admin console (sign in with such an admin token)");
         out.println("Changes made with gatehouse apply within 2 s. Press Ctrl-C to stop.");
         out.flush();
         run(root, server);
