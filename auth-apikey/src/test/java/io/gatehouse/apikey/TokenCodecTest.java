@@ -70,9 +70,12 @@ class TokenCodecTest {
     assertThat(TokenCodec.check("ghk_" + "é".repeat(39)))
         .isEqualTo(TokenCodec.Shape.BAD_CHARACTERS);
     assertThat(TokenCodec.check(valid.substring(0, 14) + '-' + valid.substring(15)))
+        .isEqualTo(TokenCodec.Shape.BAD_CHECKSUM);
+    String body = "ghk_0123456789-" + "a".repeat(22); // a bad separator, yet a matching checksum
+    assertThat(TokenCodec.check(body + TokenCodec.encode(TokenCodec.crc32(body, body.length()), 6)))
         .isEqualTo(TokenCodec.Shape.BAD_CHARACTERS);
     assertThat(TokenCodec.check("ghk_' OR 1=1 --" + "x".repeat(28)))
-        .isEqualTo(TokenCodec.Shape.BAD_CHARACTERS);
+        .isEqualTo(TokenCodec.Shape.BAD_CHECKSUM); // the checksum is tested first
     assertThat(TokenCodec.check("123e4567-e89b-12d3-a456-426614174000"))
         .isEqualTo(TokenCodec.Shape.FOREIGN);
   }
