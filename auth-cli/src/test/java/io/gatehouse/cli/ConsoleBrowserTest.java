@@ -219,6 +219,21 @@ class ConsoleBrowserTest {
     Map<String, Object> listed = tokenNamed("release-bot");
     assertThat(listed).containsEntry("kind", "admin").containsEntry("owner", "team:release");
     assertThat(listed.get("permissions")).isEqualTo(List.of("deploy", "tokens"));
+    assertThat(listed.get("previousValidUntil")).isNull();
+
+    // rotate with a grace period: a new secret shown once, the old one valid for 24 h more
+    By row = By.cssSelector("#admin-table tr[data-token-id='" + listed.get("id") + "']");
+    driver.findElement(row).findElement(By.xpath(".//button[text()='Rotate']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-grace")));
+    select("confirm-grace", "24h");
+    driver.findElement(By.id("confirm-ok")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+    String rotated = driver.findElement(By.id("secret-value")).getText();
+    assertThat(rotated).startsWith("gha_").isNotEqualTo(created);
+    driver.findElement(By.id("secret-close")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "old secret valid until"));
+    assertTokenNowhereInTheBrowser(rotated);
+    assertThat(tokenNamed("release-bot").get("previousValidUntil")).isNotNull();
   }
 
   @Test
