@@ -32,17 +32,24 @@ final class Browser implements AutoCloseable {
     this.profile = profile;
   }
 
-  /** Starts a browser, or skips the test (JUnit assumption) when none is installed. */
-  static Browser startOrSkip() throws IOException {
+  static boolean installed() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  }
+
+  /** Skips the calling test (JUnit assumption), saying how to install one, when none is here. */
+  static void assumeInstalled() {
     Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        installed(),
         "no headless browser here (need "
             + CHROMIUM
             + " and "
             + CHROMEDRIVER
             + "): apt-get update && apt-get install -y chromium chromium-driver");
+  }
+
+  /** Starts a browser; call {@link #assumeInstalled()} first. */
+  static Browser start() throws IOException {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    System.setProperty("SE_OFFLINE", "true");
     Path profile = Files.createTempDirectory("gatehouse-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
