@@ -124,6 +124,21 @@ class HostileInputTest {
   }
 
   @Test
+  void aTypoInACachedTokenIsStillMalformed() {
+    assertThat(decide(AuthRequest.builder().header("x-apikey", known.token())).allowed()).isTrue();
+    String token = known.token();
+    char last = token.charAt(token.length() - 1);
+    String typo = token.substring(0, token.length() - 1) + (last == 'a' ? 'b' : 'a');
+    int before = store.calls();
+
+    Decision decision = decide(AuthRequest.builder().header("x-apikey", typo));
+
+    assertThat(decision.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(decision.detail()).contains("checksum");
+    assertThat(store.calls()).isEqualTo(before);
+  }
+
+  @Test
   void theRightIdWithTheWrongSecretIsUnknown() {
     String id = known.info().id();
     String forged = TokenCodec.newToken(TokenKind.API, id); // valid checksum, other secret
