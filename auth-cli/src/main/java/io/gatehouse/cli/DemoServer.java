@@ -1,5 +1,7 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.SettingsHolder;
@@ -26,6 +28,7 @@ final class DemoServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final SettingsSync sync;
+  private final ChangeFeed.Subscription adminTokenChanges;
   private final String space;
 
   DemoServer(StoreLocation.OpenStore store, String space, String host, int port, Clock clock)
@@ -40,6 +43,20 @@ final class DemoServer implements AutoCloseable {
             .clock(clock)
             .testFetchAllowed(Pipelines::canChangeSettings)
             .build();
+    // A token changed anywhere (revoked, rotated: by this server, the CLI or another instance)
+    // ends the console sessions opened with it, instead of letting them run to idle expiry.
+    this.adminTokenChanges =
+        store
+            .keys()
+            .store()
+            .changes()
+            .subscribe(
+                TokenStore.TOKEN_TOPIC,
+                change -> {
+                  if (!change.isAll()) {
+                    console.sessions().endSessionsOf(change.key());
+                  }
+                });
     // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
     Gatehouse adminGatehouse =
         Pipelines.build(space, store.keys(), jwt, holder, console.authenticator());
@@ -79,6 +96,7 @@ final class DemoServer implements AutoCloseable {
     try {
       server.start();
     } catch (Exception e) {
+      adminTokenChanges.close();
       sync.close();
       server.stop();
       throw e;
@@ -111,6 +129,7 @@ final class DemoServer implements AutoCloseable {
 
   @Override
   public void close() {
+    adminTokenChanges.close();
     sync.close();
     try {
       server.stop();

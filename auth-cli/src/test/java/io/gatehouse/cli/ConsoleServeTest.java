@@ -85,6 +85,27 @@ class ConsoleServeTest {
     }
   }
 
+  @Test
+  void revokingTheAdminTokenEndsItsConsoleSessions() throws Exception {
+    Cli cli = new Cli(dir);
+    String manage = cli.run("add-admintoken", "--ops", "manage").token();
+    try (Cli.Running serve = cli.start("serve", "--port", "0")) {
+      Session session = session(signIn(serve, manage));
+      assertThat(session.get(serve, "/_admin/api/tokens").statusCode()).isEqualTo(200);
+
+      // revoked through the store by another process's CLI, not through this server
+      cli.run("revoke", manage);
+
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+      int status = session.get(serve, "/_admin/api/tokens").statusCode();
+      while (status != 401 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        status = session.get(serve, "/_admin/api/tokens").statusCode();
+      }
+      assertThat(status).as("the session must end within 2 s of the revocation").isEqualTo(401);
+    }
+  }
+
   private static HttpResponse<String> signIn(Cli.Running serve, String token) throws Exception {
     return Cli.send(
         HttpRequest.newBuilder(serve.uri("/_admin/session"))
