@@ -393,7 +393,16 @@ final class DecisionRun {
   private Decision refusal(
       Reason reason, String detail, List<Challenge> offered, @Nullable Duration retry) {
     return new Decision(
-        false, reason.status(), null, reason, detail, offered, retry, space, clientAddress, trace);
+        false,
+        reason.status(),
+        identity,
+        reason,
+        detail,
+        offered,
+        retry,
+        space,
+        clientAddress,
+        trace);
   }
 
   private void skipRemainingAuthenticators(String why) {

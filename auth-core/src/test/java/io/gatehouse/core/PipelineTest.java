@@ -520,6 +520,7 @@ class PipelineTest {
         assertThat(decision.status()).as(method).isEqualTo(403);
         assertThat(decision.reason()).isEqualTo(Reason.INSUFFICIENT_ACCESS);
         assertThat(decision.detail()).isEqualTo("access READ does not allow method " + method);
+        assertThat(decision.identity()).as("who was refused, for the operator").isEqualTo(READER);
       }
       assertThat(decide(gatehouse, request("DELETE", "x-token", GOOD)).allowed()).isTrue();
     }

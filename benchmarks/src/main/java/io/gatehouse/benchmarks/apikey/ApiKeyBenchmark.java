@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A cached API-token check (shape, checksum, SHA-256, cache lookup, constant-time compare, expiry
  * and revocation) against its floor: one bare SHA-256 of the token with a reused digest. Also: a
- * malformed token's refusal, an unknown id answered from the negative cache, and the whole
- * pipeline around a cached check.
+ * malformed token's refusal, an unknown id answered from the negative cache, and the whole pipeline
+ * around a cached check.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

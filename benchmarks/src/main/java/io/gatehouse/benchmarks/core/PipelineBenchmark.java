@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The pipeline's own overhead on the fast path: one authenticator that answers synchronously
- * from memory, compared with calling that authenticator directly.
+ * The pipeline's own overhead on the fast path: one authenticator that answers synchronously from
+ * memory, compared with calling that authenticator directly.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

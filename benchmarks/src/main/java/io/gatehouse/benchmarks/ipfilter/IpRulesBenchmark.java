@@ -77,7 +77,8 @@ public class IpRulesBenchmark {
         probes[p] =
             random.nextBoolean()
                 ? IpAddress.ipv4(random.nextInt())
-                : IpAddress.ipv6(0x2000_0000_0000_0000L | (random.nextLong() >>> 3), random.nextLong());
+                : IpAddress.ipv6(
+                    0x2000_0000_0000_0000L | (random.nextLong() >>> 3), random.nextLong());
       }
     }
     reportRetainedMemory();
@@ -113,7 +114,10 @@ public class IpRulesBenchmark {
     long after = usedHeapAfterGc();
     System.out.printf(
         "%n[ipfilter] %d rules retain %.1f MB: %.0f bytes per rule (%d rules in the table)%n",
-        built.size(), (after - before) / 1e6, (after - before) / (double) built.size(), built.size());
+        built.size(),
+        (after - before) / 1e6,
+        (after - before) / (double) built.size(),
+        built.size());
   }
 
   private static long usedHeapAfterGc() {
