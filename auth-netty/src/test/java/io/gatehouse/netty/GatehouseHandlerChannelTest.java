@@ -8,6 +8,8 @@ import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.testkit.Fixtures;
+import io.gatehouse.testkit.TokenAuthenticator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

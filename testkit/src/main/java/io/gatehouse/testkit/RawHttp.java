@@ -1,4 +1,4 @@
-package io.gatehouse.servlet;
+package io.gatehouse.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,25 +15,25 @@ import java.util.Locale;
  * A minimal HTTP/1.1 client on one socket, for what the JDK client cannot show: that a connection
  * is kept alive after a refusal, and pipelining.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  RawHttp(int port) throws IOException {
+  public RawHttp(int port) throws IOException {
     socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
   }
 
-  void send(String requestText) throws IOException {
+  public void send(String requestText) throws IOException {
     out.write(requestText.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
   /** Reads one response with a {@code Content-Length} body. */
-  Response read() throws IOException {
+  public Response read() throws IOException {
     List<String> headers = new ArrayList<>();
     String status = line();
     for (String line = line(); !line.isEmpty(); line = line()) {
@@ -53,7 +53,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** True when the server closed the connection (end of stream before any byte). */
-  boolean closedByServer() throws IOException {
+  public boolean closedByServer() throws IOException {
     try {
       return in.read() == -1;
     } catch (java.net.SocketException e) {
@@ -80,8 +80,8 @@ final class RawHttp implements AutoCloseable {
     socket.close();
   }
 
-  record Response(int status, List<String> headers, String body) {
-    List<String> header(String name) {
+  public record Response(int status, List<String> headers, String body) {
+    public List<String> header(String name) {
       String prefix = name.toLowerCase(Locale.ROOT) + ":";
       return headers.stream()
           .filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))

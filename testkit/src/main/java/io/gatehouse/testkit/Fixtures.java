@@ -1,4 +1,4 @@
-package io.gatehouse.netty;
+package io.gatehouse.testkit;
 
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AuthOutcome;
@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.Set;
 
 /** The tokens and pipeline every adapter test uses. */
-final class Fixtures {
-  static final String WRITER = "writer-token-0001";
-  static final String READER = "reader-token-0002";
-  static final String DOWN = "down-token-0003";
+public final class Fixtures {
+  public static final String WRITER = "writer-token-0001";
+  public static final String READER = "reader-token-0002";
+  public static final String DOWN = "down-token-0003";
 
   private Fixtures() {}
 
-  static Map<String, AuthOutcome> table() {
+  public static Map<String, AuthOutcome> table() {
     return Map.of(
         WRITER,
         AuthOutcome.success(
@@ -35,7 +35,7 @@ final class Fixtures {
   }
 
   /** Header tokens in {@code x-apikey}, then bearer tokens; each answers after {@code delay}. */
-  static Gatehouse gatehouse(Duration delay) {
+  public static Gatehouse gatehouse(Duration delay) {
     return Gatehouse.builder()
         .authenticator(TokenAuthenticator.header("x-apikey", table(), delay))
         .authenticator(TokenAuthenticator.bearer(table(), delay))

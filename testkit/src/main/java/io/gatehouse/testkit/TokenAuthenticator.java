@@ -1,4 +1,4 @@
-package io.gatehouse.servlet;
+package io.gatehouse.testkit;
 
 import io.gatehouse.core.AuthContext;
 import io.gatehouse.core.AuthOutcome;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A test authenticator using only the core SPI: a fixed table of tokens read from one header (or
  * from {@code Authorization: Bearer}), optionally answering after a delay on another thread.
  */
-final class TokenAuthenticator implements Authenticator {
+public final class TokenAuthenticator implements Authenticator {
   private final String id;
   private final String header;
   private final boolean bearer;
@@ -33,12 +33,13 @@ final class TokenAuthenticator implements Authenticator {
   }
 
   /** Reads the token from {@code header}; abstains with an {@code ApiKey} challenge without it. */
-  static TokenAuthenticator header(String header, Map<String, AuthOutcome> table, Duration delay) {
+  public static TokenAuthenticator header(
+      String header, Map<String, AuthOutcome> table, Duration delay) {
     return new TokenAuthenticator("header-token", header, false, table, delay);
   }
 
   /** Reads {@code Authorization: Bearer <token>}; abstains with a {@code Bearer} challenge. */
-  static TokenAuthenticator bearer(Map<String, AuthOutcome> table, Duration delay) {
+  public static TokenAuthenticator bearer(Map<String, AuthOutcome> table, Duration delay) {
     return new TokenAuthenticator("bearer-token", "Authorization", true, table, delay);
   }
 
