@@ -200,11 +200,14 @@ public record IssuerConfig(
       while (normal.endsWith("=")) {
         normal = normal.substring(0, normal.length() - 1);
       }
+      byte[] secret;
       try {
-        return hmacSecret(Base64.getUrlDecoder().decode(normal));
+        secret = Base64.getUrlDecoder().decode(normal);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("HMAC secret is not valid base64", e);
       }
+      // Outside the try: a too-short secret must be reported as such, not as bad base64.
+      return hmacSecret(secret);
     }
 
     public Builder algorithms(String... algs) {

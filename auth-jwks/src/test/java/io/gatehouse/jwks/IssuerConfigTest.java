@@ -69,6 +69,8 @@ class IssuerConfigTest {
         .hasMessageContaining("claim");
     assertThatThrownBy(() -> IssuerConfig.builder("iss").hmacSecretBase64("***"))
         .hasMessageContaining("base64");
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").hmacSecretBase64("c2hvcnQ"))
+        .hasMessage("HMAC secret must have at least 256 bits, had 40");
   }
 
   @Test
