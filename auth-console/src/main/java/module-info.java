@@ -6,6 +6,7 @@
 module io.gatehouse.console {
   requires transitive io.gatehouse.core;
   requires transitive jakarta.servlet;
+  requires io.gatehouse.servlet;
   requires java.net.http;
 
   exports io.gatehouse.console;

@@ -88,6 +88,15 @@ public final class GatehouseFilter extends HttpFilter {
     this.decisionAttribute = builder.decisionAttribute;
   }
 
+  /**
+   * The {@link io.gatehouse.core.AuthRequest} view of {@code request} that this filter decides on:
+   * the container's normalised path, every header line in order, the peer address parsed from the
+   * container's IP literal (never looked up). For servlets that run a pipeline themselves.
+   */
+  public static io.gatehouse.core.AuthRequest authRequest(HttpServletRequest request) {
+    return new ServletAuthRequest(request);
+  }
+
   /** A builder for a filter deciding with {@code gatehouse}. */
   public static Builder builder(Gatehouse gatehouse) {
     return new Builder(gatehouse);
