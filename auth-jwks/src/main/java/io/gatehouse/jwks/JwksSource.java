@@ -91,6 +91,7 @@ final class JwksSource {
   private final AuthListener listener;
   private final BiConsumer<JwksSource, Set<String>> onKeysRemoved;
   private final Cache<String, Boolean> unknownKids;
+  private final Object kidMissLock = new Object();
   private final AtomicReference<@Nullable CompletableFuture<KeySet>> inflight =
       new AtomicReference<>();
   private final AtomicLong lastKidRefetch = new AtomicLong(Long.MIN_VALUE / 2);
@@ -168,19 +169,24 @@ final class JwksSource {
     if (unknownKids.getIfPresent(missKey) != null) {
       return CompletableFuture.completedFuture(unknown(kid));
     }
-    CompletableFuture<KeySet> pending = inflight.get();
-    if (pending == null) {
-      long last = lastKidRefetch.get();
-      if (now - last < options.kidMissCooldown().toMillis()
-          || !lastKidRefetch.compareAndSet(last, now)) {
-        // In the cool-down: a fetch may just have finished, so look at the newest set once.
-        KeySet latest = keys;
-        List<JsonWebKey> found = latest == current ? List.of() : select(latest, kid, alg);
-        return CompletableFuture.completedFuture(
-            found.isEmpty() ? unknown(kid) : Lookup.found(found));
+    CompletableFuture<KeySet> pending;
+    // Deciding "refetch or cool-down" and publishing the fetch must be one step: otherwise a
+    // request arriving between the two sees the cool-down but no fetch to join, and is refused
+    // for a kid that the fetch in progress is about to bring. Kid misses are rare; a lock is fine.
+    synchronized (kidMissLock) {
+      pending = inflight.get();
+      if (pending == null && now - lastKidRefetch.get() >= options.kidMissCooldown().toMillis()) {
+        lastKidRefetch.set(now);
+        emit("jwks.kid_miss", "unknown kid, refetching", Map.of("kid", Redact.safe(missKey)));
+        pending = fetch("kid_miss");
       }
-      emit("jwks.kid_miss", "unknown kid, refetching", Map.of("kid", Redact.safe(missKey)));
-      pending = fetch("kid_miss");
+    }
+    if (pending == null) {
+      // In the cool-down: a fetch may just have finished, so look at the newest set once.
+      KeySet latest = keys;
+      List<JsonWebKey> found = latest == current ? List.of() : select(latest, kid, alg);
+      return CompletableFuture.completedFuture(
+          found.isEmpty() ? unknown(kid) : Lookup.found(found));
     }
     return pending.handle(
         (fresh, error) -> {
