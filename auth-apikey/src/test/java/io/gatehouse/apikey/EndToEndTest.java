@@ -11,6 +11,7 @@ import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Refusal;
 import io.gatehouse.core.Settings;
+import io.gatehouse.testkit.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.core.Access;
+import io.gatehouse.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

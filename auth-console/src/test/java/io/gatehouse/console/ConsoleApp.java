@@ -9,6 +9,7 @@ import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.servlet.GatehouseFilter;
+import io.gatehouse.testkit.MutableClock;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,10 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
@@ -191,34 +189,6 @@ final class ConsoleApp implements AutoCloseable {
               + "\"}";
       response.setContentType("application/json");
       response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -11,6 +11,7 @@ import io.gatehouse.core.AuthEvent;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Reason;
+import io.gatehouse.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

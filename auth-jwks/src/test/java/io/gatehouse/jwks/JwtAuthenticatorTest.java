@@ -17,6 +17,7 @@ import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Settings;
 import io.gatehouse.core.SettingsHolder;
+import io.gatehouse.testkit.MutableClock;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

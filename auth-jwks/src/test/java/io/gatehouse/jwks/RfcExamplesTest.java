@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Reason;
+import io.gatehouse.testkit.MutableClock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;

@@ -12,6 +12,7 @@ import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Settings;
+import io.gatehouse.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,7 @@
 /**
- * Test support shared by the adapters' tests: a raw HTTP/1.1 client, a header-token authenticator
- * with an optional delay, and the token table both adapters test against.
+ * Test support shared by the modules' tests: a raw HTTP/1.1 client, a header-token authenticator
+ * with an optional delay, the token table both adapters test against, and a clock tests move by
+ * hand.
  */
 @NullMarked
 package io.gatehouse.testkit;

@@ -1,4 +1,4 @@
-package io.gatehouse.apikey;
+package io.gatehouse.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand, so TTLs, expiries, cool-downs and outages need no sleeping. */
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  MutableClock() {
+  /** Starts at 2026-01-01T00:00:00Z. */
+  public MutableClock() {
     this(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 
