@@ -212,6 +212,68 @@ class GatehouseFilterTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void refusedSmallBodyAlreadyReceivedIsDiscardedAndTheConnectionKept(String mode, Duration delay)
+      throws Exception {
+    try (JettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send(refusedPost("Content-Length: 2", "{}"));
+      RawHttp.Response refused = http.read();
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).doesNotContain("close");
+
+      http.send("GET /b HTTP/1.1\r\nHost: localhost\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
+      assertThat(http.read().status()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * A body still on its way is not waited for, so the connection cannot be reused; the refusal says
+   * so, or a pooling client would send its next request into a socket the server is closing (the
+   * JDK client then fails with "header parser received no bytes").
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void refusedBodyNotYetReceivedIsAnsweredWithConnectionClose(String mode, Duration delay)
+      throws Exception {
+    try (JettyServer server = server(delay);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send(refusedPost("Content-Length: 2", ""));
+      RawHttp.Response refused = http.read();
+
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).containsExactly("close");
+      assertThat(http.closedByServer()).isTrue();
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  @Test
+  void refusedChunkedBodyIsAnsweredWithConnectionClose() throws Exception {
+    try (JettyServer server = server(Duration.ZERO);
+        RawHttp http = new RawHttp(server.port)) {
+      http.send(refusedPost("Transfer-Encoding: chunked", "2\r\n{}\r\n0\r\n\r\n"));
+      RawHttp.Response refused = http.read();
+
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).containsExactly("close");
+    }
+  }
+
+  private static String refusedPost(String framing, String body) {
+    return String.join(
+            "\r\n",
+            "POST /a HTTP/1.1",
+            "Host: localhost",
+            "x-apikey: wrong-token-value",
+            "Content-Type: application/json",
+            framing,
+            "")
+        + "\r\n"
+        + body;
+  }
+
   @Test
   void chainWithoutAsyncSupportWaitsForASlowDecision() throws Exception {
     GatehouseFilter filter =
