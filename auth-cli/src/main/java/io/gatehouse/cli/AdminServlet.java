@@ -68,21 +68,26 @@ final class AdminServlet extends HttpServlet {
       Map<String, Object> result = route(route, request, management);
       if (result == null) {
         HttpJson.error(
-            response, 404, "no such admin operation: " + io.gatehouse.core.Redact.safe(route));
+            request,
+            response,
+            404,
+            "no such admin operation: " + io.gatehouse.core.Redact.safe(route));
       } else {
-        HttpJson.send(response, route.equals("POST /tokens") ? 201 : 200, result);
+        HttpJson.send(request, response, route.equals("POST /tokens") ? 201 : 200, result);
       }
     } catch (CliException e) {
       int status =
           e.exitCode() == Main.EXIT_UNAVAILABLE
               ? 503
               : e.exitCode() == Main.EXIT_REFUSED ? 404 : 400;
-      HttpJson.error(response, status, Objects.requireNonNullElse(e.getMessage(), "failed"));
+      HttpJson.error(
+          request, response, status, Objects.requireNonNullElse(e.getMessage(), "failed"));
     } catch (IllegalArgumentException | IllegalStateException e) {
-      HttpJson.error(response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
+      HttpJson.error(
+          request, response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
     } catch (RuntimeException e) {
       LOG.warn("admin operation {} failed", route, e);
-      HttpJson.error(response, 500, "internal error");
+      HttpJson.error(request, response, 500, "internal error");
     }
   }
 

@@ -31,23 +31,23 @@ final class DemoApi extends HttpServlet {
     switch (path) {
       case "/hello" -> {
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
-          HttpJson.error(response, 405, "use GET /api/hello");
+          HttpJson.error(request, response, 405, "use GET /api/hello");
           return;
         }
         body.put("message", "hello, " + identity.subject());
         body.put("identity", HttpJson.identity(identity, client));
-        HttpJson.send(response, 200, body);
+        HttpJson.send(request, response, 200, body);
       }
       case "/items" -> {
         if (!request.getMethod().equals("POST")) {
-          HttpJson.error(response, 405, "use POST /api/items");
+          HttpJson.error(request, response, 405, "use POST /api/items");
           return;
         }
         String text;
         try {
           text = HttpJson.body(request);
         } catch (IllegalArgumentException e) {
-          HttpJson.error(response, 413, "request body too large");
+          HttpJson.error(request, response, 413, "request body too large");
           return;
         }
         Map<String, Object> item = new LinkedHashMap<>();
@@ -55,10 +55,11 @@ final class DemoApi extends HttpServlet {
         item.put("bytes", (long) text.length());
         body.put("created", item);
         body.put("identity", HttpJson.identity(identity, client));
-        HttpJson.send(response, 201, body);
+        HttpJson.send(request, response, 201, body);
       }
       default ->
-          HttpJson.error(response, 404, "no such endpoint: try GET /api/hello or POST /api/items");
+          HttpJson.error(
+              request, response, 404, "no such endpoint: try GET /api/hello or POST /api/items");
     }
   }
 }

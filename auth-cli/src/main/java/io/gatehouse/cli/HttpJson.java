@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.core.Identity;
+import io.gatehouse.servlet.UnreadBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +19,13 @@ final class HttpJson {
 
   private HttpJson() {}
 
-  static void send(HttpServletResponse response, int status, Map<String, ?> body)
+  /**
+   * Answers with {@code body}; a request body left unread is settled first ({@link UnreadBody}).
+   */
+  static void send(
+      HttpServletRequest request, HttpServletResponse response, int status, Map<String, ?> body)
       throws IOException {
+    UnreadBody.settle(request, response);
     byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
     response.setStatus(status);
     response.setContentType("application/json");
@@ -27,11 +33,13 @@ final class HttpJson {
     response.getOutputStream().write(bytes);
   }
 
-  static void error(HttpServletResponse response, int status, String message) throws IOException {
+  static void error(
+      HttpServletRequest request, HttpServletResponse response, int status, String message)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", (long) status);
     body.put("error", message);
-    send(response, status, body);
+    send(request, response, status, body);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Redact;
+import io.gatehouse.servlet.UnreadBody;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -100,14 +101,16 @@ final class ConsoleServlet extends HttpServlet {
     try {
       switch (path) {
         case "/session" -> session(method, request, response);
-        case "/session/space" -> onlyPost(method, response, () -> switchSpace(request, response));
-        case "/jwks-test" -> onlyPost(method, response, () -> testFetch(request, response));
-        default -> asset(path, method, response);
+        case "/session/space" ->
+            onlyPost(method, request, response, () -> switchSpace(request, response));
+        case "/jwks-test" ->
+            onlyPost(method, request, response, () -> testFetch(request, response));
+        default -> asset(path, method, request, response);
       }
     } catch (IllegalArgumentException e) {
-      error(response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
+      error(request, response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
     } catch (IllegalStateException e) {
-      error(response, 503, Objects.requireNonNullElse(e.getMessage(), "unavailable"));
+      error(request, response, 503, Objects.requireNonNullElse(e.getMessage(), "unavailable"));
     }
   }
 
@@ -117,9 +120,9 @@ final class ConsoleServlet extends HttpServlet {
       case "GET" -> {
         Session session = current(request);
         if (session == null) {
-          error(response, 401, "not signed in");
+          error(request, response, 401, "not signed in");
         } else {
-          json(response, 200, describe(session));
+          json(request, response, 200, describe(session));
         }
       }
       case "POST" -> signIn(request, response);
@@ -131,7 +134,7 @@ final class ConsoleServlet extends HttpServlet {
           response.setStatus(204);
         }
       }
-      default -> methodNotAllowed(response, "GET, POST, DELETE");
+      default -> methodNotAllowed(request, response, "GET, POST, DELETE");
     }
   }
 
@@ -141,26 +144,26 @@ final class ConsoleServlet extends HttpServlet {
     }
     Object token = readJson(request).get("token");
     if (!(token instanceof String text) || text.isBlank()) {
-      error(response, 400, "paste an admin token into 'token'");
+      error(request, response, 400, "paste an admin token into 'token'");
       return;
     }
     if (text.length() > MAX_TOKEN) {
-      error(response, 400, "the token is longer than " + MAX_TOKEN + " characters");
+      error(request, response, 400, "the token is longer than " + MAX_TOKEN + " characters");
       return;
     }
     Decision decision = decide(new SignInRequest(request, text.strip()));
     if (!decision.allowed()) {
-      error(response, decision.status(), "sign-in refused: " + decision.detail());
+      error(request, response, decision.status(), "sign-in refused: " + decision.detail());
       return;
     }
     Identity identity = Objects.requireNonNull(decision.identity(), "allowed has an identity");
     if (!signInAllowed.test(identity)) {
-      error(response, 403, "this token cannot sign in to the console: use an admin token");
+      error(request, response, 403, "this token cannot sign in to the console: use an admin token");
       return;
     }
     ConsoleSessions.Opened opened = sessions.open(identity, current(request));
     response.addHeader("Set-Cookie", cookie(request, opened.id(), false));
-    json(response, 200, describe(opened.session()));
+    json(request, response, 200, describe(opened.session()));
   }
 
   private Decision decide(SignInRequest probeRequest) {
@@ -185,10 +188,14 @@ final class ConsoleServlet extends HttpServlet {
     }
     Object space = readJson(request).get("space");
     if (!(space instanceof String name) || !session.switchTo(name)) {
-      error(response, 404, "this session is not signed into that space: sign in with its token");
+      error(
+          request,
+          response,
+          404,
+          "this session is not signed into that space: sign in with its token");
       return;
     }
-    json(response, 200, describe(session));
+    json(request, response, 200, describe(session));
   }
 
   private void testFetch(HttpServletRequest request, HttpServletResponse response)
@@ -198,15 +205,15 @@ final class ConsoleServlet extends HttpServlet {
       return;
     }
     if (!testFetchAllowed.test(session.activeIdentity())) {
-      error(response, 403, "the test fetch needs the permission to change settings");
+      error(request, response, 403, "the test fetch needs the permission to change settings");
       return;
     }
     Object url = readJson(request).get("url");
     if (!(url instanceof String text) || text.isBlank()) {
-      error(response, 400, "enter the JWKS URL to fetch");
+      error(request, response, 400, "enter the JWKS URL to fetch");
       return;
     }
-    json(response, 200, probe.probe(text));
+    json(request, response, 200, probe.probe(text));
   }
 
   /** The live session, or null after answering 401 (or 403 without the CSRF token). */
@@ -215,12 +222,12 @@ final class ConsoleServlet extends HttpServlet {
       throws IOException {
     Session session = current(request);
     if (session == null) {
-      error(response, 401, "not signed in");
+      error(request, response, 401, "not signed in");
       return null;
     }
     if (changesState
         && !ConsoleSessions.csrfMatches(session, request.getHeader(ConsoleSessions.CSRF_HEADER))) {
-      error(response, 403, "missing or wrong " + ConsoleSessions.CSRF_HEADER);
+      error(request, response, 403, "missing or wrong " + ConsoleSessions.CSRF_HEADER);
       return null;
     }
     return session;
@@ -244,12 +251,12 @@ final class ConsoleServlet extends HttpServlet {
       HttpServletRequest request, HttpServletResponse response) throws IOException {
     String type = Objects.requireNonNullElse(request.getContentType(), "");
     if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      error(response, 415, "send the sign-in as application/json");
+      error(request, response, 415, "send the sign-in as application/json");
       return false;
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !origin.equals(ownOrigin(request))) {
-      error(response, 403, "cross-origin sign-in refused");
+      error(request, response, 403, "cross-origin sign-in refused");
       return false;
     }
     return true;
@@ -306,14 +313,16 @@ final class ConsoleServlet extends HttpServlet {
     return path.isEmpty() ? "/" : path;
   }
 
-  private void asset(String path, String method, HttpServletResponse response) throws IOException {
+  private void asset(
+      String path, String method, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Asset asset = assets.get(path);
     if (asset == null) {
-      error(response, 404, "no such console page: " + Redact.safe(path));
+      error(request, response, 404, "no such console page: " + Redact.safe(path));
       return;
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      methodNotAllowed(response, "GET, HEAD");
+      methodNotAllowed(request, response, "GET, HEAD");
       return;
     }
     response.setStatus(200);
@@ -344,30 +353,38 @@ final class ConsoleServlet extends HttpServlet {
     }
   }
 
-  private static void onlyPost(String method, HttpServletResponse response, Action action)
+  private static void onlyPost(
+      String method, HttpServletRequest request, HttpServletResponse response, Action action)
       throws IOException {
     if (method.equals("POST")) {
       action.run();
     } else {
-      methodNotAllowed(response, "POST");
+      methodNotAllowed(request, response, "POST");
     }
   }
 
-  private static void methodNotAllowed(HttpServletResponse response, String allowed)
-      throws IOException {
+  private static void methodNotAllowed(
+      HttpServletRequest request, HttpServletResponse response, String allowed) throws IOException {
     response.setHeader("Allow", allowed);
-    error(response, 405, "use " + allowed);
+    error(request, response, 405, "use " + allowed);
   }
 
-  static void error(HttpServletResponse response, int status, String message) throws IOException {
+  static void error(
+      HttpServletRequest request, HttpServletResponse response, int status, String message)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", (long) status);
     body.put("error", message);
-    json(response, status, body);
+    json(request, response, status, body);
   }
 
-  private static void json(HttpServletResponse response, int status, Map<String, Object> body)
+  private static void json(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      Map<String, Object> body)
       throws IOException {
+    UnreadBody.settle(request, response);
     byte[] bytes = (MiniJson.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
     response.setStatus(status);
     response.setContentType("application/json");

@@ -176,6 +176,8 @@ final class ConsoleApp implements AutoCloseable {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
+      // A real API reads the body it was sent; one left unread costs the client its connection.
+      request.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
       Identity identity = (Identity) request.getAttribute(GatehouseFilter.IDENTITY);
       String body =
           "{\"method\":\""

@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testkit.RawHttp;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -104,6 +105,34 @@ class ConsoleSessionsHttpTest {
       assertThat(response.body()).doesNotContain(token.strip().isEmpty() ? "\u0000" : token);
     }
     assertThat(app.console.sessions().activeSessions()).isZero();
+  }
+
+  /** An answer that leaves the body unread must say whether the connection survives it. */
+  @Test
+  void aRefusedSignInKeepsTheConnectionOnlyWhenItsBodyIsAlreadyIn() throws Exception {
+    String head =
+        String.join(
+            "\r\n",
+            "POST /_admin/session HTTP/1.1",
+            "Host: localhost",
+            "Content-Type: text/plain",
+            "Content-Length: 12",
+            "",
+            "");
+    try (RawHttp raw = new RawHttp(app.port)) {
+      raw.send(head + "{\"token\":\"\"}");
+      RawHttp.Response refused = raw.read();
+      assertThat(refused.status()).isEqualTo(415);
+      assertThat(refused.header("Connection")).doesNotContain("close");
+      raw.send("GET /_admin/session HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(401);
+    }
+    try (RawHttp raw = new RawHttp(app.port)) {
+      raw.send(head);
+      RawHttp.Response refused = raw.read();
+      assertThat(refused.status()).isEqualTo(415);
+      assertThat(refused.header("Connection")).containsExactly("close");
+    }
   }
 
   @Test

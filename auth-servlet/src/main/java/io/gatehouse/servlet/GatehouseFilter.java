@@ -10,7 +10,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -53,14 +52,13 @@ import org.slf4j.LoggerFactory;
  * and the whole {@link Decision}.
  *
  * <p>A refusal is rendered by {@link Refusal}: the decision's status, one {@code WWW-Authenticate}
- * line per challenge, {@code Retry-After} on 503, and an {@code application/problem+json} body.
+ * line per challenge, {@code Retry-After} on 503, and an {@code application/problem+json} body. The
+ * refused request's body is never waited for: see {@link UnreadBody} for what that means for the
+ * connection.
  */
 public final class GatehouseFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(GatehouseFilter.class);
-
-  /** A refused body this small, already received, is discarded so the connection stays open. */
-  private static final long MAX_DISCARDED_BODY = 64 * 1024;
 
   /** Default request attribute holding the caller's {@link Identity}. */
   public static final String IDENTITY = "io.gatehouse.identity";
@@ -247,9 +245,7 @@ public final class GatehouseFilter extends HttpFilter {
     }
     response.resetBuffer();
     response.setStatus(decision.status());
-    if (!discardArrivedBody(request)) {
-      response.setHeader("Connection", "close");
-    }
+    UnreadBody.settle(request, response);
     for (String challenge : Refusal.wwwAuthenticate(decision)) {
       response.addHeader("WWW-Authenticate", challenge);
     }
@@ -263,45 +259,6 @@ public final class GatehouseFilter extends HttpFilter {
     response.setContentLength(body.length);
     try (OutputStream out = response.getOutputStream()) {
       out.write(body);
-    }
-  }
-
-  /**
-   * Whether the connection can carry another request after this refusal.
-   *
-   * <p>A refused request's body is never read to its end: waiting for it would let anyone without a
-   * credential hold a container thread for as long as they care to trickle bytes. But a body left
-   * unread on an HTTP/1.1 connection makes the container close it after the response, and a client
-   * told nothing sends its next request into a closed socket (the JDK client fails a POST with
-   * "header parser received no bytes"). So a small body that has already arrived is discarded and
-   * the connection stays open; any other body gets {@code Connection: close}, so the client knows
-   * to open a new connection.
-   */
-  private static boolean discardArrivedBody(HttpServletRequest request) {
-    long length = request.getContentLengthLong();
-    if (length == 0 || (length < 0 && request.getHeader("Transfer-Encoding") == null)) {
-      return true;
-    }
-    if (!request.getProtocol().startsWith("HTTP/1.")) {
-      return true; // HTTP/2 and later reset the stream, not the connection
-    }
-    if (length < 0 || length > MAX_DISCARDED_BODY) {
-      return false;
-    }
-    try {
-      ServletInputStream in = request.getInputStream();
-      byte[] sink = new byte[(int) Math.min(length, 8192)];
-      long remaining = length;
-      for (int ready = in.available(); remaining > 0 && ready > 0; ready = in.available()) {
-        int read = in.read(sink, 0, (int) Math.min(Math.min(ready, sink.length), remaining));
-        if (read < 0) {
-          break;
-        }
-        remaining -= read;
-      }
-      return remaining == 0;
-    } catch (IOException | IllegalStateException e) {
-      return false; // the application's reader is in use, or the client is gone
     }
   }
 

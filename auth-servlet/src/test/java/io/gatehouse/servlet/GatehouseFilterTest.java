@@ -253,7 +253,21 @@ class GatehouseFilterTest {
   void refusedChunkedBodyIsAnsweredWithConnectionClose() throws Exception {
     try (JettyServer server = server(Duration.ZERO);
         RawHttp http = new RawHttp(server.port)) {
+      // Even a chunked body that has fully arrived: its end shows only on a read that could block.
       http.send(refusedPost("Transfer-Encoding: chunked", "2\r\n{}\r\n0\r\n\r\n"));
+      RawHttp.Response refused = http.read();
+
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.header("Connection")).containsExactly("close");
+    }
+  }
+
+  @Test
+  void refusedBodyLargerThanTheDiscardBudgetIsAnsweredWithConnectionClose() throws Exception {
+    try (JettyServer server = server(Duration.ZERO);
+        RawHttp http = new RawHttp(server.port)) {
+      int size = (int) UnreadBody.MAX_DISCARDED + 1;
+      http.send(refusedPost("Content-Length: " + size, "x".repeat(size)));
       RawHttp.Response refused = http.read();
 
       assertThat(refused.status()).isEqualTo(401);
