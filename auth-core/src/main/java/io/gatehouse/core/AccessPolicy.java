@@ -1,5 +1,6 @@
 package io.gatehouse.core;
 
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -28,15 +29,53 @@ public interface AccessPolicy {
    * tokens granting {@code deploy}).
    */
   static AccessPolicy requirePermission(String pathPrefix, String permission) {
+    return requireAnyPermission(pathPrefix, permission);
+  }
+
+  /**
+   * Requests whose path is {@code pathPrefix} or below it need at least one of the named
+   * permissions (e.g. {@code deploy} or an all-purpose {@code manage}).
+   */
+  static AccessPolicy requireAnyPermission(String pathPrefix, String... permissions) {
     Objects.requireNonNull(pathPrefix, "pathPrefix");
-    Permissions.requireValid(permission);
+    if (permissions.length == 0) {
+      throw new IllegalArgumentException("requireAnyPermission needs at least one permission");
+    }
+    List<String> anyOf = List.of(permissions);
+    anyOf.forEach(Permissions::requireValid);
+    String base = pathPrefix.endsWith("/") ? pathPrefix : pathPrefix + "/";
+    String missing =
+        anyOf.size() == 1
+            ? "permission '" + anyOf.get(0) + "' is required for " + pathPrefix
+            : "one of the permissions '"
+                + String.join("', '", anyOf)
+                + "' is required for "
+                + pathPrefix;
+    return (request, identity) -> {
+      String path = request.path();
+      if (!path.equals(pathPrefix) && !path.startsWith(base)) {
+        return null;
+      }
+      for (String permission : anyOf) {
+        if (identity.hasPermission(permission)) {
+          return null;
+        }
+      }
+      return missing;
+    };
+  }
+
+  /** Requests whose path is {@code pathPrefix} or below it need exactly this {@link Access}. */
+  static AccessPolicy requireAccess(String pathPrefix, Access access) {
+    Objects.requireNonNull(pathPrefix, "pathPrefix");
+    Objects.requireNonNull(access, "access");
     String base = pathPrefix.endsWith("/") ? pathPrefix : pathPrefix + "/";
     return (request, identity) -> {
       String path = request.path();
       boolean covered = path.equals(pathPrefix) || path.startsWith(base);
-      return !covered || identity.hasPermission(permission)
+      return !covered || identity.access() == access
           ? null
-          : "permission '" + permission + "' is required for " + pathPrefix;
+          : "access " + access + " is required for " + pathPrefix;
     };
   }
 
