@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * cookie ({@code Secure} over TLS) and a CSRF token. The token is never stored, on either side.
  */
 public final class AdminConsole {
+  private static final int MAX_THROTTLED_ADDRESSES = 10_000;
   private final ConsoleSessions sessions;
   private final ConsoleServlet servlet;
 
@@ -48,6 +49,11 @@ public final class AdminConsole {
             builder.signInAllowed,
             builder.testFetchAllowed,
             new JwksProbe(builder.fetchTimeout, builder.nanoTicker),
+            new SignInThrottle(
+                builder.clock,
+                builder.failedSignInBurst,
+                builder.failedSignInRefill,
+                MAX_THROTTLED_ADDRESSES),
             builder.signInTimeout,
             builder.alwaysSecureCookie,
             builder.spaceHeader);
@@ -85,6 +91,8 @@ public final class AdminConsole {
     private Duration idleTimeout = Duration.ofMinutes(15);
     private Duration absoluteTimeout = Duration.ofHours(8);
     private int maxSessions = 10_000;
+    private int failedSignInBurst = 10;
+    private Duration failedSignInRefill = Duration.ofSeconds(30);
     private Duration signInTimeout = Duration.ofSeconds(10);
     private Duration fetchTimeout = Duration.ofSeconds(5);
     private boolean alwaysSecureCookie;
@@ -126,6 +134,21 @@ public final class AdminConsole {
         throw new IllegalArgumentException("maxSessions must be at least 1, was " + max);
       }
       this.maxSessions = max;
+      return this;
+    }
+
+    /**
+     * How many failed sign-ins a client address may make in a row ({@code burst}), and how often
+     * one of them is forgiven ({@code refill}); past that the address gets 429 with {@code
+     * Retry-After}. Default: 10, one forgiven every 30 s. The address is the one the sign-in
+     * pipeline resolved (through its trusted proxies), else the socket peer.
+     */
+    public Builder failedSignIns(int burst, Duration refill) {
+      if (burst < 1) {
+        throw new IllegalArgumentException("failedSignIns burst must be at least 1, was " + burst);
+      }
+      this.failedSignInRefill = positive(refill, "failedSignIns refill");
+      this.failedSignInBurst = burst;
       return this;
     }
 

@@ -55,6 +55,7 @@ final class ConsoleServlet extends HttpServlet {
   private final transient Predicate<Identity> signInAllowed;
   private final transient Predicate<Identity> testFetchAllowed;
   private final transient JwksProbe probe;
+  private final transient SignInThrottle throttle;
   private final Duration signInTimeout;
   private final boolean alwaysSecure;
   private final @Nullable String spaceHeader;
@@ -66,6 +67,7 @@ final class ConsoleServlet extends HttpServlet {
       Predicate<Identity> signInAllowed,
       Predicate<Identity> testFetchAllowed,
       JwksProbe probe,
+      SignInThrottle throttle,
       Duration signInTimeout,
       boolean alwaysSecure,
       @Nullable String spaceHeader) {
@@ -74,6 +76,7 @@ final class ConsoleServlet extends HttpServlet {
     this.signInAllowed = signInAllowed;
     this.testFetchAllowed = testFetchAllowed;
     this.probe = probe;
+    this.throttle = throttle;
     this.signInTimeout = signInTimeout;
     this.alwaysSecure = alwaysSecure;
     this.spaceHeader = spaceHeader;
@@ -152,12 +155,31 @@ final class ConsoleServlet extends HttpServlet {
       return;
     }
     Decision decision = decide(new SignInRequest(request, text.strip()));
+    java.net.InetAddress resolved = decision.clientAddress();
+    String client = resolved != null ? resolved.getHostAddress() : request.getRemoteAddr();
+    Duration wait = throttle.waitBefore(client);
+    if (wait != null) {
+      // Checked after deciding (the address comes through the trusted proxies), but before
+      // answering: a blocked guesser never learns whether this token was the right one.
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      response.setHeader("Retry-After", Long.toString(seconds));
+      error(
+          request,
+          response,
+          429,
+          "too many failed sign-ins from this address: try again in " + seconds + " s");
+      return;
+    }
     if (!decision.allowed()) {
+      if (decision.status() == 401 || decision.status() == 403) {
+        throttle.failed(client);
+      }
       error(request, response, decision.status(), "sign-in refused: " + decision.detail());
       return;
     }
     Identity identity = Objects.requireNonNull(decision.identity(), "allowed has an identity");
     if (!signInAllowed.test(identity)) {
+      throttle.failed(client);
       error(request, response, 403, "this token cannot sign in to the console: use an admin token");
       return;
     }

@@ -136,6 +136,29 @@ class ConsoleSessionsHttpTest {
   }
 
   @Test
+  void anAddressThatKeepsGuessingIsHeldOffWithoutLearningWhetherItsTokenWasRight()
+      throws Exception {
+    String good = app.adminToken("default", "manage");
+    String wrongGuess = app.adminToken("default", "manage");
+    app.keys.revoke(wrongGuess); // well-formed and known to the store, so each guess costs a lookup
+    for (int i = 0; i < 10; i++) {
+      assertThat(signIn(wrongGuess, null).statusCode()).as("guess %d", i).isEqualTo(401);
+    }
+
+    HttpResponse<String> held = signIn(good, null);
+    assertThat(held.statusCode()).isEqualTo(429);
+    assertThat(held.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(held.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(held.body()).contains("too many failed sign-ins").doesNotContain(good);
+    assertThat(app.console.sessions().activeSessions()).isZero();
+
+    app.clock.advance(java.time.Duration.ofSeconds(30)); // one failure forgiven
+    assertThat(signIn(good, null).statusCode()).isEqualTo(200);
+    assertThat(signIn(wrongGuess, null).statusCode()).isEqualTo(401);
+    assertThat(signIn(good, null).statusCode()).isEqualTo(429);
+  }
+
+  @Test
   void signInMustBeJsonFromTheSameOrigin() throws Exception {
     String token = app.adminToken("default", "manage");
     HttpResponse<String> form =
