@@ -206,14 +206,19 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
     clearAttributes(ctx);
     if (head.decoderResult().isFailure()) {
       // Never authenticate (or pass on) a request Netty could not parse.
-      refuse(ctx, head, malformed());
+      refuse(ctx, head, badRequest("the request could not be parsed"));
       return;
     }
-    CompletableFuture<Decision> pending =
-        config
-            .gatehouse
-            .decide(new NettyAuthRequest(head, ctx.channel().remoteAddress()))
-            .toCompletableFuture();
+    NettyAuthRequest request = NettyAuthRequest.of(head, ctx.channel().remoteAddress());
+    if (request == null) {
+      refuse(
+          ctx,
+          head,
+          badRequest(
+              "ambiguous request path: dot segment, encoded '/' or '\\', bad escape or not UTF-8"));
+      return;
+    }
+    CompletableFuture<Decision> pending = config.gatehouse.decide(request).toCompletableFuture();
     if (pending.isDone()) {
       onDecision(ctx, head, pending.isCompletedExceptionally() ? null : pending.getNow(null));
     } else {
@@ -399,13 +404,13 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
     return response;
   }
 
-  private static Decision malformed() {
+  private static Decision badRequest(String detail) {
     return new Decision(
         false,
         HttpResponseStatus.BAD_REQUEST.code(),
         null,
         Reason.MALFORMED,
-        "the request could not be parsed",
+        detail,
         List.of(),
         null,
         "",

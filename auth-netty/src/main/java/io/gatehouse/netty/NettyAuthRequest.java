@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link AuthRequest} view of a Netty request head. Netty's headers are case-insensitive and
- * keep every line in order. The path is the raw request-target path (not percent-decoded).
+ * keep every line in order. The path is the request-target's path made {@linkplain
+ * RequestPath#canonical canonical}; a head whose path is ambiguous gets no view at all ({@link #of}
+ * returns null) and is refused.
  */
 final class NettyAuthRequest implements AuthRequest {
   private static final InetSocketAddress LOCAL =
@@ -22,7 +24,13 @@ final class NettyAuthRequest implements AuthRequest {
   private final String path;
   private final @Nullable String rawQuery;
 
-  NettyAuthRequest(HttpRequest head, @Nullable SocketAddress peer) {
+  /** The view of {@code head}, or null when its path is ambiguous (see {@link RequestPath}). */
+  static @Nullable NettyAuthRequest of(HttpRequest head, @Nullable SocketAddress peer) {
+    NettyAuthRequest request = new NettyAuthRequest(head, peer);
+    return request.path.isEmpty() ? null : request;
+  }
+
+  private NettyAuthRequest(HttpRequest head, @Nullable SocketAddress peer) {
     this.head = head;
     // Non-IP transports (Unix domain sockets, in-VM channels) only carry local peers.
     this.remote = peer instanceof InetSocketAddress inet ? inet : LOCAL;
@@ -34,7 +42,8 @@ final class NettyAuthRequest implements AuthRequest {
     int query = target.indexOf('?');
     String rawPath = query >= 0 ? target.substring(0, query) : target;
     this.rawQuery = query >= 0 ? target.substring(query + 1) : null;
-    this.path = originFormPath(rawPath);
+    String canonical = RequestPath.canonical(originFormPath(rawPath));
+    this.path = canonical == null ? "" : canonical; // "" marks an ambiguous path: of() refuses it
   }
 
   /** The path of an absolute-form target ({@code http://host/p}) or the target itself. */

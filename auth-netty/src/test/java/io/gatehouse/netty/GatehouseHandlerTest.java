@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -284,6 +285,50 @@ class GatehouseHandlerTest {
       assertThat(response.body()).contains("\"code\":\"malformed\"");
       assertThat(http.closedByServer()).isTrue();
       assertThat(server.appCalls).hasValue(0);
+    }
+  }
+
+  /**
+   * A path rule cannot be side-stepped by spelling the path another way: an encoded or doubled form
+   * is checked as the path it decodes to, and forms routers disagree on are refused (400).
+   */
+  @Test
+  void pathRulesSeeTheDecodedPathAndAmbiguousPathsAreRefused() throws Exception {
+    io.gatehouse.core.Gatehouse guarded =
+        io.gatehouse.core.Gatehouse.builder()
+            .authenticator(
+                io.gatehouse.testkit.TokenAuthenticator.header(
+                    "x-apikey", Fixtures.table(), Duration.ZERO))
+            .accessPolicy(io.gatehouse.core.AccessPolicy.requirePermission("/ops/backup", "backup"))
+            .build();
+    try (NettyServer server = new NettyServer(GatehouseHandler.builder(guarded).build());
+        RawHttp http = new RawHttp(server.port)) {
+      for (String spelling : List.of("/ops/backup", "/ops/%62ackup", "//ops//backup/now")) {
+        http.send(
+            "GET "
+                + spelling
+                + " HTTP/1.1\r\nHost: h\r\nx-apikey: "
+                + Fixtures.WRITER
+                + "\r\n\r\n");
+        RawHttp.Response refused = http.read();
+        assertThat(refused.status()).as(spelling).isEqualTo(403);
+        assertThat(refused.body()).contains("permission 'backup'");
+      }
+      for (String spelling : List.of("/x/../ops/backup", "/ops%2Fbackup", "/ops/%2e%2e/backup")) {
+        http.send(
+            "GET "
+                + spelling
+                + " HTTP/1.1\r\nHost: h\r\nx-apikey: "
+                + Fixtures.WRITER
+                + "\r\n\r\n");
+        RawHttp.Response refused = http.read();
+        assertThat(refused.status()).as(spelling).isEqualTo(400);
+        assertThat(refused.body()).contains("ambiguous request path");
+        assertThat(refused.header("Connection")).doesNotContain("close");
+      }
+      http.send("GET /ops/status HTTP/1.1\r\nHost: h\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
+      assertThat(http.read().status()).isEqualTo(200);
+      assertThat(server.appCalls).hasValue(1);
     }
   }
 

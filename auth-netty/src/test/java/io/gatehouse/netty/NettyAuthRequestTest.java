@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
@@ -21,15 +22,17 @@ import org.junit.jupiter.api.Test;
 class NettyAuthRequestTest {
 
   private static NettyAuthRequest request(String uri) {
-    return new NettyAuthRequest(
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri),
-        new InetSocketAddress("192.0.2.1", 1234));
+    return Objects.requireNonNull(
+        NettyAuthRequest.of(
+            new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri),
+            new InetSocketAddress("192.0.2.1", 1234)),
+        uri);
   }
 
   @Test
-  void pathAndRawQueryAreSplitWithoutDecoding() {
-    NettyAuthRequest request = request("/a%2Fb/c?x=%20y&z#frag");
-    assertThat(request.path()).isEqualTo("/a%2Fb/c");
+  void pathIsDecodedButTheQueryIsLeftRaw() {
+    NettyAuthRequest request = request("/a%20b//c?x=%20y&z#frag");
+    assertThat(request.path()).isEqualTo("/a b/c");
     assertThat(request.rawQuery()).isEqualTo("x=%20y&z");
     assertThat(request.method()).isEqualTo("GET");
     assertThat(request.remoteAddress().getPort()).isEqualTo(1234);
@@ -46,10 +49,19 @@ class NettyAuthRequestTest {
   }
 
   @Test
+  void anAmbiguousPathGetsNoView() {
+    assertThat(
+            NettyAuthRequest.of(
+                new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a/../ops"), null))
+        .isNull();
+  }
+
+  @Test
   void nonIpPeerCountsAsLocal() {
     NettyAuthRequest request =
-        new NettyAuthRequest(
+        NettyAuthRequest.of(
             new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"), null);
+    assertThat(request).isNotNull();
     assertThat(request.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
   }
 
@@ -64,7 +76,7 @@ class NettyAuthRequestTest {
       head.headers().add(casing, values.get(i));
       sent.add(values.get(i));
     }
-    NettyAuthRequest request = new NettyAuthRequest(head, null);
+    NettyAuthRequest request = Objects.requireNonNull(NettyAuthRequest.of(head, null));
 
     assertThat(request.headers(name)).containsExactlyElementsOf(sent);
     assertThat(request.header(name.toUpperCase(Locale.ROOT)))

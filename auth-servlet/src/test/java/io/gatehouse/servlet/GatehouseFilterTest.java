@@ -288,6 +288,49 @@ class GatehouseFilterTest {
         + body;
   }
 
+  /**
+   * Path rules see the container's decoded, normalised path, whatever the spelling sent (Jetty
+   * refuses the ambiguous spellings itself; the Netty adapter does the same in RequestPath).
+   */
+  @Test
+  void pathRulesCannotBeSideSteppedBySpellingThePathAnotherWay() throws Exception {
+    io.gatehouse.core.Gatehouse guarded =
+        io.gatehouse.core.Gatehouse.builder()
+            .authenticator(
+                io.gatehouse.testkit.TokenAuthenticator.header(
+                    "x-apikey", Fixtures.table(), Duration.ZERO))
+            .accessPolicy(io.gatehouse.core.AccessPolicy.requirePermission("/ops/backup", "backup"))
+            .build();
+    try (JettyServer server = new JettyServer(GatehouseFilter.builder(guarded).build(), true);
+        RawHttp http = new RawHttp(server.port)) {
+      for (String spelling :
+          java.util.List.of(
+              "/ops/backup",
+              "/ops/%62ackup",
+              "/x/../ops/backup",
+              "/ops/./backup",
+              "/ops//backup",
+              "/ops/backup;x=1",
+              "/ops%2Fbackup",
+              "/ops/%2e%2e/ops/backup",
+              "/ops/..;/ops/backup")) {
+        http.send(
+            "GET "
+                + spelling
+                + " HTTP/1.1\r\nHost: h\r\nx-apikey: "
+                + Fixtures.WRITER
+                + "\r\n\r\n");
+        RawHttp.Response response = http.read();
+        // Jetty either hands over the normalised path (403 here) or refuses the spelling (400).
+        assertThat(response.status()).as(spelling).isIn(400, 403);
+        if (response.status() == 403) {
+          assertThat(response.body()).contains("permission 'backup' is required for /ops/backup");
+        }
+      }
+      assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
   @Test
   void chainWithoutAsyncSupportWaitsForASlowDecision() throws Exception {
     GatehouseFilter filter =

@@ -1,0 +1,112 @@
+package io.gatehouse.netty;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The path the pipeline's path rules see on Netty: percent-decoded, with runs of {@code /} made
+ * one, or null when the raw path is ambiguous and the request should be refused.
+ *
+ * <p>A servlet container hands the filter a decoded, normalised path and refuses ambiguous ones
+ * itself; Netty hands over the raw request-target. A rule such as {@code
+ * AccessPolicy.requirePermission("/ops/deploy", "deploy")} must not be side-stepped by spelling the
+ * path differently from the way the application's router reads it: {@code /ops/%64eploy}, {@code
+ * /ops//deploy} and {@code /x/../ops/deploy} all reach {@code /ops/deploy} in some router. Decoding
+ * and merging slashes can only make a rule match more often. Forms whose meaning differs between
+ * routers are refused instead of guessed: dot segments (also encoded, also {@code ..;x}), an
+ * encoded {@code /}, {@code \} or NUL, a raw backslash or control character, a bad escape, and
+ * bytes that are not UTF-8.
+ */
+final class RequestPath {
+  private RequestPath() {}
+
+  static @Nullable String canonical(String rawPath) {
+    if (rawPath.equals("*")) {
+      return rawPath; // OPTIONS *
+    }
+    if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
+      return null;
+    }
+    byte[] decoded = percentDecode(rawPath);
+    if (decoded == null) {
+      return null;
+    }
+    String text = utf8(decoded);
+    return text == null ? null : mergeSlashesRefusingDotSegments(text);
+  }
+
+  /** The path's bytes with escapes decoded, or null for a bad escape or a forbidden character. */
+  private static byte @Nullable [] percentDecode(String rawPath) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(rawPath.length());
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      if (c == '%') {
+        int high = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+        int low = high >= 0 ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+        if (low < 0) {
+          return null;
+        }
+        int b = high * 16 + low;
+        if (b == '/' || b == '\\' || b < 0x20 || b == 0x7f) {
+          return null; // decoding it would change the path's structure or smuggle a control
+        }
+        out.write(b);
+        i += 2;
+      } else if (c == '\\' || c < 0x20 || c >= 0x7f) {
+        return null; // a request-target is ASCII; some routers read \ as /
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static @Nullable String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable String mergeSlashesRefusingDotSegments(String path) {
+    StringBuilder out = new StringBuilder(path.length());
+    int start = 0;
+    while (start < path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      String segment = path.substring(start, end);
+      if (isDotSegment(segment)) {
+        return null;
+      }
+      if (!segment.isEmpty()) {
+        out.append('/').append(segment);
+      }
+      start = end + 1;
+    }
+    if (path.endsWith("/")) {
+      out.append('/');
+    }
+    return out.length() == 0 ? "/" : out.toString();
+  }
+
+  /**
+   * {@code .} and {@code ..}, also with path parameters ({@code ..;x}), which Jetty also refuses.
+   */
+  private static boolean isDotSegment(String segment) {
+    int parameters = segment.indexOf(';');
+    String name = parameters >= 0 ? segment.substring(0, parameters) : segment;
+    return name.equals(".") || name.equals("..");
+  }
+}
