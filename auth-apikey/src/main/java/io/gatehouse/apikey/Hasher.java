@@ -34,7 +34,13 @@ final class Hasher {
   }
 
   TokenHash hash(String token) {
-    byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+    return hash(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The hash of a token's UTF-8 bytes (for a valid Gatehouse token, {@link TokenCodec#bytesOf}).
+   */
+  TokenHash hash(byte[] bytes) {
     byte[] digest = pepper == null ? sha256.get().digest(bytes) : hmac.get().doFinal(bytes);
     return TokenHash.wrap(digest);
   }

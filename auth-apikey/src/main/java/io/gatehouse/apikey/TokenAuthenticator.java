@@ -203,13 +203,20 @@ final class TokenAuthenticator implements Authenticator {
     if (token.length() > MAX_TOKEN_LENGTH) {
       return tooLong;
     }
+    if (token.length() == TokenCodec.TOKEN_LENGTH && token.startsWith(kind.prefix())) {
+      // The usual case. One copy of the token to bytes serves both the checksum and the hash (a
+      // valid token is ASCII, so these bytes are its UTF-8 bytes); the checksum still comes first.
+      byte[] bytes = TokenCodec.bytesOf(token);
+      TokenCodec.Shape shape = TokenCodec.checkBytes(bytes);
+      if (shape != TokenCodec.Shape.VALID) {
+        return malformedRefusal(shape);
+      }
+      TokenHash hash = hasher.hash(bytes);
+      return verify(lookup.byId(TokenCodec.idOf(token), context.now()), hash, context);
+    }
     TokenCodec.Shape shape = TokenCodec.check(token);
     if (shape == TokenCodec.Shape.VALID) {
-      if (!token.startsWith(kind.prefix())) {
-        return wrongKind;
-      }
-      TokenHash hash = hasher.hash(token);
-      return verify(lookup.byId(TokenCodec.idOf(token), context.now()), hash, context);
+      return wrongKind; // well formed, but with another kind's prefix (ours took the branch above)
     }
     if (shape == TokenCodec.Shape.FOREIGN) {
       if (importShape == null || !importShape.matcher(token).matches()) {
@@ -218,6 +225,10 @@ final class TokenAuthenticator implements Authenticator {
       TokenHash hash = hasher.hash(token);
       return verify(lookup.byHash(hash, context.now()), hash, context);
     }
+    return malformedRefusal(shape);
+  }
+
+  private CompletionStage<AuthOutcome> malformedRefusal(TokenCodec.Shape shape) {
     CompletionStage<AuthOutcome> refusal = malformed.get(shape);
     return refusal != null ? refusal : notAToken;
   }
@@ -269,12 +280,16 @@ final class TokenAuthenticator implements Authenticator {
       return expired;
     }
     lastUsed.mark(found, now);
-    AuthOutcome.Success success = found.success;
-    if (success == null || !success.identity().method().equals(id)) {
-      success = AuthOutcome.success(identity(record));
-      found.success = success;
+    // The record is immutable and cached: build its identity and completed outcome once (per
+    // authenticator id, since several authenticators may share the cache).
+    TokenLookup.Granted granted = found.granted;
+    if (granted == null || !granted.method().equals(id)) {
+      granted =
+          new TokenLookup.Granted(
+              id, CompletableFuture.completedFuture(AuthOutcome.success(identity(record))));
+      found.granted = granted;
     }
-    return CompletableFuture.completedFuture(success);
+    return granted.outcome();
   }
 
   private Identity identity(TokenRecord record) {

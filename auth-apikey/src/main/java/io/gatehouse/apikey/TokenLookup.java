@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -45,11 +46,17 @@ final class TokenLookup {
     }
   }
 
-  /** A record, plus per-entry state the request path keeps: the identity and last-used marks. */
+  /**
+   * A successful outcome built once per cached record: the authenticator's id (the identity's
+   * method) and the completed outcome it hands out on every hit.
+   */
+  record Granted(String method, CompletionStage<AuthOutcome> outcome) {}
+
+  /** A record, plus per-entry state the request path keeps: the outcome and last-used marks. */
   static final class Found extends Entry {
     final TokenRecord record;
     volatile long lastMarkedMillis;
-    volatile AuthOutcome.@Nullable Success success;
+    volatile @Nullable Granted granted;
 
     Found(TokenRecord record, Instant loadedAt) {
       super(loadedAt);
@@ -117,7 +124,11 @@ final class TokenLookup {
 
   private CompletableFuture<Entry> get(String key, Instant now) {
     try {
-      CompletableFuture<Entry> future = cache.get(key);
+      // A hit is a plain probe; only a miss pays for get's mapping function (and its allocations).
+      CompletableFuture<Entry> future = cache.getIfPresent(key);
+      if (future == null) {
+        future = cache.get(key);
+      }
       if (!future.isDone()) {
         return future;
       }

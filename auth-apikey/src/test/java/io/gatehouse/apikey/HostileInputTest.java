@@ -62,6 +62,8 @@ class HostileInputTest {
         Arguments.of("non-ASCII prefixed", "ghk_" + "ü".repeat(39), "characters"),
         Arguments.of("non-ASCII", "токен-токен-токен-токен", "not an API token"),
         Arguments.of("emoji", "ghk_😀😀😀", "length"),
+        // 43 UTF-16 chars but 24 code points: once read as one byte per code point, it was short.
+        Arguments.of("emoji, token length", "ghk_" + "😀".repeat(19) + "a", "characters"),
         Arguments.of("wrong checksum", wrongChecksum, "checksum"),
         Arguments.of("truncated", valid.substring(0, 30), "length"),
         Arguments.of("SQL injection", "' OR '1'='1' --", "not an API token"),

@@ -43,6 +43,17 @@ class TokenCodecTest {
   }
 
   @Test
+  void surrogatePairsOfTheTokensLengthAreBadCharactersNotAnEscapingException() {
+    // Found by TokenCodecFuzzTest: 43 chars, but 24 bytes once each code point became one byte.
+    String emoji = "ghk_" + "\uD83D\uDE00".repeat(19) + "a";
+    assertThat(emoji).hasSize(TokenCodec.TOKEN_LENGTH);
+
+    assertThat(TokenCodec.check(emoji)).isEqualTo(TokenCodec.Shape.BAD_CHARACTERS);
+    assertThat(TokenCodec.checkBytes(TokenCodec.bytesOf(emoji)))
+        .isEqualTo(TokenCodec.Shape.BAD_CHARACTERS);
+  }
+
+  @Test
   void theChecksumIsCrc32Ieee() {
     assertThat(TokenCodec.crc32("123456789", 9)).isEqualTo(0xCBF43926L); // the standard check value
     assertThat(TokenCodec.encode(0xCBF43926L, 6)).isEqualTo("3jZRME");
