@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class MiniJson {
   private static final int MAX_DEPTH = 32;
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
   private final String text;
   private int pos;
@@ -184,11 +186,15 @@ final class MiniJson {
     if (start == pos) {
       throw error("unexpected character");
     }
-    try {
-      return Double.valueOf(text.substring(start, pos));
-    } catch (NumberFormatException e) {
+    String literal = text.substring(start, pos);
+    if (!NUMBER.matcher(literal).matches()) {
       throw error("bad number");
     }
+    Double number = Double.valueOf(literal);
+    if (number.isInfinite()) {
+      throw error("number out of range");
+    }
+    return number;
   }
 
   private void literal(String word) {
@@ -238,6 +244,9 @@ final class MiniJson {
       quote(out, s);
     } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
       out.append(value);
+    } else if (value instanceof Double number) {
+      // Parsed numbers are Doubles: written back as numbers (JSON has no NaN or infinity).
+      out.append(number.isNaN() || number.isInfinite() ? "null" : number.toString());
     } else if (value instanceof Map<?, ?> map) {
       out.append('{');
       String separator = "";
