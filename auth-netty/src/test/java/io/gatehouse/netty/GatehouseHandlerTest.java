@@ -294,40 +294,22 @@ class GatehouseHandlerTest {
    */
   @Test
   void pathRulesSeeTheDecodedPathAndAmbiguousPathsAreRefused() throws Exception {
-    io.gatehouse.core.Gatehouse guarded =
-        io.gatehouse.core.Gatehouse.builder()
-            .authenticator(
-                io.gatehouse.testkit.TokenAuthenticator.header(
-                    "x-apikey", Fixtures.table(), Duration.ZERO))
-            .accessPolicy(io.gatehouse.core.AccessPolicy.requirePermission("/ops/backup", "backup"))
-            .build();
-    try (NettyServer server = new NettyServer(GatehouseHandler.builder(guarded).build());
+    GatehouseHandler.Factory guarded =
+        GatehouseHandler.builder(Fixtures.requiring("/ops/backup", "backup")).build();
+    try (NettyServer server = new NettyServer(guarded);
         RawHttp http = new RawHttp(server.port)) {
       for (String spelling : List.of("/ops/backup", "/ops/%62ackup", "//ops//backup/now")) {
-        http.send(
-            "GET "
-                + spelling
-                + " HTTP/1.1\r\nHost: h\r\nx-apikey: "
-                + Fixtures.WRITER
-                + "\r\n\r\n");
-        RawHttp.Response refused = http.read();
+        RawHttp.Response refused = http.get(spelling, Fixtures.WRITER);
         assertThat(refused.status()).as(spelling).isEqualTo(403);
         assertThat(refused.body()).contains("permission 'backup'");
       }
       for (String spelling : List.of("/x/../ops/backup", "/ops%2Fbackup", "/ops/%2e%2e/backup")) {
-        http.send(
-            "GET "
-                + spelling
-                + " HTTP/1.1\r\nHost: h\r\nx-apikey: "
-                + Fixtures.WRITER
-                + "\r\n\r\n");
-        RawHttp.Response refused = http.read();
+        RawHttp.Response refused = http.get(spelling, Fixtures.WRITER);
         assertThat(refused.status()).as(spelling).isEqualTo(400);
         assertThat(refused.body()).contains("ambiguous request path");
         assertThat(refused.header("Connection")).doesNotContain("close");
       }
-      http.send("GET /ops/status HTTP/1.1\r\nHost: h\r\nx-apikey: " + Fixtures.WRITER + "\r\n\r\n");
-      assertThat(http.read().status()).isEqualTo(200);
+      assertThat(http.get("/ops/status", Fixtures.WRITER).status()).isEqualTo(200);
       assertThat(server.appCalls).hasValue(1);
     }
   }

@@ -34,6 +34,17 @@ public final class Fixtures {
         AuthOutcome.unavailable("the token store did not answer", Duration.ofSeconds(7), null));
   }
 
+  /**
+   * Header tokens in {@code x-apikey} answering at once, and a path rule: {@code pathPrefix} needs
+   * {@code permission} ({@link #WRITER} holds {@code deploy}, not {@code backup}).
+   */
+  public static Gatehouse requiring(String pathPrefix, String permission) {
+    return Gatehouse.builder()
+        .authenticator(TokenAuthenticator.header("x-apikey", table(), Duration.ZERO))
+        .accessPolicy(io.gatehouse.core.AccessPolicy.requirePermission(pathPrefix, permission))
+        .build();
+  }
+
   /** Header tokens in {@code x-apikey}, then bearer tokens; each answers after {@code delay}. */
   public static Gatehouse gatehouse(Duration delay) {
     return Gatehouse.builder()

@@ -32,6 +32,12 @@ public final class RawHttp implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends {@code GET target} with one {@code x-apikey} header and reads the response. */
+  public Response get(String target, String apiKey) throws IOException {
+    send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nx-apikey: " + apiKey + "\r\n\r\n");
+    return read();
+  }
+
   /** Reads one response with a {@code Content-Length} body. */
   public Response read() throws IOException {
     List<String> headers = new ArrayList<>();
