@@ -66,7 +66,7 @@ final class ClaimsChecker {
         if (iat == null) {
           throw new Refusal(Reason.BAD_CLAIMS, "token has no iat, needed for the lifetime limit");
         }
-        if (exp.getValue() - iat.getValue() > maxLifetime.toSeconds()) {
+        if (lifetimeSeconds(exp.getValue(), iat.getValue()) > maxLifetime.toSeconds()) {
           throw new Refusal(
               Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
         }
@@ -88,11 +88,24 @@ final class ClaimsChecker {
     }
   }
 
+  /**
+   * {@code exp - iat}, saturated: an {@code iat} far in the past (say {@code Long.MIN_VALUE}) must
+   * not wrap the difference around to a negative lifetime that passes the limit.
+   */
+  private static long lifetimeSeconds(long exp, long iat) {
+    try {
+      return Math.subtractExact(exp, iat);
+    } catch (ArithmeticException overflow) {
+      return exp > iat ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+  }
+
   /** The time checks, also re-run on every verified-token cache hit. */
   static void checkTimes(long exp, long nbf, Duration skew, Instant now) throws Refusal {
     long nowSeconds = now.getEpochSecond();
     long skewSeconds = skew.toSeconds();
-    if (nowSeconds >= exp + skewSeconds) {
+    // Not "now >= exp + skew": an exp near Long.MAX_VALUE would wrap around and read as expired.
+    if (nowSeconds - skewSeconds >= exp) {
       throw new Refusal(Reason.EXPIRED, "token expired");
     }
     if (nbf != Long.MIN_VALUE && nowSeconds + skewSeconds < nbf) {
@@ -130,7 +143,8 @@ final class ClaimsChecker {
         .permissions(permissions(claims, mapping.permissionClaims()))
         .claims(claims.getClaimsMap())
         .credentialId(jti == null ? null : Redact.safe(jti))
-        .expiresAt(Instant.ofEpochSecond(exp))
+        // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
+        .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))
         .build();
   }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.jwks;
 
 import io.gatehouse.core.Reason;
+import io.gatehouse.core.Redact;
 import java.security.Key;
 import java.security.interfaces.RSAKey;
 import java.util.List;
@@ -69,7 +70,8 @@ final class JwsVerifier {
   static @Nullable String bindingProblem(JsonWebKey key, String alg) {
     String use = key.getUse();
     if (use != null && !use.equals("sig")) {
-      return "key " + describe(key) + " is for use '" + use + "', not signatures";
+      // use and alg come from the JWKS document: made safe, as they reach details and logs.
+      return "key " + describe(key) + " is for use '" + Redact.safe(use) + "', not signatures";
     }
     List<String> ops = key.getKeyOps();
     if (ops != null && !ops.contains("verify")) {
@@ -77,7 +79,7 @@ final class JwsVerifier {
     }
     String keyAlg = key.getAlgorithm();
     if (keyAlg != null && !keyAlg.equals(alg)) {
-      return "key " + describe(key) + " is bound to " + keyAlg + ", token uses " + alg;
+      return "key " + describe(key) + " is bound to " + Redact.safe(keyAlg) + ", token uses " + alg;
     }
     String kty = Algorithms.keyType(alg);
     if (!kty.equals(key.getKeyType())) {
@@ -131,6 +133,6 @@ final class JwsVerifier {
   /** A key's name for details and logs: its kid, never its material. */
   static String describe(JsonWebKey key) {
     String kid = key.getKeyId();
-    return kid == null ? "(no kid)" : "'" + io.gatehouse.core.Redact.safe(kid) + "'";
+    return kid == null ? "(no kid)" : "'" + Redact.safe(kid) + "'";
   }
 }

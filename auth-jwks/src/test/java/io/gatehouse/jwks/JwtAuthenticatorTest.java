@@ -23,8 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
@@ -280,6 +282,73 @@ class JwtAuthenticatorTest {
     JwtClaims wrongType = claims(clock);
     wrongType.setClaim("exp", "tomorrow");
     assertThat(reason(run(jwt, sign(wrongType, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
+  }
+
+  /**
+   * Found while writing the verification fuzz target's claim oracle: {@code exp - iat} overflowed
+   * for an {@code iat} far in the past, so the lifetime limit let any lifetime through; and {@code
+   * exp + skew} overflowed for an {@code exp} near the end of time, which read as expired; once
+   * that was fixed, the identity's expiry threw for an {@code exp} past {@code Instant.MAX} (as it
+   * always had for one between 3.2e16 and 9.2e18): an exception out of the authenticator.
+   */
+  @Test
+  void timeArithmeticDoesNotOverflow() {
+    IssuerConfig limited =
+        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+    long now = clock.millis() / 1000;
+    for (long iat : new long[] {Long.MIN_VALUE, Long.MIN_VALUE / 2 - 1, -(1L << 62) * 2 + now}) {
+      JwtClaims ancient = claims(clock);
+      ancient.setIssuedAt(NumericDate.fromSeconds(iat));
+      ancient.setExpirationTime(NumericDate.fromSeconds(now + 600));
+      assertThat(reason(run(authenticator(limited), sign(ancient, RSA, "RS256"))))
+          .as("iat %d", iat)
+          .isEqualTo(Reason.BAD_CLAIMS);
+    }
+    JwtClaims floatIat = claims(clock);
+    floatIat.setClaim("iat", -1e300);
+    assertThat(reason(run(authenticator(limited), sign(floatIat, RSA, "RS256"))))
+        .isEqualTo(Reason.BAD_CLAIMS);
+
+    IssuerConfig unlimited = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    for (long exp : new long[] {Long.MAX_VALUE - 10, 100_000_000_000_000_000L}) {
+      JwtClaims endOfTime = claims(clock);
+      endOfTime.setExpirationTime(NumericDate.fromSeconds(exp));
+      AuthOutcome outcome = run(authenticator(unlimited), sign(endOfTime, RSA, "RS256"));
+      assertThat(outcome).as("exp %d", exp).isInstanceOf(AuthOutcome.Success.class);
+      assertThat(((AuthOutcome.Success) outcome).identity().expiresAt())
+          .isEqualTo(Instant.ofEpochSecond(Instant.MAX.getEpochSecond()));
+    }
+  }
+
+  /**
+   * Found by the JWKS document fuzz target: a key's {@code alg} (or {@code use}) from the document
+   * went into the refusal detail verbatim, control characters and all.
+   */
+  @Test
+  void jwksMembersInDetailsAreMadeSafe() throws Exception {
+    String n =
+        Tokens.publicOnly(RSA)
+            .toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
+            .get("n")
+            .toString();
+    try (JwksServer hostile = new JwksServer()) {
+      for (String member :
+          List.of("\"alg\":\"RS\\r\\nX-Injected: 1\"", "\"use\":\"sig\\u0007\\n\"")) {
+        hostile.serveJson(
+            "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\""
+                + RSA.getKeyId()
+                + "\","
+                + member
+                + ",\"n\":\""
+                + n
+                + "\",\"e\":\"AQAB\"}]}");
+        IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(hostile.url()).build();
+        AuthOutcome outcome = run(authenticator(issuer), sign(claims(clock), RSA, "RS256"));
+        assertThat(reason(outcome)).isEqualTo(Reason.BAD_SIGNATURE);
+        String detail = ((AuthOutcome.Failure) outcome).detail();
+        assertThat(detail).doesNotContain("\r", "\n", "\u0007").contains("?");
+      }
+    }
   }
 
   @Test

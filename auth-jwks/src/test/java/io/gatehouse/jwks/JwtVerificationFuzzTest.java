@@ -72,6 +72,8 @@ class JwtVerificationFuzzTest {
           Map.entry("exp-as-float", "SUCCESS"),
           Map.entry("exp-as-string", "BAD_CLAIMS"),
           Map.entry("expired", "EXPIRED"),
+          Map.entry("exp-end-of-time", "SUCCESS"),
+          Map.entry("lifetime-overflow", "BAD_CLAIMS"),
           Map.entry("header-not-object", "MALFORMED"),
           Map.entry("hs256-for-jwks-issuer", "BAD_SIGNATURE"),
           Map.entry("hs256-valid", "SUCCESS"),
