@@ -109,8 +109,17 @@ final class TokenCodec {
 
   /** True when {@code id} has the shape of a generated token id. */
   static boolean isTokenId(String id) {
-    return id.length() == ID_LENGTH
-        && isBase62(id.getBytes(StandardCharsets.ISO_8859_1), 0, ID_LENGTH);
+    if (id.length() != ID_LENGTH) {
+      return false;
+    }
+    // Char by char, not via a copy to bytes: a surrogate pair would shorten that copy.
+    for (int i = 0; i < ID_LENGTH; i++) {
+      char c = id.charAt(i);
+      if (c > 0xFF || DIGIT[c] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A fresh random id. */

@@ -1,5 +1,8 @@
 package io.gatehouse.apikey;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,6 +17,8 @@ public final class TokenHash {
   public static final int LENGTH = 32;
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private final byte[] bytes;
 
   private TokenHash(byte[] bytes) {
@@ -48,9 +53,21 @@ public final class TokenHash {
     return HEX.formatHex(bytes);
   }
 
-  /** Constant-time comparison ({@link MessageDigest#isEqual}). */
+  /**
+   * Constant-time comparison, like {@link MessageDigest#isEqual}: every byte of both hashes is read
+   * whatever differs, and the differences are OR-ed, with no early exit. Both are always {@link
+   * #LENGTH} bytes, so this reads them 8 at a time: 4 loads and XORs instead of a 32-step loop (it
+   * is on every cached token check).
+   */
   public boolean matches(@Nullable TokenHash other) {
-    return other != null && MessageDigest.isEqual(bytes, other.bytes);
+    if (other == null) {
+      return false;
+    }
+    long difference = 0;
+    for (int i = 0; i < LENGTH; i += Long.BYTES) {
+      difference |= (long) LONGS.get(bytes, i) ^ (long) LONGS.get(other.bytes, i);
+    }
+    return difference == 0;
   }
 
   @Override

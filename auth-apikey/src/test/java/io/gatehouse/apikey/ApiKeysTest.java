@@ -129,6 +129,10 @@ class ApiKeysTest {
     assertThatThrownBy(() -> keys.revoke("not a token!"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("neither a token id nor a token");
+    // Ten chars with a surrogate pair: was an ArrayIndexOutOfBoundsException (found by fuzzing).
+    assertThatThrownBy(() -> keys.revoke("Ab\uD83D\uDE00cdefgh"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("neither a token id nor a token");
   }
 
   @ParameterizedTest

@@ -54,6 +54,18 @@ class TokenCodecTest {
   }
 
   @Test
+  void anIdOfTenCharsWithASurrogatePairIsNoIdNotAnEscapingException() {
+    // Found by fuzzing TokenCodecFuzzTest#check (seed crash-id-length-with-surrogate-pair).
+    String id = "kg,)\u0000\u0000\uD83D\uDE00\uFFFDh";
+    assertThat(id).hasSize(TokenCodec.ID_LENGTH);
+
+    assertThat(TokenCodec.isTokenId(id)).isFalse();
+    assertThat(TokenCodec.isTokenId("Ab\uD83D\uDE00cdefgh")).isFalse();
+    assertThat(TokenCodec.isTokenId("Abcdefgh\u00e9Z")).isFalse();
+    assertThat(TokenCodec.isTokenId("AbcdefghiZ")).isTrue();
+  }
+
+  @Test
   void theChecksumIsCrc32Ieee() {
     assertThat(TokenCodec.crc32("123456789", 9)).isEqualTo(0xCBF43926L); // the standard check value
     assertThat(TokenCodec.encode(0xCBF43926L, 6)).isEqualTo("3jZRME");
