@@ -111,8 +111,13 @@ final class TokenCache {
     }
 
     private long untilExp(Entry entry) {
-      long millis = entry.exp() * 1000 - clock.millis();
-      return TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+      // Saturating: an absurd exp must not wrap around into a short or negative lifetime.
+      long expMillis =
+          entry.exp() >= Long.MAX_VALUE / 1000
+              ? Long.MAX_VALUE
+              : Math.max(entry.exp(), Long.MIN_VALUE / 1000) * 1000;
+      long now = clock.millis();
+      return expMillis <= now ? 0 : TimeUnit.MILLISECONDS.toNanos(expMillis - now);
     }
 
     @Override
