@@ -95,6 +95,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     this.lookup =
         new TokenLookup(
             store,
+            listener,
             io,
             clock,
             builder.cacheSize,

@@ -2,10 +2,16 @@ package io.gatehouse.apikey;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.core.AuthEvent;
+import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.Redact;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -67,6 +73,7 @@ final class TokenLookup {
   }
 
   private final TokenStore store;
+  private final AuthListener listener;
   private final Clock clock;
   private final long maxAgeMillis;
   private final long negativeTtlMillis;
@@ -75,6 +82,7 @@ final class TokenLookup {
 
   TokenLookup(
       TokenStore store,
+      AuthListener listener,
       Executor executor,
       Clock clock,
       long maximumSize,
@@ -82,6 +90,7 @@ final class TokenLookup {
       Duration negativeTtl,
       Duration refreshAfter) {
     this.store = store;
+    this.listener = listener;
     this.clock = clock;
     this.maxAgeMillis = maxAge.toMillis();
     this.negativeTtlMillis = negativeTtl.toMillis();
@@ -103,13 +112,44 @@ final class TokenLookup {
                 });
   }
 
+  /** A cache miss: one store read, off the request path, told to the listener either way. */
   private Entry load(String key) {
-    var found =
-        key.startsWith(HASH_KEY_PREFIX)
-            ? store.findByHash(TokenHash.fromHex(key.substring(HASH_KEY_PREFIX.length())))
-            : store.findById(key);
+    Optional<TokenRecord> found;
+    try {
+      found =
+          key.startsWith(HASH_KEY_PREFIX)
+              ? store.findByHash(TokenHash.fromHex(key.substring(HASH_KEY_PREFIX.length())))
+              : store.findById(key);
+    } catch (RuntimeException e) {
+      listener.onEvent(
+          new AuthEvent(
+              "apikey.store_failed",
+              "",
+              "the token store could not answer a lookup",
+              Map.of("key", describe(key), "error", e.getClass().getSimpleName() + ": " + safe(e)),
+              clock.instant()));
+      throw e;
+    }
     Instant now = clock.instant();
+    listener.onEvent(
+        new AuthEvent(
+            "apikey.cache_miss",
+            found.map(TokenRecord::space).orElse(""),
+            found.isPresent() ? "token loaded from the store" : "no such token in the store",
+            Map.of("key", describe(key), "found", Boolean.toString(found.isPresent())),
+            now));
     return found.<Entry>map(record -> new Found(record, now)).orElseGet(() -> new Absent(now));
+  }
+
+  /** A token id is public; an imported token's hash is shown by its first 8 hex digits only. */
+  private static String describe(String key) {
+    return key.startsWith(HASH_KEY_PREFIX)
+        ? "hash:" + key.substring(HASH_KEY_PREFIX.length(), HASH_KEY_PREFIX.length() + 8) + "…"
+        : Redact.safe(key);
+  }
+
+  private static String safe(RuntimeException e) {
+    return Redact.safe(Objects.requireNonNullElse(e.getMessage(), ""));
   }
 
   /** The entry for a token id at {@code now}: already complete when cached. Never throws. */
@@ -127,7 +167,9 @@ final class TokenLookup {
       // A hit is a plain probe; only a miss pays for get's mapping function (and its allocations).
       CompletableFuture<Entry> future = cache.getIfPresent(key);
       if (future == null) {
-        future = cache.get(key);
+        // This request's own load: fresh, and if the store failed fast, that failure is the answer
+        // (reloading it would read the store twice for one request).
+        return cache.get(key);
       }
       if (!future.isDone()) {
         return future;

@@ -105,7 +105,9 @@ class ApiKeysTest {
             });
     assertThat(keys.find(created.token())).contains(listed.get(0));
     assertThat(keys.find(created.info().id())).contains(listed.get(0));
-    assertThat(events).extracting(AuthEvent::type).containsExactly("apikey.created");
+    assertThat(events)
+        .extracting(AuthEvent::type)
+        .containsExactly("apikey.created", "apikey.cache_miss");
     assertThat(events.get(0).attributes()).containsEntry("id", created.info().id());
   }
 

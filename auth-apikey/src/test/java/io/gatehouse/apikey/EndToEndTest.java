@@ -3,6 +3,8 @@ package io.gatehouse.apikey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.core.AuthContext;
+import io.gatehouse.core.AuthEvent;
+import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Authenticator;
@@ -152,6 +154,54 @@ class EndToEndTest {
     assertThat(send("GET", "x-apikey", notYetCached.token()).allowed()).isTrue();
     assertThat(send("GET", "x-apikey", TokenCodec.newToken(TokenKind.API, "NotThere00")).reason())
         .isEqualTo(Reason.UNKNOWN_CREDENTIAL);
+  }
+
+  /** Every store read (a cache miss) and every store failure reaches the listener, safely. */
+  @Test
+  void storeReadsAndStoreFailuresAreEventsForTheOperator() {
+    List<AuthEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AuthListener listener =
+        new AuthListener() {
+          @Override
+          public void onEvent(AuthEvent event) {
+            events.add(event);
+          }
+        };
+    try (ApiKeys watched = ApiKeys.builder(store).clock(clock).listener(listener).build()) {
+      Gatehouse pipeline =
+          Gatehouse.builder().authenticator(watched.authenticator()).clock(clock).build();
+      CreatedToken token = watched.create(NewToken.apiToken("default").build());
+      String unknown = TokenCodec.newToken(TokenKind.API, "NotThere00");
+      java.util.function.Function<String, Decision> get =
+          value ->
+              ApiKeysTest.decide(
+                  pipeline, AuthRequest.builder().path("/items").header("x-apikey", value));
+
+      assertThat(get.apply(token.token()).allowed()).isTrue();
+      assertThat(get.apply(token.token()).allowed()).as("a hit: no second event").isTrue();
+      assertThat(get.apply(unknown).reason()).isEqualTo(Reason.UNKNOWN_CREDENTIAL);
+      store.down = true;
+      int readsBefore = store.reads.get();
+      assertThat(get.apply(TokenCodec.newToken(TokenKind.API, "Elsewhere0")).reason())
+          .isEqualTo(Reason.UNAVAILABLE);
+      assertThat(store.reads.get() - readsBefore).as("one store read for one request").isOne();
+
+      assertThat(events)
+          .extracting(AuthEvent::type)
+          .containsExactly(
+              "apikey.created", "apikey.cache_miss", "apikey.cache_miss", "apikey.store_failed");
+      assertThat(events.get(1).space()).isEqualTo("default");
+      assertThat(events.get(1).attributes())
+          .containsEntry("key", token.info().id())
+          .containsEntry("found", "true");
+      assertThat(events.get(2).attributes())
+          .containsEntry("key", "NotThere00")
+          .containsEntry("found", "false");
+      assertThat(events.get(3).attributes())
+          .containsEntry("key", "Elsewhere0")
+          .containsEntry("error", "TokenStoreException: store is down (test)");
+      assertThat(events.toString()).doesNotContain(token.token(), unknown);
+    }
   }
 
   @Test
