@@ -8,18 +8,19 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The path the pipeline's path rules see on Netty: percent-decoded, with runs of {@code /} made
- * one, or null when the raw path is ambiguous and the request should be refused.
+ * The path the pipeline's path rules see on Netty: each segment without its path parameters and
+ * percent-decoded, with empty segments dropped; or null when the raw path is ambiguous and the
+ * request should be refused.
  *
- * <p>A servlet container hands the filter a decoded, normalised path and refuses ambiguous ones
- * itself; Netty hands over the raw request-target. A rule such as {@code
+ * <p>A servlet container hands the filter a decoded, normalised path (path parameters removed) and
+ * refuses ambiguous ones itself; Netty hands over the raw request-target. A rule such as {@code
  * AccessPolicy.requirePermission("/ops/deploy", "deploy")} must not be side-stepped by spelling the
  * path differently from the way the application's router reads it: {@code /ops/%64eploy}, {@code
- * /ops//deploy} and {@code /x/../ops/deploy} all reach {@code /ops/deploy} in some router. Decoding
- * and merging slashes can only make a rule match more often. Forms whose meaning differs between
- * routers are refused instead of guessed: dot segments (also encoded, also {@code ..;x}), an
- * encoded {@code /}, {@code \} or NUL, a raw backslash or control character, a bad escape, and
- * bytes that are not UTF-8.
+ * /ops//deploy}, {@code /ops/deploy;v=1} and {@code /x/../ops/deploy} all reach {@code /ops/deploy}
+ * in some router. Decoding, dropping parameters and merging slashes can only make a rule match more
+ * often. Forms whose meaning differs between routers are refused instead of guessed: dot segments
+ * (also encoded, also {@code ..;x}), an encoded {@code /}, {@code \}, {@code ;} or NUL, a raw
+ * backslash or control character, a bad escape, and bytes that are not UTF-8.
  */
 final class RequestPath {
   private RequestPath() {}
@@ -31,27 +32,52 @@ final class RequestPath {
     if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
       return null;
     }
-    byte[] decoded = percentDecode(rawPath);
-    if (decoded == null) {
-      return null;
+    StringBuilder out = new StringBuilder(rawPath.length());
+    int start = 1;
+    while (start <= rawPath.length()) {
+      int end = rawPath.indexOf('/', start);
+      if (end < 0) {
+        end = rawPath.length();
+      }
+      String segment = segment(rawPath.substring(start, end));
+      if (segment == null) {
+        return null;
+      }
+      if (!segment.isEmpty()) {
+        out.append('/').append(segment);
+      }
+      start = end + 1;
     }
-    String text = utf8(decoded);
-    return text == null ? null : mergeSlashesRefusingDotSegments(text);
+    if (rawPath.endsWith("/")) {
+      out.append('/');
+    }
+    return out.length() == 0 ? "/" : out.toString();
   }
 
-  /** The path's bytes with escapes decoded, or null for a bad escape or a forbidden character. */
-  private static byte @Nullable [] percentDecode(String rawPath) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(rawPath.length());
-    for (int i = 0; i < rawPath.length(); i++) {
-      char c = rawPath.charAt(i);
+  /** One raw segment without its parameters, decoded; null when it is ambiguous. */
+  private static @Nullable String segment(String raw) {
+    int parameters = raw.indexOf(';');
+    byte[] bytes = percentDecode(parameters >= 0 ? raw.substring(0, parameters) : raw);
+    String name = bytes == null ? null : utf8(bytes);
+    if (name == null || name.equals(".") || name.equals("..")) {
+      return null;
+    }
+    return name;
+  }
+
+  /** The bytes with escapes decoded, or null for a bad escape or a forbidden character. */
+  private static byte @Nullable [] percentDecode(String raw) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
       if (c == '%') {
-        int high = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
-        int low = high >= 0 ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+        int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+        int low = high >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
         if (low < 0) {
           return null;
         }
         int b = high * 16 + low;
-        if (b == '/' || b == '\\' || b < 0x20 || b == 0x7f) {
+        if (b == '/' || b == '\\' || b == ';' || b < 0x20 || b == 0x7f) {
           return null; // decoding it would change the path's structure or smuggle a control
         }
         out.write(b);
@@ -76,37 +102,5 @@ final class RequestPath {
     } catch (CharacterCodingException e) {
       return null;
     }
-  }
-
-  private static @Nullable String mergeSlashesRefusingDotSegments(String path) {
-    StringBuilder out = new StringBuilder(path.length());
-    int start = 0;
-    while (start < path.length()) {
-      int end = path.indexOf('/', start);
-      if (end < 0) {
-        end = path.length();
-      }
-      String segment = path.substring(start, end);
-      if (isDotSegment(segment)) {
-        return null;
-      }
-      if (!segment.isEmpty()) {
-        out.append('/').append(segment);
-      }
-      start = end + 1;
-    }
-    if (path.endsWith("/")) {
-      out.append('/');
-    }
-    return out.length() == 0 ? "/" : out.toString();
-  }
-
-  /**
-   * {@code .} and {@code ..}, also with path parameters ({@code ..;x}), which Jetty also refuses.
-   */
-  private static boolean isDotSegment(String segment) {
-    int parameters = segment.indexOf(';');
-    String name = parameters >= 0 ? segment.substring(0, parameters) : segment;
-    return name.equals(".") || name.equals("..");
   }
 }

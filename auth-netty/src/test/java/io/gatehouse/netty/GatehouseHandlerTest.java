@@ -298,12 +298,14 @@ class GatehouseHandlerTest {
         GatehouseHandler.builder(Fixtures.requiring("/ops/backup", "backup")).build();
     try (NettyServer server = new NettyServer(guarded);
         RawHttp http = new RawHttp(server.port)) {
-      for (String spelling : List.of("/ops/backup", "/ops/%62ackup", "//ops//backup/now")) {
+      for (String spelling :
+          List.of("/ops/backup", "/ops/%62ackup", "//ops//backup/now", "/ops/backup;v=1")) {
         RawHttp.Response refused = http.get(spelling, Fixtures.WRITER);
         assertThat(refused.status()).as(spelling).isEqualTo(403);
         assertThat(refused.body()).contains("permission 'backup'");
       }
-      for (String spelling : List.of("/x/../ops/backup", "/ops%2Fbackup", "/ops/%2e%2e/backup")) {
+      for (String spelling :
+          List.of("/x/../ops/backup", "/ops%2Fbackup", "/ops/%2e%2e/backup", "/ops/b%3Bx")) {
         RawHttp.Response refused = http.get(spelling, Fixtures.WRITER);
         assertThat(refused.status()).as(spelling).isEqualTo(400);
         assertThat(refused.body()).contains("ambiguous request path");

@@ -26,8 +26,10 @@ class RequestPathTest {
         "//ops///deploy// | /ops/deploy/",
         "/a%20b | /a b",
         "/caf%C3%A9 | /café",
-        "/a;jsessionid=1/b | /a;jsessionid=1/b",
-        "/;./b | /;./b",
+        "/a;jsessionid=1/b | /a/b",
+        "/ops/deploy;v=1 | /ops/deploy",
+        "/;./b | /b",
+        "/a/b; | /a/b",
         "/.well-known/jwks.json | /.well-known/jwks.json",
         "/a/...b/c | /a/...b/c",
         "/a+b | /a+b",
@@ -52,6 +54,8 @@ class RequestPathTest {
         "/a/..;x=1/ops",
         "/a/.;/ops",
         "/ops%2Fdeploy",
+        "/ops/deploy%3Bv=1",
+        "/ops/deploy%3bv=1",
         "/ops%2fdeploy",
         "/ops%5Cdeploy",
         "/ops\\deploy",
@@ -79,10 +83,9 @@ class RequestPathTest {
       return;
     }
     assertThat(canonical).startsWith("/").doesNotContain("//");
+    assertThat(canonical).doesNotContain(";");
     for (String segment : canonical.split("/", -1)) {
-      int parameters = segment.indexOf(';');
-      String name = parameters >= 0 ? segment.substring(0, parameters) : segment;
-      assertThat(name).as(canonical).isNotIn(".", "..");
+      assertThat(segment).as(canonical).isNotIn(".", "..");
     }
     // Canonical text re-encoded is accepted again and maps to itself (no second decoding step).
     String reencoded = canonical.replace("%", "%25").replace(" ", "%20");
