@@ -88,7 +88,15 @@ class ReadmeExampleTest {
             source.indexOf("  // README:end"));
     String readme = Files.readString(Path.of("../README.md"));
 
-    assertThat(normalise(readme)).contains(normalise(sample));
+    assertThat(javaBlocks(readme).map(ReadmeExampleTest::normalise))
+        .as("a ```java block of the README holding exactly this sample, nothing more")
+        .contains(normalise(sample));
+  }
+
+  private static java.util.stream.Stream<String> javaBlocks(String markdown) {
+    return java.util.Arrays.stream(markdown.split("```java\n", -1))
+        .skip(1)
+        .map(block -> block.substring(0, Math.max(0, block.indexOf("```"))));
   }
 
   /** Compares code regardless of indentation and blank lines. */
