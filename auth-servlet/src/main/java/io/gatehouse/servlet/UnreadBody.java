@@ -28,7 +28,7 @@ public final class UnreadBody {
 
   /**
    * Discards the request's body if it is small and has fully arrived, or else marks the response
-   * {@code Connection: close}. Does nothing once the response is committed.
+   * {@code Connection: close} (when it is not committed yet: call this before writing).
    *
    * @return whether the connection can carry another request after this response
    */
