@@ -738,18 +738,18 @@ class PipelineTest {
     }
 
     @Test
-    void continuationsRunOnTheResumeExecutorWhenOneIsSet() {
-      List<String> threads = new ArrayList<>();
+    void continuationsRunOnTheResumeExecutorWhenOneIsSet() throws Exception {
+      List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
       ExecutorService named =
           Executors.newSingleThreadExecutor(r -> new Thread(r, "resume-thread"));
+      // Completed by this test only once the decision is known to be pending: a stage that is
+      // already complete when the pipeline looks at it is synchronous, and rightly runs inline.
+      CompletableFuture<AuthOutcome> remote = new CompletableFuture<>();
       try {
         Gatehouse gatehouse =
             Gatehouse.builder()
                 .resumeExecutor(named)
-                .authenticator(
-                    new TestAuthenticators.Fn(
-                        "remote",
-                        ctx -> CompletableFuture.supplyAsync(AuthOutcome::abstain, executor)))
+                .authenticator(new TestAuthenticators.Fn("remote", ctx -> remote))
                 .authenticator(
                     new TestAuthenticators.Fn(
                         "where",
@@ -759,7 +759,11 @@ class PipelineTest {
                         }))
                 .build();
 
-        assertThat(decide(gatehouse, get()).allowed()).isTrue();
+        CompletableFuture<Decision> decision = gatehouse.decide(get()).toCompletableFuture();
+        assertThat(decision).isNotDone();
+        remote.complete(AuthOutcome.abstain()); // on this thread: the rest must still hop
+
+        assertThat(decision.get(5, TimeUnit.SECONDS).allowed()).isTrue();
         assertThat(threads).containsExactly("resume-thread");
       } finally {
         named.shutdownNow();
