@@ -224,7 +224,9 @@ class JwksSourceTest {
   void aSlowServerMakesRequestsWaitNoLongerThanTheBudget() {
     server.mode(JwksServer.Mode.SLOW);
     DefaultJwtAuthenticator jwt =
-        build(builder().waitBudget(Duration.ofMillis(200)).fetchTimeout(Duration.ofMillis(400)));
+        // A budget long enough that a busy CI machine pausing this thread cannot end it before
+        // the isNotDone check; the slow server holds its answer for 5 s.
+        build(builder().waitBudget(Duration.ofSeconds(1)).fetchTimeout(Duration.ofSeconds(2)));
     CompletionStage<AuthOutcome> stage =
         jwt.authenticate(context(sign(claims(clock), OLD, "RS256"), clock));
     assertThat(stage.toCompletableFuture()).as("never blocks the caller").isNotDone();
