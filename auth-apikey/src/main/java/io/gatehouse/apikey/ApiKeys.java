@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import io.gatehouse.core.AuthEvent;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Checks;
 import io.gatehouse.core.Redact;
 import java.time.Clock;
 import java.time.Duration;
@@ -444,7 +445,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
      * clears it through the change feed sooner.
      */
     public Builder negativeCacheTtl(Duration ttl) {
-      this.negativeTtl = positive(ttl, "negativeCacheTtl");
+      this.negativeTtl = Checks.positive(ttl, "negativeCacheTtl");
       return this;
     }
 
@@ -452,25 +453,25 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
      * How long a known token stays cached at most (also through a database outage); default 24 h.
      */
     public Builder cacheTtl(Duration ttl) {
-      this.positiveTtl = positive(ttl, "cacheTtl");
+      this.positiveTtl = Checks.positive(ttl, "cacheTtl");
       return this;
     }
 
     /** After how long a cached entry is re-read in the background; default 5 min. */
     public Builder cacheRefreshAfter(Duration refresh) {
-      this.refreshAfter = positive(refresh, "cacheRefreshAfter");
+      this.refreshAfter = Checks.positive(refresh, "cacheRefreshAfter");
       return this;
     }
 
     /** At most one last-used write per token per this interval; default 30 s. */
     public Builder lastUsedDebounce(Duration debounce) {
-      this.lastUsedDebounce = positive(debounce, "lastUsedDebounce");
+      this.lastUsedDebounce = Checks.positive(debounce, "lastUsedDebounce");
       return this;
     }
 
     /** How often pending last-used times are written; default 5 s. */
     public Builder lastUsedFlushInterval(Duration interval) {
-      this.lastUsedFlushInterval = positive(interval, "lastUsedFlushInterval");
+      this.lastUsedFlushInterval = Checks.positive(interval, "lastUsedFlushInterval");
       return this;
     }
 
@@ -513,7 +514,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
 
     /** The {@code Retry-After} of a 503 when the store is down; default 5 s. */
     public Builder retryAfter(Duration retryAfter) {
-      this.retryAfter = positive(retryAfter, "retryAfter");
+      this.retryAfter = Checks.positive(retryAfter, "retryAfter");
       return this;
     }
 
@@ -535,14 +536,6 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
 
     public ApiKeys build() {
       return new ApiKeys(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -73,20 +74,13 @@ final class RunCommands {
     @ParentCommand
     GatehouseCommand root;
 
-    @Option(names = "--port", paramLabel = "N", description = "Default: 8080 (0 picks a free one)")
-    int port = 8080;
-
-    @Option(
-        names = "--host",
-        paramLabel = "ADDR",
-        description = "Listen address. Default: 127.0.0.1 (use 0.0.0.0 to listen on all)")
-    String host = "127.0.0.1";
+    @Mixin Listen listen = new Listen();
 
     @Override
     public Integer call() throws Exception {
       requireLocal(root, "serve");
       try (StoreLocation.OpenStore store = root.openStore()) {
-        DemoServer server = start(root, store, host, port);
+        DemoServer server = start(root, store, listen.host, listen.port);
         PrintWriter out = root.out();
         out.println(
             "Gatehouse demo API on "
@@ -121,14 +115,7 @@ final class RunCommands {
     @ParentCommand
     GatehouseCommand root;
 
-    @Option(names = "--port", paramLabel = "N", description = "Default: 8080 (0 picks a free one)")
-    int port = 8080;
-
-    @Option(
-        names = "--host",
-        paramLabel = "ADDR",
-        description = "Listen address. Default: 127.0.0.1")
-    String host = "127.0.0.1";
+    @Mixin Listen listen = new Listen();
 
     @Override
     public Integer call() throws Exception {
@@ -163,7 +150,7 @@ final class RunCommands {
         warnAboutAddressSettings(out, management.settings());
         out.println("Starting the demo API ...");
         out.flush();
-        DemoServer server = start(root, store, host, port);
+        DemoServer server = start(root, store, listen.host, listen.port);
         String base = server.uri().toString();
         out.println();
         out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
@@ -269,5 +256,17 @@ final class RunCommands {
     } finally {
       server.close();
     }
+  }
+
+  /** Where {@code serve} and {@code demo} listen. */
+  static final class Listen {
+    @Option(names = "--port", paramLabel = "N", description = "Default: 8080 (0 picks a free one)")
+    int port = 8080;
+
+    @Option(
+        names = "--host",
+        paramLabel = "ADDR",
+        description = "Listen address. Default: 127.0.0.1 (use 0.0.0.0 to listen on all)")
+    String host = "127.0.0.1";
   }
 }

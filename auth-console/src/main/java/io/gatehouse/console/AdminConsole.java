@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import io.gatehouse.core.Access;
 import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Checks;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import jakarta.servlet.http.HttpServlet;
@@ -118,13 +119,13 @@ public final class AdminConsole {
 
     /** A session unused this long ends; default 15 minutes. */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive(timeout, "idleTimeout");
+      this.idleTimeout = Checks.positive(timeout, "idleTimeout");
       return this;
     }
 
     /** A session ends this long after sign-in however much it is used; default 8 hours. */
     public Builder absoluteTimeout(Duration timeout) {
-      this.absoluteTimeout = positive(timeout, "absoluteTimeout");
+      this.absoluteTimeout = Checks.positive(timeout, "absoluteTimeout");
       return this;
     }
 
@@ -147,20 +148,20 @@ public final class AdminConsole {
       if (burst < 1) {
         throw new IllegalArgumentException("failedSignIns burst must be at least 1, was " + burst);
       }
-      this.failedSignInRefill = positive(refill, "failedSignIns refill");
+      this.failedSignInRefill = Checks.positive(refill, "failedSignIns refill");
       this.failedSignInBurst = burst;
       return this;
     }
 
     /** The longest the sign-in pipeline may take; default 10 s. */
     public Builder signInTimeout(Duration timeout) {
-      this.signInTimeout = positive(timeout, "signInTimeout");
+      this.signInTimeout = Checks.positive(timeout, "signInTimeout");
       return this;
     }
 
     /** Connect and read timeout of the JWKS test fetch; default 5 s. */
     public Builder fetchTimeout(Duration timeout) {
-      this.fetchTimeout = positive(timeout, "fetchTimeout");
+      this.fetchTimeout = Checks.positive(timeout, "fetchTimeout");
       return this;
     }
 
@@ -205,14 +206,6 @@ public final class AdminConsole {
             "idleTimeout " + idleTimeout + " is longer than absoluteTimeout " + absoluteTimeout);
       }
       return new AdminConsole(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

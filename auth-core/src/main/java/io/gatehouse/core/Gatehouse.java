@@ -134,14 +134,14 @@ public interface Gatehouse {
      * {@link Reason#UNAVAILABLE}; default 5 s.
      */
     public Builder stageTimeout(Duration timeout) {
-      requirePositive(timeout, "stageTimeout");
+      Checks.positive(timeout, "stageTimeout");
       this.stageTimeout = timeout;
       return this;
     }
 
     /** The {@code Retry-After} of a 503 whose stage gave none; default 5 s. */
     public Builder retryAfter(Duration retryAfter) {
-      requirePositive(retryAfter, "retryAfter");
+      Checks.positive(retryAfter, "retryAfter");
       this.retryAfter = retryAfter;
       return this;
     }
@@ -174,13 +174,6 @@ public interface Gatehouse {
 
     public Gatehouse build() {
       return new Pipeline(this);
-    }
-
-    private static void requirePositive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
     }
   }
 }

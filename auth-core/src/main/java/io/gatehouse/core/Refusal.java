@@ -68,6 +68,14 @@ public final class Refusal {
 
   /** Appends {@code value} as a JSON string literal (RFC 8259), escaping what must be. */
   public static void appendString(StringBuilder out, String value) {
+    appendString(out, value, false);
+  }
+
+  /**
+   * Appends {@code value} as a JSON string literal; with {@code escapeMarkup}, {@code <}, {@code >}
+   * and {@code &} are escaped too, so that no JSON answer can ever be read as markup.
+   */
+  public static void appendString(StringBuilder out, String value, boolean escapeMarkup) {
     out.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -78,7 +86,8 @@ public final class Refusal {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+          boolean markup = escapeMarkup && (c == '<' || c == '>' || c == '&');
+          if (c < 0x20 || c == 0x2028 || c == 0x2029 || markup) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);

@@ -7,7 +7,6 @@ import io.gatehouse.core.AddressVerdict;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Fuzz target of the compiled rule table. The input is UTF-8 lines: {@code +cidr} allows, {@code
@@ -52,11 +51,11 @@ class IpRulesFuzzTest {
     assertThat(rules.size()).isEqualTo(linear.size());
     for (IpRule rule : linear) {
       Cidr cidr = rule.cidr();
-      IpAddress last = address(cidr.family(), cidr.lastHi(), cidr.lastLo());
+      IpAddress last = IpRulesProperties.address(cidr.family(), cidr.lastHi(), cidr.lastLo());
       probes.add(cidr.network());
       probes.add(last);
-      probes.add(step(last, 1));
-      probes.add(step(cidr.network(), -1));
+      probes.add(IpRulesProperties.step(last, 1));
+      probes.add(IpRulesProperties.step(cidr.network(), -1));
     }
     probes.add(IpAddress.ipv4(0));
     probes.add(IpAddress.ipv4(-1));
@@ -64,41 +63,11 @@ class IpRulesFuzzTest {
     probes.add(IpAddress.ipv6(-1, -1));
     boolean allowlist = linear.stream().anyMatch(IpRule::allows);
     for (IpAddress probe : probes) {
-      IpRule expected = scan(linear, probe);
+      IpRule expected = IpRulesProperties.scan(linear, probe);
       assertThat(rules.lookup(probe)).as("lookup of %s in %s", probe, linear).isEqualTo(expected);
       AddressVerdict verdict = rules.check(probe);
       boolean allowed = expected != null ? expected.allows() : !allowlist;
       assertThat(verdict.allowed()).as("check of %s: %s", probe, verdict).isEqualTo(allowed);
     }
-  }
-
-  private static @Nullable IpRule scan(List<IpRule> rules, IpAddress address) {
-    IpRule best = null;
-    for (IpRule rule : rules) {
-      if (rule.cidr().contains(address)
-          && (best == null || rule.cidr().prefixLength() > best.cidr().prefixLength())) {
-        best = rule;
-      }
-    }
-    return best;
-  }
-
-  private static IpAddress address(IpFamily family, long hi, long lo) {
-    return family == IpFamily.IPV4 ? IpAddress.ipv4((int) lo) : IpAddress.ipv6(hi, lo);
-  }
-
-  /** {@code address + delta}, wrapping within its family. */
-  private static IpAddress step(IpAddress address, long delta) {
-    if (address.isIpv4()) {
-      return IpAddress.ipv4((int) (address.lo() + delta));
-    }
-    long lo = address.lo() + delta;
-    long hi = address.hi();
-    if (delta > 0 && Long.compareUnsigned(lo, address.lo()) < 0) {
-      hi++;
-    } else if (delta < 0 && Long.compareUnsigned(lo, address.lo()) > 0) {
-      hi--;
-    }
-    return IpAddress.ipv6(hi, lo);
   }
 }

@@ -86,7 +86,8 @@ class IpRulesProperties {
     }
   }
 
-  private static @Nullable IpRule scan(List<IpRule> rules, IpAddress address) {
+  /** The reference: the longest matching prefix, found by looking at every rule. */
+  static @Nullable IpRule scan(List<IpRule> rules, IpAddress address) {
     IpRule best = null;
     for (IpRule rule : rules) {
       if (rule.cidr().contains(address)
@@ -105,12 +106,12 @@ class IpRulesProperties {
     return IpAddress.ipv6(hi, random.nextLong());
   }
 
-  private static IpAddress address(IpFamily family, long hi, long lo) {
+  static IpAddress address(IpFamily family, long hi, long lo) {
     return family == IpFamily.IPV4 ? IpAddress.ipv4((int) lo) : IpAddress.ipv6(hi, lo);
   }
 
   /** {@code address + delta}, wrapping within its family. */
-  private static IpAddress step(IpAddress address, long delta) {
+  static IpAddress step(IpAddress address, long delta) {
     if (address.isIpv4()) {
       return IpAddress.ipv4((int) (address.lo() + delta));
     }

@@ -2,6 +2,7 @@ package io.gatehouse.jwks;
 
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.Checks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -144,19 +145,19 @@ public interface JwtAuthenticator extends Authenticator {
 
     /** TCP/TLS connect timeout of JWKS fetches; default 2 s. */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = requirePositive(timeout, "connectTimeout");
+      this.connectTimeout = Checks.positive(timeout, "connectTimeout");
       return this;
     }
 
     /** Whole-fetch timeout (headers and body); default 3 s. */
     public Builder fetchTimeout(Duration timeout) {
-      this.fetchTimeout = requirePositive(timeout, "fetchTimeout");
+      this.fetchTimeout = Checks.positive(timeout, "fetchTimeout");
       return this;
     }
 
     /** Longest a request waits for a fetch before UNAVAILABLE; default 2 s. */
     public Builder waitBudget(Duration budget) {
-      this.waitBudget = requirePositive(budget, "waitBudget");
+      this.waitBudget = Checks.positive(budget, "waitBudget");
       return this;
     }
 
@@ -165,9 +166,9 @@ public interface JwtAuthenticator extends Authenticator {
      * within [{@code min}, {@code max}]; defaults 5 min, [30 s, 24 h].
      */
     public Builder cacheTtl(Duration defaultTtl, Duration min, Duration max) {
-      requirePositive(defaultTtl, "defaultTtl");
-      requirePositive(min, "minTtl");
-      requirePositive(max, "maxTtl");
+      Checks.positive(defaultTtl, "defaultTtl");
+      Checks.positive(min, "minTtl");
+      Checks.positive(max, "maxTtl");
       if (min.compareTo(max) > 0
           || defaultTtl.compareTo(min) < 0
           || defaultTtl.compareTo(max) > 0) {
@@ -194,7 +195,7 @@ public interface JwtAuthenticator extends Authenticator {
 
     /** How long a kid still absent after a refetch is refused from memory; default 1 min. */
     public Builder unknownKidTtl(Duration ttl) {
-      this.unknownKidTtl = requirePositive(ttl, "unknownKidTtl");
+      this.unknownKidTtl = Checks.positive(ttl, "unknownKidTtl");
       return this;
     }
 
@@ -272,14 +273,6 @@ public interface JwtAuthenticator extends Authenticator {
       if (value < min || value > max) {
         throw new IllegalArgumentException(
             name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
-    }
-
-    private static Duration requirePositive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
       }
       return value;
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.servlet;
 
+import io.gatehouse.core.Checks;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
@@ -295,7 +296,7 @@ public final class GatehouseFilter extends HttpFilter {
      * s. (The pipeline's own stage timeout normally answers well before.)
      */
     public Builder asyncTimeout(Duration timeout) {
-      this.asyncTimeout = requirePositive(timeout, "asyncTimeout");
+      this.asyncTimeout = Checks.positive(timeout, "asyncTimeout");
       return this;
     }
 
@@ -304,7 +305,7 @@ public final class GatehouseFilter extends HttpFilter {
      * not support async; default 10 s, then 503.
      */
     public Builder blockingTimeout(Duration timeout) {
-      this.blockingTimeout = requirePositive(timeout, "blockingTimeout");
+      this.blockingTimeout = Checks.positive(timeout, "blockingTimeout");
       return this;
     }
 
@@ -340,14 +341,6 @@ public final class GatehouseFilter extends HttpFilter {
                 + "'");
       }
       return new GatehouseFilter(this);
-    }
-
-    private static Duration requirePositive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
 
     private static String requireName(String value, String name) {
