@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API under {@value #PREFIX}, used by the CLI's remote mode (JSON in and out). The filter
- * in front has already checked the admin token and its permission ({@link
- * Pipelines#adminPolicy()}); every operation acts on the admin token's space.
+ * The admin API under {@value #PREFIX}, used by the CLI's remote mode and the console (JSON in and
+ * out). The filter in front has already checked the admin token and the route's permission ({@link
+ * Pipelines#adminPolicy()}); every operation acts on the admin token's space, on its behalf, and
+ * checks {@link AdminRules} itself (403 when the caller may not: e.g. grant a permission it does
+ * not hold).
  *
  * <pre>
  * GET    /tokens                    list
@@ -40,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * POST   /check                     {method, path, headers, ip}
  * </pre>
  *
- * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 404 not found, 503 store
- * unreachable.
+ * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 403 not permitted, 404 not
+ * found, 503 store unreachable.
  */
 final class AdminServlet extends HttpServlet {
   static final String PREFIX = "/_admin/api";
@@ -50,9 +52,13 @@ final class AdminServlet extends HttpServlet {
   private static final Pattern TOKEN_ID = Pattern.compile("/tokens/([^/]+)");
   private static final Pattern ROTATE = Pattern.compile("/tokens/([^/]+)/rotate");
 
-  private final transient Function<String, Management> managementForSpace;
+  private final transient BiFunction<String, Caller, Management> managementForSpace;
 
-  AdminServlet(Function<String, Management> managementForSpace) {
+  /**
+   * @param managementForSpace the operations in a space on behalf of a caller (the admin token);
+   *     they check the caller's permissions themselves
+   */
+  AdminServlet(BiFunction<String, Caller, Management> managementForSpace) {
     this.managementForSpace = managementForSpace;
   }
 
@@ -64,7 +70,7 @@ final class AdminServlet extends HttpServlet {
             (Identity) request.getAttribute(GatehouseFilter.IDENTITY), "the filter sets it");
     String route =
         request.getMethod() + " " + Objects.requireNonNullElse(request.getPathInfo(), "/");
-    try (Management management = managementForSpace.apply(identity.space())) {
+    try (Management management = managementForSpace.apply(identity.space(), Caller.of(identity))) {
       Map<String, Object> result = route(route, request, management);
       if (result == null) {
         HttpJson.error(
@@ -75,6 +81,10 @@ final class AdminServlet extends HttpServlet {
       } else {
         HttpJson.send(request, response, route.equals("POST /tokens") ? 201 : 200, result);
       }
+    } catch (PermissionDenied e) {
+      LOG.info("admin operation {} refused: {}", route, e.getMessage());
+      HttpJson.error(
+          request, response, 403, Objects.requireNonNullElse(e.getMessage(), "forbidden"));
     } catch (CliException e) {
       int status =
           e.exitCode() == Main.EXIT_UNAVAILABLE

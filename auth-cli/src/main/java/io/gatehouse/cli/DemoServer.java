@@ -82,10 +82,11 @@ final class DemoServer implements AutoCloseable {
     ServletHolder admin =
         new ServletHolder(
             new AdminServlet(
-                adminSpace ->
+                (adminSpace, caller) ->
                     new LocalManagement(
                         store,
                         adminSpace,
+                        caller,
                         clock,
                         request -> Pipelines.check(gatehouse, request),
                         false)));

@@ -129,7 +129,12 @@ final class GatehouseCommand implements Runnable {
     String name = space();
     StoreLocation.OpenStore opened = openStore();
     return new LocalManagement(
-        opened, name, env.clock(), LocalManagement.storeChecker(opened, name), true);
+        opened,
+        name,
+        Caller.operator(),
+        env.clock(),
+        LocalManagement.storeChecker(opened, name),
+        true);
   }
 
   /** Where the command acts, for messages: the server, or the space. */

@@ -18,12 +18,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@link Management} on a store, in one space. Used by the CLI directly and by the server's admin
- * API (where the space is the admin token's).
+ * {@link Management} on a store, in one space, on behalf of one {@link Caller}. Used by the CLI
+ * directly (the operator) and by the server's admin API (the admin token, in its own space). Every
+ * operation checks {@link AdminRules} itself before it touches the store.
  */
 final class LocalManagement implements Management {
   private final StoreLocation.OpenStore store;
   private final String space;
+  private final Caller caller;
   private final Clock clock;
   private final Function<CheckRequest, CheckResult> checker;
   private final boolean ownsStore;
@@ -31,11 +33,13 @@ final class LocalManagement implements Management {
   LocalManagement(
       StoreLocation.OpenStore store,
       String space,
+      Caller caller,
       Clock clock,
       Function<CheckRequest, CheckResult> checker,
       boolean ownsStore) {
     this.store = store;
     this.space = Settings.requireValidSpace(space);
+    this.caller = caller;
     this.clock = clock;
     this.checker = checker;
     this.ownsStore = ownsStore;
@@ -58,6 +62,7 @@ final class LocalManagement implements Management {
 
   @Override
   public CreatedTokenView createToken(TokenRequest request) {
+    AdminRules.requireMayGrant(caller, request.permissions());
     NewToken.Builder spec = request.admin() ? NewToken.adminToken(space) : NewToken.apiToken(space);
     if (request.readOnly()) {
       if (request.admin()) {
@@ -75,6 +80,7 @@ final class LocalManagement implements Management {
 
   @Override
   public TokenView importToken(String token, boolean readOnly, String name) {
+    AdminRules.requireMayGrant(caller, List.of()); // an imported token carries no permission
     NewToken.Builder spec =
         token.startsWith(TokenKind.ADMIN.prefix())
             ? NewToken.adminToken(space)
@@ -88,26 +94,31 @@ final class LocalManagement implements Management {
 
   @Override
   public List<TokenView> tokens() {
+    AdminRules.requireTokens(caller);
     return tokens(keys -> keys.list(space)).stream().map(this::view).toList();
   }
 
   @Override
   public Optional<TokenView> revoke(String idOrToken) {
+    AdminRules.requireTokens(caller); // before the lookup: a caller without it learns nothing
     Optional<TokenInfo> found = findInSpace(idOrToken);
     if (found.isEmpty()) {
       return Optional.empty();
     }
+    AdminRules.requireMayControl(caller, found.get(), "revoke");
     return tokens(keys -> keys.revoke(found.get().id())).map(this::view);
   }
 
   @Override
   public CreatedTokenView rotate(String id, Duration grace) {
+    AdminRules.requireTokens(caller);
     TokenInfo info =
         findInSpace(id)
             .orElseThrow(
                 () ->
                     CliException.notFound(
                         "no token " + Redact.safe(id) + " in space '" + space + "'"));
+    AdminRules.requireMayControl(caller, info, "rotate"); // a rotation hands out a working secret
     try {
       CreatedToken rotated = tokens(keys -> keys.rotate(info.id(), grace));
       return new CreatedTokenView(rotated.token(), view(rotated.info()));
@@ -118,38 +129,45 @@ final class LocalManagement implements Management {
 
   @Override
   public SpaceConfig settings() {
+    AdminRules.requireSettings(caller);
     return store.settings().read(space);
   }
 
   @Override
   public SpaceConfig setIssuer(SpaceConfig.Issuer issuer) {
+    AdminRules.requireSettings(caller);
     return store.settings().update(space, config -> config.withIssuer(issuer));
   }
 
   @Override
   public SpaceConfig removeIssuer(String issuer) {
+    AdminRules.requireSettings(caller);
     return store.settings().update(space, config -> config.withoutIssuer(issuer));
   }
 
   @Override
   public SpaceConfig allow(List<String> cidrs) {
+    AdminRules.requireSettings(caller);
     List<String> parsed = SpaceConfig.normalise(cidrs); // validate before touching the store
     return store.settings().update(space, config -> config.withAllowed(parsed));
   }
 
   @Override
   public SpaceConfig removeAllowed(List<String> cidrs) {
+    AdminRules.requireSettings(caller);
     List<String> parsed = SpaceConfig.normalise(cidrs);
     return store.settings().update(space, config -> config.withoutAllowed(parsed));
   }
 
   @Override
   public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
+    AdminRules.requireSettings(caller);
     return store.settings().update(space, config -> config.withProxies(proxies));
   }
 
   @Override
   public CheckResult check(CheckRequest request) {
+    AdminRules.requireSettings(caller);
     return checker.apply(request);
   }
 

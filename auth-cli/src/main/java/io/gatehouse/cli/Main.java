@@ -63,6 +63,8 @@ public final class Main {
   static int exitCode(Throwable e) {
     if (e instanceof CliException cli) {
       return cli.exitCode();
+    } else if (e instanceof PermissionDenied) {
+      return EXIT_REFUSED;
     } else if (e instanceof TokenStoreException) {
       return EXIT_UNAVAILABLE;
     } else if (e instanceof NoSuchElementException) {

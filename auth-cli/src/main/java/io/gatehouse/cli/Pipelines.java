@@ -30,13 +30,13 @@ final class Pipelines {
   static final String ADMIN_PREFIX = "/_admin/";
 
   /** Grants every admin API operation. */
-  static final String MANAGE = "manage";
+  static final String MANAGE = AdminRules.MANAGE;
 
   /** Grants the token operations of the admin API. */
-  static final String TOKENS = "tokens";
+  static final String TOKENS = AdminRules.TOKENS;
 
   /** Grants the settings operations (JWKS, secrets, allowlist, proxies, check). */
-  static final String SETTINGS = "settings";
+  static final String SETTINGS = AdminRules.SETTINGS;
 
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 

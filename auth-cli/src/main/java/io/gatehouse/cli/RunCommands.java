@@ -132,6 +132,7 @@ final class RunCommands {
             new LocalManagement(
                 store,
                 space,
+                Caller.operator(),
                 root.env.clock(),
                 request -> {
                   throw new IllegalStateException("no check in demo");
