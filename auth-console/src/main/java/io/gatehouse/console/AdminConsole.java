@@ -63,7 +63,9 @@ public final class AdminConsole {
   /**
    * A builder; {@code signIn} is the pipeline that checks the admin token typed at sign-in (usually
    * the admin-token authenticator with the app's address rules). Its access policy sees the sign-in
-   * request ({@code POST <mount>/session}).
+   * request ({@code POST <mount>/session}). Each sign-in is decided twice: first without its token,
+   * only to learn the client address for the failed sign-in throttle (the authenticators abstain,
+   * so nothing is looked up), then with it; the pipeline's hooks and listeners see both.
    */
   public static Builder builder(Gatehouse signIn) {
     return new Builder(signIn);

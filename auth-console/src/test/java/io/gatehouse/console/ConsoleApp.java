@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.apikey.NewToken;
+import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AccessPolicy;
@@ -46,7 +47,11 @@ final class ConsoleApp implements AutoCloseable {
   }
 
   ConsoleApp(Consumer<AdminConsole.Builder> configure) throws Exception {
-    keys = ApiKeys.builder(TokenStores.inMemory()).clock(clock).build();
+    this(TokenStores.inMemory(), configure);
+  }
+
+  ConsoleApp(TokenStore store, Consumer<AdminConsole.Builder> configure) throws Exception {
+    keys = ApiKeys.builder(store).clock(clock).build();
     SpaceResolver spaces = SpaceResolver.fromHeader("x-space", "default");
     Gatehouse signIn =
         Gatehouse.builder()
