@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One signed-in console session: the admin identity of each space signed into, the active space,
@@ -20,6 +21,7 @@ final class Session {
   private final Duration idleTimeout;
   private volatile String activeSpace;
   private volatile Instant lastSeen;
+  private volatile @Nullable Instant unconfirmedSince;
 
   Session(
       String idHash,
@@ -85,6 +87,24 @@ final class Session {
     if (now.isAfter(lastSeen)) {
       lastSeen = now;
     }
+  }
+
+  /** The token store confirmed that the session's tokens still stand. */
+  void confirmed() {
+    unconfirmedSince = null;
+  }
+
+  /**
+   * The token store could not be asked at {@code now}: how long the session has gone unconfirmed,
+   * counted from the first re-check that failed.
+   */
+  Duration unconfirmedFor(Instant now) {
+    Instant since = unconfirmedSince;
+    if (since == null) {
+      since = now;
+      unconfirmedSince = since;
+    }
+    return Duration.between(since, now);
   }
 
   /** Makes {@code space} the one the admin API acts on; false when it was never signed into. */

@@ -143,6 +143,17 @@ final class ConsoleApp implements AutoCloseable {
         (String) MiniJson.parseObject(response.body()).get("csrf"));
   }
 
+  /** GET on the admin API with the session's cookie; its status. */
+  int adminApiStatus(Signed signed) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(uri("/_admin/api/x"))
+                .header("Cookie", signed.cookie())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
+
   java.net.http.HttpResponse<String> postJson(
       String path, Signed signed, boolean withCsrf, String body) throws Exception {
     java.net.http.HttpRequest.Builder request =
@@ -170,6 +181,7 @@ final class ConsoleApp implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Jetty did not stop", e);
     } finally {
+      console.close();
       keys.close();
     }
   }
