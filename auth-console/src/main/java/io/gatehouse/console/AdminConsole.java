@@ -8,6 +8,7 @@ import io.gatehouse.core.Checks;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import jakarta.servlet.http.HttpServlet;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,7 +70,7 @@ public final class AdminConsole implements AutoCloseable {
             sessions,
             builder.signInAllowed,
             builder.testFetchAllowed,
-            new JwksProbe(builder.fetchTimeout, builder.nanoTicker),
+            new JwksProbe(builder.fetchTimeout, builder.nanoTicker, builder.probeResolver),
             new SignInThrottle(
                 builder.clock,
                 builder.failedSignInBurst,
@@ -175,6 +176,7 @@ public final class AdminConsole implements AutoCloseable {
     private Duration unconfirmedSessionLimit = Duration.ofMinutes(15);
     private Predicate<Identity> signInAllowed = identity -> identity.access() == Access.ADMIN;
     private Predicate<Identity> testFetchAllowed = identity -> identity.access() == Access.ADMIN;
+    private ProbeTarget.Resolver probeResolver = InetAddress::getAllByName;
 
     private Builder(Gatehouse signIn) {
       this.signIn = Objects.requireNonNull(signIn, "signIn");
@@ -301,9 +303,19 @@ public final class AdminConsole implements AutoCloseable {
       return this;
     }
 
-    /** Which identities may run the JWKS test fetch; default: admin access. */
+    /**
+     * Which identities may run the JWKS test fetch; default: admin access. Whoever may, the fetch
+     * reaches only https URLs, or http on loopback, never a link-local or cloud metadata address,
+     * and reports what went wrong only as a class ("HTTP 4xx", "timeout"), never the answer's text.
+     */
     public Builder testFetchAllowed(Predicate<Identity> rule) {
       this.testFetchAllowed = Objects.requireNonNull(rule, "testFetchAllowed");
+      return this;
+    }
+
+    /** How the JWKS test fetch looks host names up (tests have no DNS of their own). */
+    Builder probeResolver(ProbeTarget.Resolver resolver) {
+      this.probeResolver = Objects.requireNonNull(resolver, "probeResolver");
       return this;
     }
 
