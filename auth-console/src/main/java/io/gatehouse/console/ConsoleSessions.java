@@ -111,8 +111,9 @@ public final class ConsoleSessions {
 
   /**
    * Re-checks every live session against the token store now, and returns how many ended. A session
-   * ends when an admin token it was opened with is revoked, expired or deleted, or no longer grants
-   * the space, access, permissions or expiry it signed in with. The console runs this every {@link
+   * ends when an admin token it was opened with is revoked, expired or deleted, was rotated and the
+   * secret the session signed in with stopped working, or no longer grants the space, access,
+   * permissions or expiry it signed in with. The console runs this every {@link
    * AdminConsole.Builder#sessionRecheck} and on every "anything may have changed" event of the
    * store's change feed; call it yourself after a change the feed may have missed. Does nothing
    * without {@link AdminConsole.Builder#tokenStore}.
@@ -201,6 +202,13 @@ public final class ConsoleSessions {
     String id = randomToken();
     Session session =
         new Session(hash(id), randomToken(), spaces, identity.space(), now, absolute, idleTimeout);
+    if (previous != null) {
+      session.inheritSecrets(previous);
+    }
+    TokenStore store = tokenStore;
+    if (store != null) {
+      TokenStanding.rememberSecrets(store, session, now);
+    }
     byIdHash.put(session.idHash(), session);
     return new Opened(id, session);
   }

@@ -1,13 +1,16 @@
 package io.gatehouse.console;
 
+import io.gatehouse.apikey.TokenHash;
 import io.gatehouse.apikey.TokenRecord;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.core.Identity;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Judges, for one re-check pass, whether the admin tokens behind console sessions still stand, from
@@ -42,7 +45,7 @@ final class TokenStanding {
   Verdict of(Session session) {
     Verdict verdict = Verdict.VALID;
     for (Identity identity : session.spaces().values()) {
-      Verdict one = of(identity);
+      Verdict one = of(session, identity);
       if (one == Verdict.ENDED) {
         return one;
       }
@@ -53,7 +56,7 @@ final class TokenStanding {
     return verdict;
   }
 
-  private Verdict of(Identity identity) {
+  private Verdict of(Session session, Identity identity) {
     String id = identity.credentialId();
     if (id == null || !identity.claims().containsKey(TOKEN_KIND_CLAIM)) {
       return Verdict.VALID; // not signed in with a token of this store: nothing to re-check
@@ -70,7 +73,39 @@ final class TokenStanding {
       }
     }
     Optional<TokenRecord> record = Objects.requireNonNull(records.get(id), "read above");
-    return record.isPresent() && stands(record.get(), identity) ? Verdict.VALID : Verdict.ENDED;
+    return record.isPresent()
+            && stands(record.get(), identity)
+            && secretStillWorks(session, record.get())
+        ? Verdict.VALID
+        : Verdict.ENDED;
+  }
+
+  /**
+   * Remembers the first time which secrets the session may hold (the current one, and the replaced
+   * one while a rotation's grace lasts); after that, keeps only those still valid: none left means
+   * the token was rotated and the session's secret no longer works. Across a rotation with grace
+   * the session cannot tell which of the two it holds, so it lasts as long as the newer.
+   */
+  private boolean secretStillWorks(Session session, TokenRecord record) {
+    Set<TokenHash> valid = new HashSet<>();
+    valid.add(record.hash());
+    TokenHash previous = record.previousHash();
+    Instant graceEnd = record.previousValidUntil();
+    if (previous != null && graceEnd != null && now.isBefore(graceEnd)) {
+      valid.add(previous);
+    }
+    Set<TokenHash> known = session.secretsOf(record.id());
+    if (known != null) {
+      valid.retainAll(known);
+    }
+    session.rememberSecrets(record.id(), valid);
+    return !valid.isEmpty();
+  }
+
+  /** Notes at sign-in which secrets the new session may hold (skipped when the store is down). */
+  static void rememberSecrets(TokenStore store, Session session, Instant now) {
+    TokenStanding standing = new TokenStanding(store, now);
+    standing.of(session);
   }
 
   /**

@@ -84,6 +84,29 @@ class SessionRecheckTest {
   }
 
   @Test
+  void aRotationTheFeedMissedEndsTheSessionOnceItsSecretStopsWorking() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(8)));
+    String noGrace = app.adminToken("default", "manage");
+    String withGrace = app.adminToken("default", "manage");
+    ConsoleApp.Signed rotatedOut = app.signedIn(noGrace);
+    ConsoleApp.Signed inGrace = app.signedIn(withGrace);
+    store.deliverChanges(false);
+
+    app.keys.rotate(app.keys.find(noGrace).orElseThrow().id(), Duration.ZERO);
+    String rotated =
+        app.keys.rotate(app.keys.find(withGrace).orElseThrow().id(), Duration.ofHours(1)).token();
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(rotatedOut)).as("its secret stopped working").isEqualTo(401);
+    assertThat(app.adminApiStatus(inGrace)).as("its secret works for an hour").isEqualTo(200);
+    ConsoleApp.Signed newSecret = app.signedIn(rotated);
+
+    app.clock.advance(Duration.ofMinutes(61));
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(inGrace)).as("the grace is over").isEqualTo(401);
+    assertThat(app.adminApiStatus(newSecret)).as("signed in with the new secret").isEqualTo(200);
+  }
+
+  @Test
   void aChangeEventForTheTokenEndsItsSessionsAtOnce() throws Exception {
     start(builder -> {});
     String token = app.adminToken("default", "manage");
