@@ -7,6 +7,7 @@ module io.gatehouse.console {
   requires transitive io.gatehouse.core;
   requires transitive jakarta.servlet;
   requires io.gatehouse.servlet;
+  requires transitive io.gatehouse.apikey;
   requires java.net.http;
 
   exports io.gatehouse.console;

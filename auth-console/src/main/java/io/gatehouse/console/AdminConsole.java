@@ -1,14 +1,21 @@
 package io.gatehouse.console;
 
+import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Checks;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import jakarta.servlet.http.HttpServlet;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * in and out) and the session authenticator for the admin API under {@code /_admin/api/*}.
  *
  * <pre>{@code
- * AdminConsole console = AdminConsole.builder(signInPipeline).build();
+ * AdminConsole console = AdminConsole.builder(signInPipeline)
+ *     .tokenStore(keys.store())                    // sessions last no longer than their token
+ *     .build();
  * Gatehouse adminApi = Gatehouse.builder()
  *     .authenticator(console.authenticator())      // first: console sessions (cookie + CSRF)
  *     .authenticator(keys.adminAuthenticator())    // then Authorization: Bearer gha_... (the CLI)
@@ -34,22 +43,34 @@ import org.jspecify.annotations.Nullable;
  * proxies apply), and on success the browser gets an {@code HttpOnly; SameSite=Strict} session
  * cookie ({@code Secure} over TLS) and a CSRF token. The token is never stored, on either side.
  */
-public final class AdminConsole {
+public final class AdminConsole implements AutoCloseable {
   private static final int MAX_THROTTLED_ADDRESSES = 10_000;
+
+  /** How often the background thread asks the clock whether a re-check is due. */
+  private static final Duration RECHECK_TICK = Duration.ofSeconds(1);
+
   private final ConsoleSessions sessions;
   private final ConsoleServlet servlet;
+  private final ChangeFeed.@Nullable Subscription tokenChanges;
+  private final @Nullable ScheduledExecutorService recheckThread;
 
   private AdminConsole(Builder builder) {
     this.sessions =
         new ConsoleSessions(
-            builder.clock, builder.idleTimeout, builder.absoluteTimeout, builder.maxSessions);
+            builder.clock,
+            builder.idleTimeout,
+            builder.absoluteTimeout,
+            builder.maxSessions,
+            builder.tokenStore,
+            builder.sessionRecheck,
+            builder.unconfirmedSessionLimit);
     this.servlet =
         new ConsoleServlet(
             builder.signIn,
             sessions,
             builder.signInAllowed,
             builder.testFetchAllowed,
-            new JwksProbe(builder.fetchTimeout, builder.nanoTicker),
+            new JwksProbe(builder.fetchTimeout, builder.nanoTicker, builder.probeResolver),
             new SignInThrottle(
                 builder.clock,
                 builder.failedSignInBurst,
@@ -58,12 +79,53 @@ public final class AdminConsole {
             builder.signInTimeout,
             builder.alwaysSecureCookie,
             builder.spaceHeader);
+    TokenStore store = builder.tokenStore;
+    if (store == null) {
+      this.tokenChanges = null;
+      this.recheckThread = null;
+    } else {
+      this.tokenChanges =
+          store.changes().subscribe(TokenStore.TOKEN_TOPIC, sessions::onTokenChange);
+      this.recheckThread = startRecheckThread(sessions, builder.sessionRecheck);
+    }
+  }
+
+  /**
+   * Ticks often (at most every second) and lets the clock decide when a re-check is due, so that a
+   * test moving its clock sees the re-check follow within a tick.
+   */
+  private static ScheduledExecutorService startRecheckThread(
+      ConsoleSessions sessions, Duration interval) {
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread daemon = new Thread(task, "gatehouse-console-recheck");
+              daemon.setDaemon(true);
+              return daemon;
+            });
+    long tickMillis = Math.max(1, Math.min(interval.toMillis(), RECHECK_TICK.toMillis()));
+    Future<?> unused =
+        thread.scheduleWithFixedDelay(
+            () -> recheckIfDue(sessions), tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    return thread;
+  }
+
+  private static void recheckIfDue(ConsoleSessions sessions) {
+    try {
+      sessions.recheckIfDue();
+    } catch (RuntimeException e) {
+      // A task that throws is never run again: report it and keep re-checking.
+      Thread current = Thread.currentThread();
+      current.getUncaughtExceptionHandler().uncaughtException(current, e);
+    }
   }
 
   /**
    * A builder; {@code signIn} is the pipeline that checks the admin token typed at sign-in (usually
    * the admin-token authenticator with the app's address rules). Its access policy sees the sign-in
-   * request ({@code POST <mount>/session}).
+   * request ({@code POST <mount>/session}). Each sign-in is decided twice: first without its token,
+   * only to learn the client address for the failed sign-in throttle (the authenticators abstain,
+   * so nothing is looked up), then with it; the pipeline's hooks and listeners see both.
    */
   public static Builder builder(Gatehouse signIn) {
     return new Builder(signIn);
@@ -84,6 +146,17 @@ public final class AdminConsole {
     return sessions.authenticator();
   }
 
+  /** Stops re-checking sessions (the background thread and the change-feed subscription). */
+  @Override
+  public void close() {
+    if (tokenChanges != null) {
+      tokenChanges.close();
+    }
+    if (recheckThread != null) {
+      recheckThread.shutdownNow();
+    }
+  }
+
   /** Configures an {@link AdminConsole}; every setter checks its argument at once. */
   public static final class Builder {
     private final Gatehouse signIn;
@@ -98,8 +171,12 @@ public final class AdminConsole {
     private Duration fetchTimeout = Duration.ofSeconds(5);
     private boolean alwaysSecureCookie;
     private @Nullable String spaceHeader;
+    private @Nullable TokenStore tokenStore;
+    private Duration sessionRecheck = Duration.ofSeconds(30);
+    private Duration unconfirmedSessionLimit = Duration.ofMinutes(15);
     private Predicate<Identity> signInAllowed = identity -> identity.access() == Access.ADMIN;
     private Predicate<Identity> testFetchAllowed = identity -> identity.access() == Access.ADMIN;
+    private ProbeTarget.Resolver probeResolver = InetAddress::getAllByName;
 
     private Builder(Gatehouse signIn) {
       this.signIn = Objects.requireNonNull(signIn, "signIn");
@@ -188,15 +265,57 @@ public final class AdminConsole {
       return this;
     }
 
+    /**
+     * The store the admin tokens live in. With it, a console session lasts no longer than its admin
+     * token, even when a change event is missed: the sessions of a token named on the store's
+     * change feed end at once; every session is {@linkplain ConsoleSessions#recheck() re-checked}
+     * against the store every {@link #sessionRecheck} (a background daemon thread; {@link
+     * AdminConsole#close()} stops it) and on every "anything may have changed" event ({@link
+     * ChangeFeed#ALL}). Without it, sessions end only when they expire or by {@link
+     * ConsoleSessions#endSessionsOf}.
+     */
+    public Builder tokenStore(TokenStore store) {
+      this.tokenStore = Objects.requireNonNull(store, "tokenStore");
+      return this;
+    }
+
+    /** How often every session is re-checked against the {@link #tokenStore}; default 30 s. */
+    public Builder sessionRecheck(Duration interval) {
+      this.sessionRecheck = Checks.positive(interval, "sessionRecheck");
+      return this;
+    }
+
+    /**
+     * How long a session is kept while the {@link #tokenStore} cannot answer its re-check; default
+     * 15 minutes. An outage is not a revocation, so sessions survive a short one; a longer one ends
+     * them (fail closed), since a token revoked meanwhile could otherwise keep its session. Once
+     * the store answers again, the sessions of a token that no longer stands end at the next
+     * re-check.
+     */
+    public Builder unconfirmedSessionLimit(Duration limit) {
+      this.unconfirmedSessionLimit = Checks.positive(limit, "unconfirmedSessionLimit");
+      return this;
+    }
+
     /** Which identities may sign in; default: admin access ({@link Access#ADMIN}). */
     public Builder signInAllowed(Predicate<Identity> rule) {
       this.signInAllowed = Objects.requireNonNull(rule, "signInAllowed");
       return this;
     }
 
-    /** Which identities may run the JWKS test fetch; default: admin access. */
+    /**
+     * Which identities may run the JWKS test fetch; default: admin access. Whoever may, the fetch
+     * reaches only https URLs, or http on loopback, never a link-local or cloud metadata address,
+     * and reports what went wrong only as a class ("HTTP 4xx", "timeout"), never the answer's text.
+     */
     public Builder testFetchAllowed(Predicate<Identity> rule) {
       this.testFetchAllowed = Objects.requireNonNull(rule, "testFetchAllowed");
+      return this;
+    }
+
+    /** How the JWKS test fetch looks host names up (tests have no DNS of their own). */
+    Builder probeResolver(ProbeTarget.Resolver resolver) {
+      this.probeResolver = Objects.requireNonNull(resolver, "probeResolver");
       return this;
     }
 

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -154,13 +155,11 @@ final class ConsoleServlet extends HttpServlet {
       error(request, response, 400, "the token is longer than " + MAX_TOKEN + " characters");
       return;
     }
-    Decision decision = decide(new SignInRequest(request, text.strip()));
-    java.net.InetAddress resolved = decision.clientAddress();
-    String client = resolved != null ? resolved.getHostAddress() : request.getRemoteAddr();
+    String client = clientAddress(request);
     Duration wait = throttle.waitBefore(client);
     if (wait != null) {
-      // Checked after deciding (the address comes through the trusted proxies), but before
-      // answering: a blocked guesser never learns whether this token was the right one.
+      // Before the token is looked up: a held-off address costs the store nothing, and the
+      // answer is the same whether its token is right or wrong.
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
       response.setHeader("Retry-After", Long.toString(seconds));
       error(
@@ -170,6 +169,7 @@ final class ConsoleServlet extends HttpServlet {
           "too many failed sign-ins from this address: try again in " + seconds + " s");
       return;
     }
+    Decision decision = decide(new SignInRequest(request, text.strip()));
     if (!decision.allowed()) {
       if (decision.status() == 401 || decision.status() == 403) {
         throttle.failed(client);
@@ -186,6 +186,17 @@ final class ConsoleServlet extends HttpServlet {
     ConsoleSessions.Opened opened = sessions.open(identity, current(request));
     response.addHeader("Set-Cookie", cookie(request, opened.id(), false));
     json(request, response, 200, describe(opened.session()));
+  }
+
+  /**
+   * The client address the sign-in pipeline resolves for this request (through its trusted
+   * proxies), found by deciding the request without its token: the authenticators abstain, so
+   * nothing is looked up. Falls back to the socket peer when the pipeline refuses before it has an
+   * address (the real decision then refuses the same way).
+   */
+  private String clientAddress(HttpServletRequest request) {
+    InetAddress resolved = decide(new SignInRequest(request, null)).clientAddress();
+    return resolved != null ? resolved.getHostAddress() : request.getRemoteAddr();
   }
 
   private Decision decide(SignInRequest probeRequest) {

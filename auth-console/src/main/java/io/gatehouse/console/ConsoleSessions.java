@@ -1,5 +1,7 @@
 package io.gatehouse.console;
 
+import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AuthContext;
 import io.gatehouse.core.AuthOutcome;
@@ -38,6 +40,11 @@ import org.jspecify.annotations.Nullable;
  * answers with the session's identity when the cookie is valid, and refuses an unknown or expired
  * session (401) and a state-changing request without the session's {@code X-CSRF-Token} (403). The
  * pipeline's access policy then checks the identity's permissions as for a token.
+ *
+ * <p>With a {@linkplain AdminConsole.Builder#tokenStore token store}, a session lasts no longer
+ * than its admin token: a change event for the token ends its sessions at once, and every session
+ * is {@linkplain #recheck() re-checked} against the store periodically and whenever the change feed
+ * reports that it may have missed events.
  */
 public final class ConsoleSessions {
   /** The cookie holding the session id. */
@@ -56,12 +63,28 @@ public final class ConsoleSessions {
   private final Duration absoluteTimeout;
   private final int maxSessions;
   private final Authenticator authenticator = new SessionAuthenticator();
+  private final @Nullable TokenStore tokenStore;
+  private final Duration recheckInterval;
+  private final Duration unconfirmedLimit;
+  private final Object recheckLock = new Object();
+  private volatile Instant lastRecheck;
 
-  ConsoleSessions(Clock clock, Duration idleTimeout, Duration absoluteTimeout, int maxSessions) {
+  ConsoleSessions(
+      Clock clock,
+      Duration idleTimeout,
+      Duration absoluteTimeout,
+      int maxSessions,
+      @Nullable TokenStore tokenStore,
+      Duration recheckInterval,
+      Duration unconfirmedLimit) {
     this.clock = clock;
     this.idleTimeout = idleTimeout;
     this.absoluteTimeout = absoluteTimeout;
     this.maxSessions = maxSessions;
+    this.tokenStore = tokenStore;
+    this.recheckInterval = recheckInterval;
+    this.unconfirmedLimit = unconfirmedLimit;
+    this.lastRecheck = clock.instant();
   }
 
   /** The authenticator (id {@code console}) that accepts console sessions on the admin API. */
@@ -84,6 +107,72 @@ public final class ConsoleSessions {
     int before = byIdHash.size();
     byIdHash.values().removeIf(session -> session.usesCredential(credentialId));
     return Math.max(0, before - byIdHash.size());
+  }
+
+  /**
+   * Re-checks every live session against the token store now, and returns how many ended. A session
+   * ends when an admin token it was opened with is revoked, expired or deleted, was rotated and the
+   * secret the session signed in with stopped working, or no longer grants the space, access,
+   * permissions or expiry it signed in with. The console runs this every {@link
+   * AdminConsole.Builder#sessionRecheck} and on every "anything may have changed" event of the
+   * store's change feed; call it yourself after a change the feed may have missed. Does nothing
+   * without {@link AdminConsole.Builder#tokenStore}.
+   *
+   * <p>When the store cannot answer, a session is kept: an outage is not a revocation. It ends once
+   * the store answers that its token no longer stands, or, if the store stays unreachable, once it
+   * has gone unconfirmed for {@link AdminConsole.Builder#unconfirmedSessionLimit}, so that a token
+   * revoked during a long outage cannot keep a session alive.
+   */
+  public int recheck() {
+    TokenStore store = tokenStore;
+    if (store == null) {
+      return 0;
+    }
+    synchronized (recheckLock) {
+      Instant now = clock.instant();
+      lastRecheck = now;
+      purgeExpired(now);
+      TokenStanding standing = new TokenStanding(store, now);
+      int ended = 0;
+      for (Session session : List.copyOf(byIdHash.values())) {
+        if (mustEnd(session, standing.of(session), now)
+            && byIdHash.remove(session.idHash(), session)) {
+          ended++;
+        }
+      }
+      return ended;
+    }
+  }
+
+  private boolean mustEnd(Session session, TokenStanding.Verdict verdict, Instant now) {
+    return switch (verdict) {
+      case VALID -> {
+        session.confirmed();
+        yield false;
+      }
+      case ENDED -> true;
+      case UNKNOWN -> session.unconfirmedFor(now).compareTo(unconfirmedLimit) >= 0;
+    };
+  }
+
+  /** Runs {@link #recheck} when the clock says the re-check interval has passed since the last. */
+  void recheckIfDue() {
+    if (!clock.instant().isBefore(lastRecheck.plus(recheckInterval))) {
+      recheck();
+    }
+  }
+
+  /**
+   * A change to token records: a named token changed (revoked, rotated, edited), so its sessions
+   * end at once; or anything may have changed (the feed missed events), so every session is
+   * re-checked.
+   */
+  void onTokenChange(ChangeFeed.Change change) {
+    if (change.isAll()) {
+      recheck();
+    } else {
+      endSessionsOf(change.key());
+    }
   }
 
   // ---- used by the console servlet ----
@@ -113,6 +202,13 @@ public final class ConsoleSessions {
     String id = randomToken();
     Session session =
         new Session(hash(id), randomToken(), spaces, identity.space(), now, absolute, idleTimeout);
+    if (previous != null) {
+      session.inheritSecrets(previous);
+    }
+    TokenStore store = tokenStore;
+    if (store != null) {
+      TokenStanding.rememberSecrets(store, session, now);
+    }
     byIdHash.put(session.idHash(), session);
     return new Opened(id, session);
   }

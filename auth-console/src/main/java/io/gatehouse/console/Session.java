@@ -1,5 +1,6 @@
 package io.gatehouse.console;
 
+import io.gatehouse.apikey.TokenHash;
 import io.gatehouse.core.Identity;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +8,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One signed-in console session: the admin identity of each space signed into, the active space,
@@ -20,6 +24,14 @@ final class Session {
   private final Duration idleTimeout;
   private volatile String activeSpace;
   private volatile Instant lastSeen;
+  private volatile @Nullable Instant unconfirmedSince;
+
+  /**
+   * Per admin token (by id): the hashes of the secrets the session may have signed in with, from
+   * the token store; narrowed at each re-check to those still valid, so that a rotation the change
+   * feed missed still ends the session once the secret it used stops working.
+   */
+  private final Map<String, Set<TokenHash>> secrets = new ConcurrentHashMap<>();
 
   Session(
       String idHash,
@@ -85,6 +97,40 @@ final class Session {
     if (now.isAfter(lastSeen)) {
       lastSeen = now;
     }
+  }
+
+  /**
+   * The hashes this session's secret for {@code credentialId} may have; null when not yet known.
+   */
+  @Nullable Set<TokenHash> secretsOf(String credentialId) {
+    return secrets.get(credentialId);
+  }
+
+  void rememberSecrets(String credentialId, Set<TokenHash> hashes) {
+    secrets.put(credentialId, Set.copyOf(hashes));
+  }
+
+  /** Carries what {@code previous} knew about its secrets over to this session. */
+  void inheritSecrets(Session previous) {
+    previous.secrets.forEach(secrets::putIfAbsent);
+  }
+
+  /** The token store confirmed that the session's tokens still stand. */
+  void confirmed() {
+    unconfirmedSince = null;
+  }
+
+  /**
+   * The token store could not be asked at {@code now}: how long the session has gone unconfirmed,
+   * counted from the first re-check that failed.
+   */
+  Duration unconfirmedFor(Instant now) {
+    Instant since = unconfirmedSince;
+    if (since == null) {
+      since = now;
+      unconfirmedSince = since;
+    }
+    return Duration.between(since, now);
   }
 
   /** Makes {@code space} the one the admin API acts on; false when it was never signed into. */

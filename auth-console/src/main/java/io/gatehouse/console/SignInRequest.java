@@ -13,15 +13,17 @@ import org.jspecify.annotations.Nullable;
  * The sign-in request as the sign-in pipeline sees it: the real request (address, forwarding
  * headers, path) as the servlet filter sees it, with the admin token from the body as {@code
  * Authorization: Bearer} and without cookies, so the pipeline checks the token exactly as it would
- * on the admin API.
+ * on the admin API. Without a token it carries no credential at all: the console decides it first
+ * only to learn the client address the pipeline resolves, which costs no store read.
  */
 final class SignInRequest implements AuthRequest {
   private final AuthRequest request;
-  private final String authorization;
+  private final List<String> authorization;
 
-  SignInRequest(HttpServletRequest request, String adminToken) {
+  /** {@code adminToken} null: the request without any credential (to resolve its address). */
+  SignInRequest(HttpServletRequest request, @Nullable String adminToken) {
     this.request = GatehouseFilter.authRequest(request);
-    this.authorization = "Bearer " + adminToken;
+    this.authorization = adminToken == null ? List.of() : List.of("Bearer " + adminToken);
   }
 
   @Override
@@ -38,7 +40,7 @@ final class SignInRequest implements AuthRequest {
   public List<String> headers(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     if (lower.equals("authorization")) {
-      return List.of(authorization);
+      return authorization;
     }
     if (lower.equals("cookie") || lower.equals("x-apikey")) {
       return List.of(); // only the token typed into the sign-in form counts

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Slows down token guessing at the sign-in form: each client address has a bucket of {@code burst}
  * failed sign-ins, refilled by one every {@code refill}. An address with an empty bucket is refused
- * (429) before its token's verdict is revealed, even when the token is right, so a blocked guesser
- * learns nothing. Successful sign-ins cost nothing.
+ * (429) before its token is looked up, even when the token is right, so a blocked guesser learns
+ * nothing and costs the token store no read. Successful sign-ins cost nothing.
  *
  * <p>An admin token has at least 128 random bits, so this is not what stops a guess from
  * succeeding; it stops a flood of guesses from costing the token store work and from filling the

@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.apikey.NewToken;
+import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AccessPolicy;
@@ -46,7 +47,11 @@ final class ConsoleApp implements AutoCloseable {
   }
 
   ConsoleApp(Consumer<AdminConsole.Builder> configure) throws Exception {
-    keys = ApiKeys.builder(TokenStores.inMemory()).clock(clock).build();
+    this(TokenStores.inMemory(), configure);
+  }
+
+  ConsoleApp(TokenStore store, Consumer<AdminConsole.Builder> configure) throws Exception {
+    keys = ApiKeys.builder(store).clock(clock).build();
     SpaceResolver spaces = SpaceResolver.fromHeader("x-space", "default");
     Gatehouse signIn =
         Gatehouse.builder()
@@ -138,6 +143,17 @@ final class ConsoleApp implements AutoCloseable {
         (String) MiniJson.parseObject(response.body()).get("csrf"));
   }
 
+  /** GET on the admin API with the session's cookie; its status. */
+  int adminApiStatus(Signed signed) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(uri("/_admin/api/x"))
+                .header("Cookie", signed.cookie())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
+
   java.net.http.HttpResponse<String> postJson(
       String path, Signed signed, boolean withCsrf, String body) throws Exception {
     java.net.http.HttpRequest.Builder request =
@@ -165,6 +181,7 @@ final class ConsoleApp implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Jetty did not stop", e);
     } finally {
+      console.close();
       keys.close();
     }
   }

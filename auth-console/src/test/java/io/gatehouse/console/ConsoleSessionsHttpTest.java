@@ -2,6 +2,7 @@ package io.gatehouse.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.testkit.RawHttp;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,6 +157,42 @@ class ConsoleSessionsHttpTest {
     assertThat(signIn(good, null).statusCode()).isEqualTo(200);
     assertThat(signIn(wrongGuess, null).statusCode()).isEqualTo(401);
     assertThat(signIn(good, null).statusCode()).isEqualTo(429);
+  }
+
+  /** Issue 11 item 4: the throttle is checked before the token is looked up. */
+  @Test
+  void aHeldOffAddressCostsTheStoreNoRead() throws Exception {
+    app.close();
+    InstrumentedStore store = new InstrumentedStore(TokenStores.inMemory());
+    app =
+        new ConsoleApp(store.store(), builder -> builder.failedSignIns(3, Duration.ofSeconds(30)));
+    String wrongGuess = app.adminToken("default", "manage");
+    app.keys.revoke(wrongGuess);
+    for (int i = 0; i < 3; i++) {
+      assertThat(signIn(wrongGuess, null).statusCode()).as("guess %d", i).isEqualTo(401);
+    }
+    // Tokens never looked up before, so nothing about them is cached: on main each cost a read.
+    List<String> fresh =
+        List.of(
+            app.adminToken("default", "manage"),
+            app.adminToken("default", "tokens"),
+            app.adminToken("other", "manage"),
+            wrongGuess,
+            "gha_not-a-real-token");
+    int readsBefore = store.reads();
+
+    for (String token : fresh) {
+      HttpResponse<String> held = signIn(token, null);
+      assertThat(held.statusCode()).as(token).isEqualTo(429);
+      assertThat(held.headers().firstValue("Retry-After")).as(token).hasValue("30");
+      assertThat(held.headers().firstValue("Set-Cookie")).as(token).isEmpty();
+      assertThat(held.body()).as(token).contains("too many failed sign-ins").doesNotContain(token);
+    }
+    assertThat(store.reads() - readsBefore).as("store reads while held off").isZero();
+
+    app.clock.advance(Duration.ofSeconds(30)); // one failure forgiven: the next try is looked up
+    assertThat(signIn(fresh.get(0), null).statusCode()).isEqualTo(200);
+    assertThat(store.reads()).isGreaterThan(readsBefore);
   }
 
   @Test

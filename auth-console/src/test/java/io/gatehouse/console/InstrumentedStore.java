@@ -1,0 +1,92 @@
+package io.gatehouse.console;
+
+import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.apikey.TokenStore;
+import io.gatehouse.apikey.TokenStoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A real token store with three test seams: it counts record reads ({@code findById}, {@code
+ * findByHash}), its change feed can miss events (as a listener that was disconnected would), and it
+ * can be made to fail every call (as a database outage would). Built as a dynamic proxy so it
+ * follows the {@link TokenStore} interface as that grows.
+ */
+final class InstrumentedStore {
+  private final TokenStore real;
+  private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicBoolean delivering = new AtomicBoolean(true);
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final TokenStore store;
+
+  InstrumentedStore(TokenStore real) {
+    this.real = real;
+    this.store =
+        (TokenStore)
+            Proxy.newProxyInstance(
+                TokenStore.class.getClassLoader(),
+                new Class<?>[] {TokenStore.class},
+                (proxy, method, args) -> {
+                  String name = method.getName();
+                  if (name.equals("changes")) {
+                    return feed;
+                  }
+                  if (name.equals("close")) {
+                    real.close();
+                    return null;
+                  }
+                  if (down.get()) {
+                    throw new TokenStoreException("the test store is down");
+                  }
+                  if (name.equals("findById") || name.equals("findByHash")) {
+                    reads.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+  }
+
+  /** The instrumented store. */
+  TokenStore store() {
+    return store;
+  }
+
+  int reads() {
+    return reads.get();
+  }
+
+  /** While false, changes are published but never reach this store's subscribers. */
+  void deliverChanges(boolean deliver) {
+    delivering.set(deliver);
+  }
+
+  void down(boolean isDown) {
+    down.set(isDown);
+  }
+
+  private final ChangeFeed feed =
+      new ChangeFeed() {
+        @Override
+        public Subscription subscribe(String topic, Consumer<Change> listener) {
+          return real.changes()
+              .subscribe(
+                  topic,
+                  change -> {
+                    if (delivering.get()) {
+                      listener.accept(change);
+                    }
+                  });
+        }
+
+        @Override
+        public void publish(String topic, String key) {
+          real.changes().publish(topic, key);
+        }
+      };
+}
