@@ -1,7 +1,5 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.apikey.ChangeFeed;
-import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.SettingsHolder;
@@ -28,7 +26,7 @@ final class DemoServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final SettingsSync sync;
-  private final ChangeFeed.Subscription adminTokenChanges;
+  private final AdminConsole console;
   private final String space;
 
   DemoServer(StoreLocation.OpenStore store, String space, String host, int port, Clock clock)
@@ -38,25 +36,15 @@ final class DemoServer implements AutoCloseable {
     this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), holder);
     JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).build();
     Gatehouse gatehouse = Pipelines.build(space, store.keys(), jwt, holder);
-    AdminConsole console =
+    // The console ends a session when its admin token changes anywhere (revoked, rotated: by
+    // this server, the CLI or another instance), on a reload-all, and at its periodic re-check,
+    // so a missed change event cannot keep a session alive.
+    this.console =
         AdminConsole.builder(Pipelines.consoleSignIn(space, store.keys(), holder))
             .clock(clock)
             .testFetchAllowed(Pipelines::canChangeSettings)
+            .tokenStore(store.keys().store())
             .build();
-    // A token changed anywhere (revoked, rotated: by this server, the CLI or another instance)
-    // ends the console sessions opened with it, instead of letting them run to idle expiry.
-    this.adminTokenChanges =
-        store
-            .keys()
-            .store()
-            .changes()
-            .subscribe(
-                TokenStore.TOKEN_TOPIC,
-                change -> {
-                  if (!change.isAll()) {
-                    console.sessions().endSessionsOf(change.key());
-                  }
-                });
     // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
     Gatehouse adminGatehouse =
         Pipelines.build(space, store.keys(), jwt, holder, console.authenticator());
@@ -97,7 +85,7 @@ final class DemoServer implements AutoCloseable {
     try {
       server.start();
     } catch (Exception e) {
-      adminTokenChanges.close();
+      console.close();
       sync.close();
       server.stop();
       throw e;
@@ -130,7 +118,7 @@ final class DemoServer implements AutoCloseable {
 
   @Override
   public void close() {
-    adminTokenChanges.close();
+    console.close();
     sync.close();
     try {
       server.stop();
