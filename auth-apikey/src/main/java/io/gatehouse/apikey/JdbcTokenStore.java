@@ -38,6 +38,32 @@ final class JdbcTokenStore implements TokenStore {
   private static final String COLUMNS =
       "id, space, kind, token_hash, previous_hash, previous_valid_until, masked_prefix, access,"
           + " name, owner, permissions, created_at, expires_at, last_used_at, revoked_at, imported";
+
+  /** The columns a replace writes and compares (all but id, last_used_at and revoked_at). */
+  private static final List<String> MUTABLE =
+      List.of(
+          "space",
+          "kind",
+          "token_hash",
+          "previous_hash",
+          "previous_valid_until",
+          "masked_prefix",
+          "access",
+          "name",
+          "owner",
+          "permissions",
+          "created_at",
+          "expires_at",
+          "imported");
+
+  private static final String MUTABLE_COLUMNS = String.join(" = ?, ", MUTABLE) + " = ?";
+
+  /**
+   * Null-safe equality on every mutable column ({@code is not distinct from}: H2 and PostgreSQL).
+   */
+  private static final String MUTABLE_MATCH =
+      String.join(" is not distinct from ? and ", MUTABLE) + " is not distinct from ?";
+
   private static final String UNIQUE_VIOLATION = "23505";
   private static final Duration CHANGE_RETENTION = Duration.ofHours(1);
 
@@ -161,38 +187,56 @@ final class JdbcTokenStore implements TokenStore {
         });
   }
 
+  /**
+   * One conditional UPDATE: the WHERE clause is the record the caller read (every column but
+   * last-used) and "not revoked", so a concurrent revocation or rotation makes it match no row
+   * instead of being overwritten. PostgreSQL re-checks the WHERE clause against a row another
+   * transaction changed meanwhile, so this holds under READ COMMITTED too. No version column is
+   * needed: the columns themselves are the version, and last-used, which changes on its own, is
+   * neither compared nor written.
+   */
   @Override
-  public boolean update(TokenRecord record) {
+  public boolean replace(TokenRecord expected, TokenRecord replacement) {
+    TokenRecord.requireReplaceable(expected, replacement);
     return inTransaction(
         connection -> {
           try (PreparedStatement update =
               prepare(
                   connection,
-                  "update gatehouse_tokens set space = ?, kind = ?, token_hash = ?,"
-                      + " previous_hash = ?, previous_valid_until = ?, masked_prefix = ?,"
-                      + " access = ?, name = ?, owner = ?, permissions = ?, created_at = ?,"
-                      + " expires_at = ?, revoked_at = ?, imported = ? where id = ?")) {
-            int i = 1;
-            update.setString(i++, record.space());
-            update.setString(i++, record.kind().name());
-            update.setString(i++, record.hash().hex());
-            setHash(update, i++, record.previousHash());
-            setInstant(update, i++, record.previousValidUntil());
-            update.setString(i++, record.maskedPrefix());
-            update.setString(i++, record.access().name());
-            update.setString(i++, record.name());
-            update.setString(i++, record.owner());
-            update.setString(i++, String.join(",", record.permissions()));
-            setInstant(update, i++, record.createdAt());
-            setInstant(update, i++, record.expiresAt());
-            setInstant(update, i++, record.revokedAt());
-            update.setBoolean(i++, record.imported());
-            update.setString(i, record.id());
+                  "update gatehouse_tokens set "
+                      + MUTABLE_COLUMNS
+                      + " where id = ? and revoked_at is null and "
+                      + MUTABLE_MATCH)) {
+            int i = bindMutable(update, 1, replacement);
+            update.setString(i++, expected.id());
+            bindMutable(update, i, expected);
             if (update.executeUpdate() == 0) {
               return false;
             }
           }
-          publish(connection, TOKEN_TOPIC, record.id());
+          publish(connection, TOKEN_TOPIC, replacement.id());
+          return true;
+        });
+  }
+
+  /** Only revoked_at, and only while it is null: nothing another writer did is undone. */
+  @Override
+  public boolean revoke(String id, Instant at) {
+    return inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              prepare(
+                  connection,
+                  "update gatehouse_tokens set revoked_at = ? where id = ? and revoked_at is null")) {
+            update.setLong(1, at.toEpochMilli());
+            update.setString(2, id);
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          // The revocation first: a listener still finds the token's cache entries to learn from.
+          publish(connection, REVOCATION_TOPIC, id);
+          publish(connection, TOKEN_TOPIC, id);
           return true;
         });
   }
@@ -485,6 +529,35 @@ final class JdbcTokenStore implements TokenStore {
   private static Optional<TokenRecord> first(PreparedStatement select) throws SQLException {
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    }
+  }
+
+  /** Binds the {@link #MUTABLE} columns of {@code record} from {@code first}; returns the next. */
+  private static int bindMutable(PreparedStatement statement, int first, TokenRecord record)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, record.space());
+    statement.setString(i++, record.kind().name());
+    statement.setString(i++, record.hash().hex());
+    setHash(statement, i++, record.previousHash());
+    setInstant(statement, i++, record.previousValidUntil());
+    statement.setString(i++, record.maskedPrefix());
+    statement.setString(i++, record.access().name());
+    statement.setString(i++, record.name());
+    setText(statement, i++, record.owner());
+    statement.setString(i++, String.join(",", record.permissions()));
+    setInstant(statement, i++, record.createdAt());
+    setInstant(statement, i++, record.expiresAt());
+    statement.setBoolean(i++, record.imported());
+    return i;
+  }
+
+  private static void setText(PreparedStatement statement, int index, @Nullable String text)
+      throws SQLException {
+    if (text == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, text);
     }
   }
 
