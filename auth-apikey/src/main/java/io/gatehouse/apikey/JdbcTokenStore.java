@@ -69,14 +69,14 @@ final class JdbcTokenStore implements TokenStore {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final Duration CHANGE_RETENTION = Duration.ofHours(1);
 
+  /** The longest wait before the notification connection is re-established. */
+  private static final Duration LISTEN_RETRY = Duration.ofSeconds(1);
+
   /**
    * How long a skipped change number is waited for: far longer than a write transaction of this
    * store takes (a few statements, each under the query timeout), short enough that a change lost
    * in it is resynced soon.
    */
-  /** The longest wait before the notification connection is re-established. */
-  private static final Duration LISTEN_RETRY = Duration.ofSeconds(1);
-
   static final Duration GAP_TIMEOUT = Duration.ofSeconds(30);
 
   private static final long GAP_TIMEOUT_MILLIS = GAP_TIMEOUT.toMillis();

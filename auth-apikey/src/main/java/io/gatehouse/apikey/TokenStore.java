@@ -52,9 +52,9 @@ public interface TokenStore extends AutoCloseable {
   /**
    * Sets the revocation time of token {@code id} to {@code at} unless it is already revoked, and
    * changes nothing else. True when this call revoked it; false when it was revoked already or
-   * there is no such token. A revocation publishes {@code (}{@value #REVOCATION_TOPIC}{@code ,
-   * id)} before {@code (}{@value #TOKEN_TOPIC}{@code , id)}, so that a listener of both still has
-   * the token's cache entries at hand when it learns of the revocation.
+   * there is no such token. A revocation publishes {@code (}{@value #REVOCATION_TOPIC}{@code , id)}
+   * before {@code (}{@value #TOKEN_TOPIC}{@code , id)}, so that a listener of both still has the
+   * token's cache entries at hand when it learns of the revocation.
    */
   boolean revoke(String id, Instant at);
 
