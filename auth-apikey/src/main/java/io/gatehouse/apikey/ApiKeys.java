@@ -68,6 +68,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
   private final @Nullable ExecutorService ownedIoExecutor;
   private final ScheduledExecutorService maintenance;
   private final ChangeFeed.Subscription subscription;
+  private final ChangeFeed.Subscription revocationSubscription;
   private volatile boolean closed;
 
   private ApiKeys(Builder builder) {
@@ -96,6 +97,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     this.lookup =
         new TokenLookup(
             store,
+            new RevocationMemory(clock, builder.revocationMemorySize, builder.revocationMemoryTtl),
             listener,
             io,
             clock,
@@ -105,6 +107,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
             builder.refreshAfter);
     this.lastUsed = new LastUsedRecorder(store, builder.lastUsedDebounce);
     this.subscription = store.changes().subscribe(TokenStore.TOKEN_TOPIC, lookup::onChange);
+    this.revocationSubscription =
+        store.changes().subscribe(TokenStore.REVOCATION_TOPIC, lookup::onRevocation);
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("gatehouse-apikey-flush"));
     long flush = builder.lastUsedFlushInterval.toMillis();
@@ -230,13 +234,16 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     if (record.revokedAt() != null) {
       return Optional.of(record.info()); // revoking twice changes nothing
     }
-    TokenRecord revoked = record.revoked(now());
-    if (!store.update(revoked)) {
-      return Optional.empty(); // deleted meanwhile
-    }
+    // A narrow write (the revocation time, only where there is none): a rotation or another
+    // revocation running at the same time can neither undo it nor be undone by it.
+    boolean revokedNow = store.revoke(record.id(), now());
+    lookup.onRevocation(record.id()); // remembered here at once, whatever the feed does
     lookup.invalidate(record.id());
-    event("apikey.revoked", revoked, "token revoked");
-    return Optional.of(revoked.info());
+    Optional<TokenRecord> stored = store.findById(record.id()); // whoever revoked it, as stored
+    if (revokedNow) {
+      event("apikey.revoked", stored.orElse(record), "token revoked");
+    }
+    return stored.map(TokenRecord::info);
   }
 
   @Override
@@ -256,12 +263,28 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     TokenRecord rotated =
         record.rotated(
             hasher.hash(token), TokenCodec.mask(token), grace.isZero() ? null : now.plus(grace));
-    if (!store.update(rotated)) {
-      throw new NoSuchElementException("token " + record.id() + " was deleted meanwhile");
+    // Compare-and-set against the record read above: a revocation (or rotation) committed since
+    // makes this write fail instead of being overwritten with the stale "not revoked".
+    if (!store.replace(record, rotated)) {
+      throw rotateConflict(record.id());
     }
     lookup.invalidate(record.id());
     event("apikey.rotated", rotated, "token rotated; old secret valid for " + grace);
     return new CreatedToken(token, rotated.info());
+  }
+
+  /** Why a rotation's compare-and-set failed; the new secret was never stored. */
+  private RuntimeException rotateConflict(String id) {
+    Optional<TokenRecord> current = store.findById(id);
+    if (current.isEmpty()) {
+      return new NoSuchElementException("token " + id + " was deleted meanwhile");
+    }
+    if (current.get().revokedAt() != null) {
+      return new IllegalStateException(
+          "token " + id + " was revoked while it was being rotated; create a new one");
+    }
+    return new IllegalStateException(
+        "token " + id + " was changed while it was being rotated (another rotation?); try again");
   }
 
   // ---- lifecycle ----
@@ -283,6 +306,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     }
     closed = true;
     subscription.close();
+    revocationSubscription.close();
     // No interrupts: an interrupted JDBC call can break the connection (H2 closes its file).
     maintenance.shutdown();
     awaitQuietly(maintenance);
@@ -399,6 +423,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     private Duration retryAfter = Duration.ofSeconds(5);
     private String realm = "api";
     private AuthListener listener = AuthListener.NONE;
+    private int revocationMemorySize = 100_000;
+    private Duration revocationMemoryTtl = Duration.ofHours(24);
 
     private Builder(TokenStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -454,6 +480,23 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
      */
     public Builder cacheTtl(Duration ttl) {
       this.positiveTtl = Checks.positive(ttl, "cacheTtl");
+      return this;
+    }
+
+    /**
+     * How many learned revocations are remembered (default 100 000), and for how long after each
+     * was learned (default 24 h, the longest store outage to ride out). An instance learns a
+     * revocation on the change feed or by reading a revoked token; while the store is down, such a
+     * token is refused as {@code revoked} (401) instead of {@code unavailable} (503), after its
+     * cache entry is gone. Beyond {@code maxEntries} the oldest are forgotten first.
+     */
+    public Builder revocationMemory(int maxEntries, Duration keepFor) {
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException(
+            "revocationMemory maxEntries must be positive, was " + maxEntries);
+      }
+      this.revocationMemoryTtl = Checks.positive(keepFor, "revocationMemory keepFor");
+      this.revocationMemorySize = maxEntries;
       return this;
     }
 

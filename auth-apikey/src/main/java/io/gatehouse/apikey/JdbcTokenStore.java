@@ -16,8 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +40,49 @@ final class JdbcTokenStore implements TokenStore {
   private static final String COLUMNS =
       "id, space, kind, token_hash, previous_hash, previous_valid_until, masked_prefix, access,"
           + " name, owner, permissions, created_at, expires_at, last_used_at, revoked_at, imported";
+
+  /** The columns a replace writes and compares (all but id, last_used_at and revoked_at). */
+  private static final List<String> MUTABLE =
+      List.of(
+          "space",
+          "kind",
+          "token_hash",
+          "previous_hash",
+          "previous_valid_until",
+          "masked_prefix",
+          "access",
+          "name",
+          "owner",
+          "permissions",
+          "created_at",
+          "expires_at",
+          "imported");
+
+  private static final String MUTABLE_COLUMNS = String.join(" = ?, ", MUTABLE) + " = ?";
+
+  /**
+   * Null-safe equality on every mutable column ({@code is not distinct from}: H2 and PostgreSQL).
+   */
+  private static final String MUTABLE_MATCH =
+      String.join(" is not distinct from ? and ", MUTABLE) + " is not distinct from ?";
+
   private static final String UNIQUE_VIOLATION = "23505";
   private static final Duration CHANGE_RETENTION = Duration.ofHours(1);
+
+  /** The longest wait before the notification connection is re-established. */
+  private static final Duration LISTEN_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * How long a skipped change number is waited for: far longer than a write transaction of this
+   * store takes (a few statements, each under the query timeout), short enough that a change lost
+   * in it is resynced soon.
+   */
+  static final Duration GAP_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final long GAP_TIMEOUT_MILLIS = GAP_TIMEOUT.toMillis();
+
+  /** More missing numbers than this are not tracked one by one: a full resync is cheaper. */
+  private static final int MAX_GAPS = 1000;
 
   private final ConnectionSource source;
   private final Clock clock;
@@ -55,6 +98,9 @@ final class JdbcTokenStore implements TokenStore {
 
   /** The newest change row seen; -1 until the first contact with the database. */
   private final AtomicLong lastSeq = new AtomicLong(-1);
+
+  /** Change numbers below {@link #lastSeq} not read yet, with when they were noticed. */
+  private final NavigableMap<Long, Long> gaps = new TreeMap<>(); // guarded by this (poll)
 
   private long lastPrune; // guarded by this (poll)
   private boolean pollFailing; // guarded by this (poll)
@@ -161,38 +207,56 @@ final class JdbcTokenStore implements TokenStore {
         });
   }
 
+  /**
+   * One conditional UPDATE: the WHERE clause is the record the caller read (every column but
+   * last-used) and "not revoked", so a concurrent revocation or rotation makes it match no row
+   * instead of being overwritten. PostgreSQL re-checks the WHERE clause against a row another
+   * transaction changed meanwhile, so this holds under READ COMMITTED too. No version column is
+   * needed: the columns themselves are the version, and last-used, which changes on its own, is
+   * neither compared nor written.
+   */
   @Override
-  public boolean update(TokenRecord record) {
+  public boolean replace(TokenRecord expected, TokenRecord replacement) {
+    TokenRecord.requireReplaceable(expected, replacement);
     return inTransaction(
         connection -> {
           try (PreparedStatement update =
               prepare(
                   connection,
-                  "update gatehouse_tokens set space = ?, kind = ?, token_hash = ?,"
-                      + " previous_hash = ?, previous_valid_until = ?, masked_prefix = ?,"
-                      + " access = ?, name = ?, owner = ?, permissions = ?, created_at = ?,"
-                      + " expires_at = ?, revoked_at = ?, imported = ? where id = ?")) {
-            int i = 1;
-            update.setString(i++, record.space());
-            update.setString(i++, record.kind().name());
-            update.setString(i++, record.hash().hex());
-            setHash(update, i++, record.previousHash());
-            setInstant(update, i++, record.previousValidUntil());
-            update.setString(i++, record.maskedPrefix());
-            update.setString(i++, record.access().name());
-            update.setString(i++, record.name());
-            update.setString(i++, record.owner());
-            update.setString(i++, String.join(",", record.permissions()));
-            setInstant(update, i++, record.createdAt());
-            setInstant(update, i++, record.expiresAt());
-            setInstant(update, i++, record.revokedAt());
-            update.setBoolean(i++, record.imported());
-            update.setString(i, record.id());
+                  "update gatehouse_tokens set "
+                      + MUTABLE_COLUMNS
+                      + " where id = ? and revoked_at is null and "
+                      + MUTABLE_MATCH)) {
+            int i = bindMutable(update, 1, replacement);
+            update.setString(i++, expected.id());
+            bindMutable(update, i, expected);
             if (update.executeUpdate() == 0) {
               return false;
             }
           }
-          publish(connection, TOKEN_TOPIC, record.id());
+          publish(connection, TOKEN_TOPIC, replacement.id());
+          return true;
+        });
+  }
+
+  /** Only revoked_at, and only while it is null: nothing another writer did is undone. */
+  @Override
+  public boolean revoke(String id, Instant at) {
+    return inTransaction(
+        connection -> {
+          try (PreparedStatement update =
+              prepare(
+                  connection,
+                  "update gatehouse_tokens set revoked_at = ? where id = ? and revoked_at is null")) {
+            update.setLong(1, at.toEpochMilli());
+            update.setString(2, id);
+            if (update.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          // The revocation first: a listener still finds the token's cache entries to learn from.
+          publish(connection, REVOCATION_TOPIC, id);
+          publish(connection, TOKEN_TOPIC, id);
           return true;
         });
   }
@@ -269,7 +333,21 @@ final class JdbcTokenStore implements TokenStore {
     }
   }
 
-  /** Asks for a poll soon, e.g. after the notification connection was re-established. */
+  /**
+   * The notification connection was re-established: whatever was notified while it was down is
+   * lost, so subscribers drop everything at once (a full resync), and a poll soon delivers the rows
+   * written meanwhile.
+   */
+  private void onListenerReconnected() {
+    if (closed) {
+      return;
+    }
+    LOG.info("change notifications re-established: every subscriber resyncs in full");
+    feed.deliverAll();
+    requestPoll();
+  }
+
+  /** Asks for a poll soon. */
   private void requestPoll() {
     if (!closed) {
       try {
@@ -303,29 +381,46 @@ final class JdbcTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Reads the change rows not delivered yet. Sequence numbers are handed out at insert, not at
+   * commit, so a row may become visible after a higher one was read: reading {@code seq > last}
+   * alone would skip it for good. So every number skipped between two rows read is tracked as a gap
+   * and re-read on the next polls until its row appears; a gap that does not fill within {@link
+   * #GAP_TIMEOUT} (a rolled-back write, or numbers a database skipped) is given up with a full
+   * resync ({@link ChangeFeed#ALL} on every topic), since a change may hide there.
+   *
+   * <p>Why gaps rather than PostgreSQL's {@code pg_current_xact_id()} and {@code pg_snapshot_xmin}:
+   * those need PostgreSQL 13 or newer and a PostgreSQL-only column, while this works the same on H2
+   * and on every PostgreSQL, and costs nothing while no write is in flight.
+   */
   private void pollChanges(Connection connection) throws SQLException {
     long maxSeq = maxSeq(connection);
     long seen = lastSeq.get();
+    long now = clock.millis();
     if (maxSeq < seen) {
       // The change table went backwards (database restored or recreated): any change may have
       // been missed.
+      gaps.clear();
       feed.deliverAll();
       lastSeq.set(maxSeq);
-    } else if (maxSeq > seen) {
+    } else if (maxSeq > seen || !gaps.isEmpty()) {
+      long from = gaps.isEmpty() ? seen : Math.min(seen, gaps.firstKey() - 1);
       try (PreparedStatement select =
           prepare(
               connection,
               "select seq, topic, item from gatehouse_changes where seq > ? order by seq")) {
-        select.setLong(1, seen);
+        select.setLong(1, from);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            lastSeq.accumulateAndGet(rs.getLong(1), Math::max);
-            feed.deliver(new ChangeFeed.Change(rs.getString(2), rs.getString(3)));
+            long seq = rs.getLong(1);
+            if (isNews(seq, now)) {
+              feed.deliver(new ChangeFeed.Change(rs.getString(2), rs.getString(3)));
+            }
           }
         }
       }
     }
-    long now = clock.millis();
+    giveUpOldGaps(now);
     if (now - lastPrune > CHANGE_RETENTION.toMillis() / 4) {
       lastPrune = now;
       try (PreparedStatement prune =
@@ -335,6 +430,39 @@ final class JdbcTokenStore implements TokenStore {
         prune.executeUpdate();
       }
     }
+  }
+
+  /**
+   * True when row {@code seq} was not delivered yet: it fills a gap or is beyond the last one seen
+   * (then the numbers it skips become gaps). Guarded by this (poll).
+   */
+  private boolean isNews(long seq, long now) {
+    long last = lastSeq.get();
+    if (seq <= last) {
+      return gaps.remove(seq) != null;
+    }
+    if (seq - last - 1 > MAX_GAPS - gaps.size()) {
+      giveUp(seq - last - 1 + gaps.size() + " missing change numbers");
+    } else {
+      for (long missing = last + 1; missing < seq; missing++) {
+        gaps.put(missing, now);
+      }
+    }
+    lastSeq.set(seq);
+    return true;
+  }
+
+  private void giveUpOldGaps(long now) {
+    if (!gaps.isEmpty() && gaps.values().stream().anyMatch(at -> now - at >= GAP_TIMEOUT_MILLIS)) {
+      giveUp(gaps.size() + " change numbers still missing after " + GAP_TIMEOUT);
+    }
+  }
+
+  /** Forgets every gap and tells subscribers that anything may have changed. */
+  private void giveUp(String why) {
+    LOG.info("{}: every subscriber resyncs in full", why);
+    gaps.clear();
+    feed.deliverAll();
   }
 
   private long maxSeq(Connection connection) throws SQLException {
@@ -463,7 +591,12 @@ final class JdbcTokenStore implements TokenStore {
       lastSeq.compareAndSet(-1, maxSeq(connection));
       if (isPostgres && !closed) {
         pgListener =
-            new PgChangeListener(source, this::onNotification, this::requestPoll, pollInterval);
+            new PgChangeListener(
+                source,
+                this::onNotification,
+                this::onListenerReconnected,
+                // Reconnect soon even when polling is slow: until then, notifications are lost.
+                pollInterval.compareTo(LISTEN_RETRY) < 0 ? pollInterval : LISTEN_RETRY);
       }
       ready = true;
     }
@@ -485,6 +618,35 @@ final class JdbcTokenStore implements TokenStore {
   private static Optional<TokenRecord> first(PreparedStatement select) throws SQLException {
     try (ResultSet rs = select.executeQuery()) {
       return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+    }
+  }
+
+  /** Binds the {@link #MUTABLE} columns of {@code record} from {@code first}; returns the next. */
+  private static int bindMutable(PreparedStatement statement, int first, TokenRecord record)
+      throws SQLException {
+    int i = first;
+    statement.setString(i++, record.space());
+    statement.setString(i++, record.kind().name());
+    statement.setString(i++, record.hash().hex());
+    setHash(statement, i++, record.previousHash());
+    setInstant(statement, i++, record.previousValidUntil());
+    statement.setString(i++, record.maskedPrefix());
+    statement.setString(i++, record.access().name());
+    statement.setString(i++, record.name());
+    setText(statement, i++, record.owner());
+    statement.setString(i++, String.join(",", record.permissions()));
+    setInstant(statement, i++, record.createdAt());
+    setInstant(statement, i++, record.expiresAt());
+    statement.setBoolean(i++, record.imported());
+    return i;
+  }
+
+  private static void setText(PreparedStatement statement, int index, @Nullable String text)
+      throws SQLException {
+    if (text == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, text);
     }
   }
 

@@ -53,15 +53,44 @@ final class MemoryTokenStore implements TokenStore {
   }
 
   @Override
-  public boolean update(TokenRecord record) {
-    boolean replaced;
-    synchronized (this) {
-      replaced = byId.replace(record.id(), record) != null;
+  public boolean replace(TokenRecord expected, TokenRecord replacement) {
+    TokenRecord.requireReplaceable(expected, replacement);
+    boolean[] replaced = {false};
+    // compute runs atomically per key, like recordLastUsed's computeIfPresent: no write between
+    // the check and the replacement, and the last-used time is the stored one, never a stale copy.
+    byId.computeIfPresent(
+        expected.id(),
+        (id, stored) -> {
+          if (stored.revokedAt() != null || !stored.sameExceptLastUsed(expected)) {
+            return stored;
+          }
+          replaced[0] = true;
+          return replacement.withLastUsed(stored.lastUsedAt());
+        });
+    if (replaced[0]) {
+      changes.publish(TOKEN_TOPIC, replacement.id());
     }
-    if (replaced) {
-      changes.publish(TOKEN_TOPIC, record.id());
+    return replaced[0];
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at) {
+    boolean[] revoked = {false};
+    byId.computeIfPresent(
+        id,
+        (key, stored) -> {
+          if (stored.revokedAt() != null) {
+            return stored;
+          }
+          revoked[0] = true;
+          return stored.revoked(at);
+        });
+    if (revoked[0]) {
+      // The revocation first: a listener still finds the token's cache entries to learn from.
+      changes.publish(REVOCATION_TOPIC, id);
+      changes.publish(TOKEN_TOPIC, id);
     }
-    return replaced;
+    return revoked[0];
   }
 
   @Override

@@ -12,9 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * Holds one connection LISTENing on {@link JdbcSchema#CHANNEL} and hands every notification's
- * payload to the store. When the connection breaks it reconnects (every poll interval) and asks for
- * a poll, since notifications sent meanwhile are lost. Only loaded on PostgreSQL, so H2 users need
- * no PostgreSQL driver.
+ * payload to the store. When the connection breaks it reconnects (retrying every {@code
+ * retryInterval}) and then tells the store, which resyncs its subscribers in full and polls, since
+ * notifications sent meanwhile are lost. Only loaded on PostgreSQL, so H2 users need no PostgreSQL
+ * driver.
  */
 final class PgChangeListener implements AutoCloseable {
   private static final int WAIT_MILLIS = 500;

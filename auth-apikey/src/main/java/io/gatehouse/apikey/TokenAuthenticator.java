@@ -212,7 +212,8 @@ final class TokenAuthenticator implements Authenticator {
         return malformedRefusal(shape);
       }
       TokenHash hash = hasher.hash(bytes);
-      return verify(lookup.byId(TokenCodec.idOf(token), context.now()), hash, context);
+      String tokenId = TokenCodec.idOf(token);
+      return verify(lookup.byId(tokenId, context.now()), tokenId, hash, context);
     }
     TokenCodec.Shape shape = TokenCodec.check(token);
     if (shape == TokenCodec.Shape.VALID) {
@@ -223,7 +224,7 @@ final class TokenAuthenticator implements Authenticator {
         return notAToken;
       }
       TokenHash hash = hasher.hash(token);
-      return verify(lookup.byHash(hash, context.now()), hash, context);
+      return verify(lookup.byHash(hash, context.now()), TokenLookup.hashKey(hash), hash, context);
     }
     return malformedRefusal(shape);
   }
@@ -234,19 +235,38 @@ final class TokenAuthenticator implements Authenticator {
   }
 
   private CompletionStage<AuthOutcome> verify(
-      CompletableFuture<TokenLookup.Entry> pending, TokenHash hash, AuthContext context) {
+      CompletableFuture<TokenLookup.Entry> pending,
+      String key,
+      TokenHash hash,
+      AuthContext context) {
     if (pending.isDone()) {
       if (pending.isCompletedExceptionally()) {
-        return CompletableFuture.completedFuture(unavailable(failureOf(pending)));
+        return storeFailed(key, failureOf(pending));
       }
       return decide(pending.join(), hash, context);
     }
     // Cache miss: the store answers on the I/O executor; so does this continuation.
     return pending.handle(
         (entry, error) ->
-            error != null
-                ? unavailable(error)
-                : decide(entry, hash, context).toCompletableFuture().join());
+            (error != null ? storeFailed(key, error) : decide(entry, hash, context))
+                .toCompletableFuture()
+                .join());
+  }
+
+  /**
+   * The store could not answer: a token this instance knows to be revoked is still refused as
+   * revoked (a revocation is final; telling its client to retry would be wrong), anything else is
+   * 503. A revocation known by id answers for any secret with that id: during an outage the secret
+   * cannot be checked, and every secret of a revoked id is refused anyway.
+   */
+  private CompletionStage<AuthOutcome> storeFailed(String key, @Nullable Throwable cause) {
+    if (lookup.isKnownRevoked(key)) {
+      LOG.debug(
+          "token store unavailable; token {} is known to be revoked",
+          key.startsWith(TokenLookup.HASH_KEY_PREFIX) ? "(imported)" : key);
+      return revoked;
+    }
+    return CompletableFuture.completedFuture(unavailable(cause));
   }
 
   private CompletionStage<AuthOutcome> decide(

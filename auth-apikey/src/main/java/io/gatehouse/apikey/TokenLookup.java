@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  *       in the background after {@code refreshAfter} (a refresh that fails keeps the old entry:
  *       cached tokens survive an outage) and dropped after {@code maxAge}.
  *   <li>Change-feed events drop entries at once.
+ *   <li>Revocations it learns (on the feed, or in a record it loads) are also kept in a {@link
+ *       RevocationMemory}, which outlives the cache entries, so that a revoked token is refused as
+ *       revoked, not as "unavailable", while the store is down.
  * </ul>
  */
 final class TokenLookup {
@@ -79,9 +82,11 @@ final class TokenLookup {
   private final long negativeTtlMillis;
   private final long refreshAfterMillis;
   private final AsyncLoadingCache<String, Entry> cache;
+  private final RevocationMemory revocations;
 
   TokenLookup(
       TokenStore store,
+      RevocationMemory revocations,
       AuthListener listener,
       Executor executor,
       Clock clock,
@@ -90,6 +95,7 @@ final class TokenLookup {
       Duration negativeTtl,
       Duration refreshAfter) {
     this.store = store;
+    this.revocations = revocations;
     this.listener = listener;
     this.clock = clock;
     this.maxAgeMillis = maxAge.toMillis();
@@ -131,6 +137,9 @@ final class TokenLookup {
       throw e;
     }
     Instant now = clock.instant();
+    found
+        .filter(record -> record.revokedAt() != null)
+        .ifPresent(record -> learnRevoked(record, key));
     listener.onEvent(
         new AuthEvent(
             "apikey.cache_miss",
@@ -159,7 +168,7 @@ final class TokenLookup {
 
   /** The entry for an imported token's hash: already complete when cached. Never throws. */
   CompletableFuture<Entry> byHash(TokenHash hash, Instant now) {
-    return get(HASH_KEY_PREFIX + hash.hex(), now);
+    return get(hashKey(hash), now);
   }
 
   private CompletableFuture<Entry> get(String key, Instant now) {
@@ -215,6 +224,51 @@ final class TokenLookup {
               Entry entry = future.join();
               return !(entry instanceof Found found) || found.record.id().equals(id);
             });
+  }
+
+  private void learnRevoked(TokenRecord record, String key) {
+    revocations.remember(record.id());
+    if (key.startsWith(HASH_KEY_PREFIX)) {
+      revocations.remember(key); // an imported token has no id in its text: remember its hash
+    }
+  }
+
+  /** True when the token under this key (an id, or {@link #hashKey}) is known to be revoked. */
+  boolean isKnownRevoked(String key) {
+    return revocations.isRevoked(key);
+  }
+
+  /** The cache key of an imported token. */
+  static String hashKey(TokenHash hash) {
+    return HASH_KEY_PREFIX + hash.hex();
+  }
+
+  /**
+   * Remembers that token {@code id} is revoked, and under the hash keys of its cached imported
+   * secrets too (the feed carries only the id, so those keys are learned here or not at all: the
+   * stores publish a revocation before the token change that drops these entries).
+   */
+  void onRevocation(String id) {
+    revocations.remember(id);
+    cache
+        .asMap()
+        .forEach(
+            (key, future) -> {
+              if (key.startsWith(HASH_KEY_PREFIX)
+                  && future.isDone()
+                  && !future.isCompletedExceptionally()
+                  && future.join() instanceof Found found
+                  && found.record.id().equals(id)) {
+                revocations.remember(key);
+              }
+            });
+  }
+
+  /** Applies one revocation-feed event. */
+  void onRevocation(ChangeFeed.Change change) {
+    if (!change.isAll()) { // "some revocations may have been missed" names none to remember
+      onRevocation(change.key());
+    }
   }
 
   void invalidateAll() {

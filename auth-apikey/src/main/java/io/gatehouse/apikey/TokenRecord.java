@@ -137,6 +137,30 @@ public record TokenRecord(
 
   /** This record last used at {@code at}. */
   public TokenRecord usedAt(Instant at) {
+    return withLastUsed(at);
+  }
+
+  /**
+   * True when {@code other} is this record apart from the last-used time, which changes on its own
+   * (debounced writes) and so is no sign of a conflicting update.
+   */
+  boolean sameExceptLastUsed(TokenRecord other) {
+    return equals(other.withLastUsed(lastUsedAt));
+  }
+
+  /** What {@link TokenStore#replace} accepts: the same id, and no revocation (that is revoke's). */
+  static void requireReplaceable(TokenRecord expected, TokenRecord replacement) {
+    if (!expected.id().equals(replacement.id())) {
+      throw new IllegalArgumentException(
+          "replace keeps the id: " + expected.id() + " is not " + replacement.id());
+    }
+    if (replacement.revokedAt() != null) {
+      throw new IllegalArgumentException(
+          "token " + replacement.id() + ": revoke with TokenStore.revoke, not replace");
+    }
+  }
+
+  TokenRecord withLastUsed(@Nullable Instant at) {
     return new TokenRecord(
         id,
         space,

@@ -10,14 +10,23 @@ import java.util.Optional;
  * TokenStores#jdbc} on an embedded H2 file or a PostgreSQL database shared by several instances.
  *
  * <p>Methods block and may do I/O: Gatehouse calls them off the request thread. They throw {@link
- * TokenStoreException} when the store cannot answer. Every {@link #insert} and {@link #update}
- * publishes {@code (}{@value #TOKEN_TOPIC}{@code , id)} on {@link #changes()}, so that every
- * instance sharing the store drops its cached copy.
+ * TokenStoreException} when the store cannot answer. Every {@link #insert}, {@link #replace} and
+ * {@link #revoke} that changes a record publishes {@code (}{@value #TOKEN_TOPIC}{@code , id)} on
+ * {@link #changes()}, so that every instance sharing the store drops its cached copy; a revocation
+ * also publishes {@code (}{@value #REVOCATION_TOPIC}{@code , id)}, so that every instance can
+ * remember it (and still refuse the token as revoked while the store is down).
+ *
+ * <p>Writes never undo a concurrent write: {@link #replace} is a compare-and-set against the record
+ * the caller read, and {@link #revoke} only sets the revocation time. A revocation is final: no
+ * write ever clears it.
  */
 public interface TokenStore extends AutoCloseable {
 
   /** The change-feed topic of token records; the key is the token id. */
   String TOKEN_TOPIC = "token";
+
+  /** The change-feed topic of revocations; the key is the revoked token's id. */
+  String REVOCATION_TOPIC = "token.revoked";
 
   /** The record with this id, in any space. */
   Optional<TokenRecord> findById(String id);
@@ -31,12 +40,27 @@ public interface TokenStore extends AutoCloseable {
   /** Stores a new record; false (and nothing stored) when its id or hash is already taken. */
   boolean insert(TokenRecord record);
 
-  /** Replaces the record with the same id; false when there is none. */
-  boolean update(TokenRecord record);
+  /**
+   * Replaces {@code expected} with {@code replacement} (same id) only if the stored record still
+   * equals {@code expected}, its last-used time aside, and is not revoked: a compare-and-set, so an
+   * update built from a stale read fails instead of undoing what another writer did meanwhile (a
+   * revocation above all). The stored last-used time is kept. False, and nothing written, when the
+   * record changed, was revoked or is gone.
+   */
+  boolean replace(TokenRecord expected, TokenRecord replacement);
 
   /**
-   * Sets each token's last-used time to the later of the stored one and the given one; unknown ids
-   * are ignored. Publishes nothing: last-used is informational.
+   * Sets the revocation time of token {@code id} to {@code at} unless it is already revoked, and
+   * changes nothing else. True when this call revoked it; false when it was revoked already or
+   * there is no such token. A revocation publishes {@code (}{@value #REVOCATION_TOPIC}{@code , id)}
+   * before {@code (}{@value #TOKEN_TOPIC}{@code , id)}, so that a listener of both still has the
+   * token's cache entries at hand when it learns of the revocation.
+   */
+  boolean revoke(String id, Instant at);
+
+  /**
+   * Sets each token's last-used time to the later of the stored one and the given one, changing
+   * nothing else; unknown ids are ignored. Publishes nothing: last-used is informational.
    */
   void recordLastUsed(Map<String, Instant> lastUsed);
 

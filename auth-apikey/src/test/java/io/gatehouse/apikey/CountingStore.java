@@ -57,10 +57,17 @@ final class CountingStore implements TokenStore {
   }
 
   @Override
-  public boolean update(TokenRecord record) {
+  public boolean replace(TokenRecord expected, TokenRecord replacement) {
     writes.incrementAndGet();
     checkUp();
-    return delegate.update(record);
+    return delegate.replace(expected, replacement);
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at) {
+    writes.incrementAndGet();
+    checkUp();
+    return delegate.revoke(id, at);
   }
 
   @Override

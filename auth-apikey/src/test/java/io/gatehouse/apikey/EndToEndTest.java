@@ -352,8 +352,13 @@ class EndToEndTest {
     }
 
     @Override
-    public boolean update(TokenRecord record) {
-      return delegate.update(record);
+    public boolean replace(TokenRecord expected, TokenRecord replacement) {
+      return delegate.replace(expected, replacement);
+    }
+
+    @Override
+    public boolean revoke(String id, Instant at) {
+      return delegate.revoke(id, at);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gatehouse.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.core.Access;
 import io.gatehouse.testkit.MutableClock;
@@ -110,21 +111,52 @@ class TokenStoreContractTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void updatesAndFindsThePreviousHashDuringGrace(StoreKind kind) {
+  void replacesAndFindsThePreviousHashDuringGrace(StoreKind kind) {
     TokenStore store = open(kind);
     TokenRecord a = record("aaaaaaaaaa", "default", hashOf("old"));
     store.insert(a);
     TokenRecord rotated = a.rotated(hashOf("new"), "ghk_aaaaaaaaaa_****", T0.plusSeconds(60));
 
-    assertThat(store.update(rotated)).isTrue();
+    assertThat(store.replace(a, rotated)).isTrue();
     assertThat(store.findById("aaaaaaaaaa")).contains(rotated);
     assertThat(store.findByHash(hashOf("new"))).contains(rotated);
     assertThat(store.findByHash(hashOf("old"))).contains(rotated);
-    assertThat(store.update(record("eeeeeeeeee", "default", hashOf("e")))).isFalse();
+    TokenRecord e = record("eeeeeeeeee", "default", hashOf("e"));
+    assertThat(store.replace(e, e.rotated(hashOf("e2"), "m", null))).isFalse();
 
-    TokenRecord revoked = rotated.revoked(T0.plusSeconds(5));
-    store.update(revoked);
+    assertThat(store.revoke("aaaaaaaaaa", T0.plusSeconds(5))).isTrue();
     assertThat(store.findById("aaaaaaaaaa").orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(store.revoke("aaaaaaaaaa", T0.plusSeconds(9))).as("already revoked").isFalse();
+    assertThat(store.findById("aaaaaaaaaa").orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(store.revoke("eeeeeeeeee", T0)).as("unknown").isFalse();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void replaceIsACompareAndSetThatNeverUndoesARevocation(StoreKind kind) {
+    TokenStore store = open(kind);
+    TokenRecord a = record("aaaaaaaaaa", "default", hashOf("old"));
+    store.insert(a);
+    TokenRecord first = a.rotated(hashOf("first"), "ghk_aaaaaaaaaa_****", null);
+    TokenRecord second = a.rotated(hashOf("second"), "ghk_aaaaaaaaaa_****", null);
+    store.recordLastUsed(Map.of("aaaaaaaaaa", T0.plusSeconds(1))); // not a conflict
+
+    assertThat(store.replace(a, first)).isTrue();
+    assertThat(store.replace(a, second)).as("built from a stale read").isFalse();
+    assertThat(store.findById("aaaaaaaaaa").orElseThrow().hash()).isEqualTo(hashOf("first"));
+    assertThat(store.findById("aaaaaaaaaa").orElseThrow().lastUsedAt())
+        .as("the stored last-used time is kept")
+        .isEqualTo(T0.plusSeconds(1));
+
+    TokenRecord current = store.findById("aaaaaaaaaa").orElseThrow();
+    store.revoke("aaaaaaaaaa", T0.plusSeconds(2));
+    assertThat(store.replace(current, current.rotated(hashOf("third"), "m", null))).isFalse();
+    TokenRecord stored = store.findById("aaaaaaaaaa").orElseThrow();
+    assertThat(stored.revokedAt()).isEqualTo(T0.plusSeconds(2));
+    assertThat(stored.hash()).isEqualTo(hashOf("first"));
+    assertThatThrownBy(() -> store.replace(stored, stored))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("revoke");
   }
 
   @ParameterizedTest
@@ -149,7 +181,7 @@ class TokenStoreContractTest {
     ChangeFeed.Subscription tokens = store.changes().subscribe(TokenStore.TOKEN_TOPIC, seen::add);
     ChangeFeed.Subscription other = store.changes().subscribe("settings", settings::add);
     store.insert(record("aaaaaaaaaa", "default", hashOf("a")));
-    store.update(record("aaaaaaaaaa", "default", hashOf("a")).revoked(T0));
+    store.revoke("aaaaaaaaaa", T0);
     store.changes().publish("settings", "default");
 
     awaitSize(seen, 2);
