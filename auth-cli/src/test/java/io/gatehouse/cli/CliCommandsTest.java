@@ -318,6 +318,41 @@ class CliCommandsTest {
   }
 
   @Test
+  void checkJudgesAMethodOverrideOfAReadToken() {
+    String read = cli.run("add-token", "--readonly").token();
+    String write = cli.run("add-token").token();
+
+    Cli.Result overridden =
+        cli.run(
+            "check",
+            "-H",
+            "x-apikey: " + read,
+            "-H",
+            "X-HTTP-Method-Override: DELETE",
+            "GET",
+            "/api/items/1");
+    assertThat(overridden.code()).as(overridden.toString()).isEqualTo(Main.EXIT_REFUSED);
+    assertThat(overridden.out())
+        .startsWith("DENY 403 insufficient_access")
+        .contains("method DELETE (asked for by a method override on GET)");
+    assertThat(
+            cli.run("check", "-H", "x-apikey: " + read, "GET", "/api/items/1?_method=PUT").code())
+        .isEqualTo(Main.EXIT_REFUSED);
+
+    Cli.Result writer =
+        cli.run(
+            "check",
+            "-H",
+            "x-apikey: " + write,
+            "-H",
+            "X-HTTP-Method: GET, DELETE",
+            "GET",
+            "/api/items/1");
+    assertThat(writer.code()).as(writer.toString()).isZero();
+    assertThat(writer.out()).contains("method override GET,DELETE seen; judged as DELETE");
+  }
+
+  @Test
   void adminPathsNeedAnAdminTokenWithPermission() {
     String api = cli.run("add-token").token();
     String deployer = cli.run("add-admintoken", "--ops", "deploy").token();
