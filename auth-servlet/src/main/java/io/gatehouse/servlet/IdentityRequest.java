@@ -19,6 +19,11 @@ final class IdentityRequest extends HttpServletRequestWrapper {
     this.principal = new IdentityPrincipal(identity);
   }
 
+  /** The identity this wrapper answers for. */
+  Identity identity() {
+    return identity;
+  }
+
   @Override
   public Principal getUserPrincipal() {
     return principal;

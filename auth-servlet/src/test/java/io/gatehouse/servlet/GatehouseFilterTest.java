@@ -378,6 +378,61 @@ class GatehouseFilterTest {
     }
   }
 
+  /**
+   * An admin API behind the app's filter, reached by a forward: its own filter decides with its own
+   * pipeline, not with the app filter's "already decided" marker.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void aSecondFilterDecidesForItselfOnAForward(String mode, Duration delay) throws Exception {
+    GatehouseFilter app = GatehouseFilter.builder(Fixtures.gatehouse(delay)).build();
+    // alice (WRITER) holds deploy, not backup.
+    GatehouseFilter refusing =
+        GatehouseFilter.builder(Fixtures.requiring("/admin", "backup")).build();
+    try (JettyServer server = new JettyServer(app, refusing)) {
+      HttpResponse<String> forwarded =
+          send(
+              HttpRequest.newBuilder(server.uri("/app/tokens"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .build());
+
+      assertThat(forwarded.statusCode()).isEqualTo(403);
+      assertThat(forwarded.body())
+          .contains("\"code\":\"insufficient_access\"")
+          .contains("permission 'backup' is required for /admin");
+      assertThat(server.app.calls).hasValue(0);
+
+      // The app filter still decides the app's own paths, and refuses what it refuses.
+      assertThat(send(HttpRequest.newBuilder(server.uri("/app/tokens")).build()).statusCode())
+          .isEqualTo(401);
+    }
+
+    GatehouseFilter allowing =
+        GatehouseFilter.builder(Fixtures.requiring("/admin", "deploy")).build();
+    try (JettyServer server =
+        new JettyServer(GatehouseFilter.builder(Fixtures.gatehouse(delay)).build(), allowing)) {
+      HttpResponse<String> forwarded =
+          send(
+              HttpRequest.newBuilder(server.uri("/app/deploy"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .build());
+
+      assertThat(forwarded.statusCode()).isEqualTo(200);
+      assertThat(forwarded.body())
+          .contains("subject=alice")
+          .contains("allowed=true")
+          .contains("dispatch=FORWARD");
+      // Reached directly, the admin filter decides once more after the app filter.
+      HttpResponse<String> direct =
+          send(
+              HttpRequest.newBuilder(server.uri("/admin/deploy"))
+                  .header("x-apikey", Fixtures.READER)
+                  .build());
+      assertThat(direct.statusCode()).isEqualTo(403);
+      assertThat(direct.body()).contains("permission 'deploy' is required for /admin");
+    }
+  }
+
   @Test
   void chainWithoutAsyncSupportWaitsForASlowDecision() throws Exception {
     GatehouseFilter filter =

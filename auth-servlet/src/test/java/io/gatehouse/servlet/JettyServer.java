@@ -44,6 +44,51 @@ final class JettyServer implements AutoCloseable {
     port = connector.getLocalPort();
   }
 
+  /**
+   * Two filters with their own pipelines, as an app with an admin API behind its own filter would
+   * have: {@code app} on every path, {@code admin} on {@code /admin/*}, both for every dispatch
+   * type that can carry a request to them. {@code /app/*} forwards to {@code /admin/*} (the same
+   * rest of the path); {@code /admin/*} is {@link #app}.
+   */
+  JettyServer(GatehouseFilter app, GatehouseFilter admin) throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    EnumSet<DispatcherType> types =
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.FORWARD);
+    FilterHolder appHolder = new FilterHolder(app);
+    appHolder.setAsyncSupported(true);
+    context.addFilter(appHolder, "/*", types);
+    FilterHolder adminHolder = new FilterHolder(admin);
+    adminHolder.setAsyncSupported(true);
+    context.addFilter(adminHolder, "/admin/*", types);
+    ServletHolder forwarder =
+        new ServletHolder(
+            new HttpServlet() {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected void service(HttpServletRequest request, HttpServletResponse response)
+                  throws jakarta.servlet.ServletException, IOException {
+                request
+                    .getRequestDispatcher("/admin" + request.getPathInfo())
+                    .forward(request, response);
+              }
+            });
+    forwarder.setAsyncSupported(true);
+    context.addServlet(forwarder, "/app/*");
+    ServletHolder adminServlet = new ServletHolder(this.app);
+    adminServlet.setAsyncSupported(true);
+    context.addServlet(adminServlet, "/admin/*");
+    server.setHandler(context);
+    server.start();
+    port = connector.getLocalPort();
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
