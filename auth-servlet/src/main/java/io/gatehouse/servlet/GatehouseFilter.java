@@ -54,10 +54,12 @@ import org.slf4j.LoggerFactory;
  * straight on.
  *
  * <p>An allowed request reaches the application wrapped: {@code getUserPrincipal()} is an {@link
- * IdentityPrincipal}, {@code isUserInRole(r)} is true for the identity's permissions and its access
- * name, and the request attributes {@link #IDENTITY}, {@link #CLIENT_ADDRESS} and {@link #DECISION}
- * (names configurable) hold the {@link Identity}, the resolved client {@link java.net.InetAddress}
- * and the whole {@link Decision}.
+ * IdentityPrincipal}, {@code isUserInRole(r)} answers prefixed roles, {@code access:READ_WRITE},
+ * {@code perm:deploy} (admin permissions) and {@code scope:read} (JWT scopes), so that a scope can
+ * never pass for an access level or a permission (see {@link IdentityPrincipal}), and the request
+ * attributes {@link #IDENTITY}, {@link #CLIENT_ADDRESS} and {@link #DECISION} (names configurable)
+ * hold the {@link Identity}, the resolved client {@link java.net.InetAddress} and the whole {@link
+ * Decision}.
  *
  * <p>A refusal is rendered by {@link Refusal}: the decision's status, one {@code WWW-Authenticate}
  * line per challenge, {@code Retry-After} on 503, and an {@code application/problem+json} body. The

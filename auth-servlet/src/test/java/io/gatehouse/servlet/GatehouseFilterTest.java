@@ -3,13 +3,21 @@ package io.gatehouse.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.testkit.Fixtures;
 import io.gatehouse.testkit.RawHttp;
+import io.gatehouse.testkit.TokenAuthenticator;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -54,14 +62,82 @@ class GatehouseFilterTest {
           .contains("principal=alice")
           .contains("remoteUser=alice")
           .contains("authType=header-token")
-          .contains("role.deploy=true")
-          .contains("role.READ_WRITE=true")
-          .contains("role.admin=false")
+          .contains("role.perm:deploy=true")
+          .contains("role.access:READ_WRITE=true")
+          .contains("role.deploy=false")
+          .contains("role.READ_WRITE=false")
+          .contains("role.access:ADMIN=false")
+          .contains("role.scope:deploy=false")
           .contains("client=127.0.0.1")
           .contains("allowed=true")
           .contains("body=5")
           .contains(delay.isZero() ? "dispatch=REQUEST" : "dispatch=ASYNC");
     }
+  }
+
+  /**
+   * A JWT's scopes are roles of their own namespace: a token whose {@code scope} says {@code ADMIN}
+   * or {@code deploy} is no admin and holds no permission in {@code isUserInRole}.
+   */
+  @Test
+  void jwtScopesNeverPassForAccessLevelsOrPermissions() throws Exception {
+    Identity jwt =
+        Identity.builder("mallory", IdentityPrincipal.JWT_METHOD, SpaceResolver.DEFAULT_SPACE)
+            .access(Access.READ_WRITE)
+            .permissions(Set.of("ADMIN", "deploy", "access:ADMIN", "perm:deploy"))
+            .build();
+    Identity admin =
+        Identity.builder("ci", "admintoken", SpaceResolver.DEFAULT_SPACE)
+            .access(Access.ADMIN)
+            .permissions(Set.of("deploy"))
+            .build();
+    Gatehouse gatehouse =
+        Gatehouse.builder()
+            .authenticator(
+                TokenAuthenticator.header(
+                    "x-apikey",
+                    Map.of(
+                        "jwt-with-admin-scope", AuthOutcome.success(jwt),
+                        "admin-token", AuthOutcome.success(admin)),
+                    Duration.ZERO))
+            .build();
+    try (JettyServer server = new JettyServer(GatehouseFilter.builder(gatehouse).build(), true)) {
+      HttpResponse<String> scoped =
+          send(
+              HttpRequest.newBuilder(server.uri("/"))
+                  .header("x-apikey", "jwt-with-admin-scope")
+                  .build());
+      assertThat(scoped.statusCode()).isEqualTo(200);
+      assertThat(scoped.body())
+          .contains("role.ADMIN=false")
+          .contains("role.admin=false")
+          .contains("role.deploy=false")
+          .contains("role.access:ADMIN=false")
+          .contains("role.perm:deploy=false")
+          .contains("role.perm:ADMIN=false")
+          .contains("role.access:READ_WRITE=true")
+          .contains("role.scope:ADMIN=true")
+          .contains("role.scope:deploy=true");
+
+      HttpResponse<String> byAdmin =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", "admin-token").build());
+      assertThat(byAdmin.body())
+          .contains("role.access:ADMIN=true")
+          .contains("role.access:READ_WRITE=false")
+          .contains("role.perm:deploy=true")
+          .contains("role.scope:deploy=false")
+          .contains("role.ADMIN=false");
+    }
+    assertThat(new IdentityPrincipal(jwt).roles())
+        .containsExactlyInAnyOrder(
+            "access:READ_WRITE",
+            "scope:ADMIN",
+            "scope:deploy",
+            "scope:access:ADMIN",
+            "scope:perm:deploy");
+    assertThat(new IdentityPrincipal(admin).roles())
+        .containsExactlyInAnyOrder("access:ADMIN", "perm:deploy");
+    assertThat(new IdentityPrincipal(admin).hasRole(null)).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -102,6 +102,30 @@ final class JettyServer implements AutoCloseable {
     }
   }
 
+  /** Roles an app might ask about: bare names (never held), and each prefixed namespace. */
+  static final java.util.List<String> ROLES =
+      java.util.List.of(
+          "deploy",
+          "READ_WRITE",
+          "ADMIN",
+          "admin",
+          "access:READ",
+          "access:READ_WRITE",
+          "access:ADMIN",
+          "perm:deploy",
+          "perm:ADMIN",
+          "scope:deploy",
+          "scope:ADMIN");
+
+  /** One {@code role.<name>=<held>} line per role of {@link #ROLES}, each after a line break. */
+  static String roles(HttpServletRequest request) {
+    StringBuilder out = new StringBuilder();
+    for (String role : ROLES) {
+      out.append("\nrole.").append(role).append('=').append(request.isUserInRole(role));
+    }
+    return out.toString();
+  }
+
   /** Answers with what it sees of the caller, one {@code key=value} per line. */
   static final class AppServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -127,12 +151,7 @@ final class JettyServer implements AutoCloseable {
               + request.getRemoteUser()
               + "\nauthType="
               + request.getAuthType()
-              + "\nrole.deploy="
-              + request.isUserInRole("deploy")
-              + "\nrole.READ_WRITE="
-              + request.isUserInRole("READ_WRITE")
-              + "\nrole.admin="
-              + request.isUserInRole("admin")
+              + roles(request)
               + "\nclient="
               + (client == null ? "none" : client.getHostAddress())
               + "\nallowed="
