@@ -5,6 +5,7 @@
  */
 module io.gatehouse.ipfilter {
   requires transitive io.gatehouse.core;
+  requires org.slf4j;
 
   exports io.gatehouse.ipfilter;
 }

@@ -214,6 +214,9 @@ final class RunCommands {
                 + "' trusts proxies ("
                 + config.proxies().describe()
                 + "). Undo with ./gatehouse trust-proxy --none");
+        if (config.proxies().trustsAnyPeer()) {
+          out.println(SettingsCommands.TrustProxy.ANY_PEER_WARNING);
+        }
       }
     }
 

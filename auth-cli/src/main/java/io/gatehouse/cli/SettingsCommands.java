@@ -276,11 +276,20 @@ final class SettingsCommands {
       name = "trust-proxy",
       mixinStandardHelpOptions = true,
       description = {
-        "Trust proxies in front of the API: by address (CIDR) or by hop count.",
-        "The client address is then read from X-Forwarded-For, right to left. Without arguments,"
-            + " shows the setting."
+        "Trust proxies in front of the API: by address (CIDR), by hop count, or both.",
+        "The client address is then read from X-Forwarded-For, right to left. CIDRs add to the"
+            + " stored ones; --hops sets the count and keeps the CIDRs: with both, the header counts"
+            + " only from a peer in the CIDRs and N hops are walked. Without arguments, shows the"
+            + " setting."
       })
   static final class TrustProxy implements Callable<Integer> {
+    /** Printed whenever a hop count stands without CIDRs. */
+    static final String ANY_PEER_WARNING =
+        "Warning: a hop count without proxy CIDRs believes X-Forwarded-For from any peer: a client"
+            + " that reaches this port directly chooses its own address (past the allowlist and the"
+            + " sign-in throttle). Add the proxies' addresses, e.g. gatehouse trust-proxy --hops N"
+            + " 10.0.0.0/8, unless nothing but the proxies can reach the port.";
+
     @SuppressWarnings("NullAway.Init") // set by picocli
     @ParentCommand
     GatehouseCommand root;
@@ -288,13 +297,15 @@ final class SettingsCommands {
     @Parameters(
         arity = "0..*",
         paramLabel = "CIDR",
-        description = "Proxy addresses, e.g. 10.0.0.0/8")
+        description = "Proxy addresses, e.g. 10.0.0.0/8 (added to the stored ones)")
     List<String> cidrs = new ArrayList<>();
 
     @Option(
         names = "--hops",
         paramLabel = "N",
-        description = "Trust exactly N proxies, whatever their address")
+        description =
+            "Trust exactly N proxies; with CIDRs (given now or stored), only when the socket peer"
+                + " is in them")
     @Nullable Integer hops;
 
     @Option(names = "--none", description = "Trust no proxy: the socket peer is the client")
@@ -302,24 +313,24 @@ final class SettingsCommands {
 
     @Override
     public Integer call() {
-      int modes = (cidrs.isEmpty() ? 0 : 1) + (hops == null ? 0 : 1) + (none ? 1 : 0);
-      if (modes > 1) {
-        throw CliException.usage("give proxy CIDRs, --hops N or --none: only one of them");
+      if (none && (!cidrs.isEmpty() || hops != null)) {
+        throw CliException.usage("--none stands alone: give it without CIDRs or --hops");
       }
       if (hops != null && (hops < 1 || hops > 100)) {
         throw CliException.usage("--hops must be 1-100, was " + hops);
       }
       List<String> adding = SpaceConfig.normalise(cidrs);
-      SpaceConfig.Proxies requested =
-          hops != null ? new SpaceConfig.Proxies(List.of(), hops) : SpaceConfig.Proxies.NONE;
       try (Management management = root.management()) {
         SpaceConfig config;
-        if (!adding.isEmpty()) {
-          List<String> all = new ArrayList<>(management.settings().proxies().cidrs());
+        if (none) {
+          config = management.trustProxies(SpaceConfig.Proxies.NONE);
+        } else if (!adding.isEmpty() || hops != null) {
+          SpaceConfig.Proxies stored = management.settings().proxies();
+          List<String> all = new ArrayList<>(stored.cidrs());
           all.addAll(adding);
-          config = management.trustProxies(new SpaceConfig.Proxies(all, 0));
-        } else if (modes == 1) {
-          config = management.trustProxies(requested);
+          config =
+              management.trustProxies(
+                  new SpaceConfig.Proxies(all, hops != null ? hops : stored.hops()));
         } else {
           config = management.settings();
         }
@@ -333,6 +344,9 @@ final class SettingsCommands {
                         + root.target(config)
                         + ": "
                         + config.proxies().describe());
+        if (config.proxies().trustsAnyPeer()) {
+          root.out().println(ANY_PEER_WARNING);
+        }
       }
       return Main.EXIT_OK;
     }

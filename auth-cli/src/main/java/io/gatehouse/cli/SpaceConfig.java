@@ -229,7 +229,8 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
   }
 
   /**
-   * Trusted proxies: by CIDR or by hop count; neither means none.
+   * Trusted proxies: by CIDR, by hop count, or both (a hop count walked only when the socket peer
+   * is in the CIDRs); neither means none.
    *
    * @param cidrs trusted proxy blocks, normalised
    * @param hops trusted hop count, or 0
@@ -239,9 +240,6 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
 
     Proxies {
       cidrs = normalise(cidrs);
-      if (!cidrs.isEmpty() && hops != 0) {
-        throw new IllegalArgumentException("trust proxies by CIDR or by hop count, not both");
-      }
       if (hops < 0 || hops > 100) {
         throw new IllegalArgumentException("hops must be 1-100, was " + hops);
       }
@@ -254,10 +252,13 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
       TrustedProxies.Builder builder = TrustedProxies.builder();
       if (hops > 0) {
         builder.hops(hops);
-      } else {
-        builder.trust(cidrs.toArray(String[]::new));
       }
-      return builder.build();
+      return builder.trust(cidrs.toArray(String[]::new)).build();
+    }
+
+    /** A hop count without CIDRs: any peer's header is believed, so a direct client can lie. */
+    boolean trustsAnyPeer() {
+      return hops > 0 && cidrs.isEmpty();
     }
 
     boolean isNone() {
@@ -266,7 +267,10 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
 
     String describe() {
       if (hops > 0) {
-        return hops + (hops == 1 ? " hop" : " hops") + " (X-Forwarded-For)";
+        return hops
+            + (hops == 1 ? " hop" : " hops")
+            + (cidrs.isEmpty() ? " from any peer" : " from " + String.join(", ", cidrs))
+            + " (X-Forwarded-For)";
       }
       return cidrs.isEmpty() ? "none" : String.join(", ", cidrs) + " (X-Forwarded-For)";
     }

@@ -287,12 +287,51 @@ class CliCommandsTest {
             "/api/hello");
     assertThat(behindProxy.out()).contains("client 198.51.100.7");
 
-    assertThat(cli.run("trust-proxy", "--hops", "2").out()).contains("2 hops");
+    // A hop count keeps the stored CIDRs: the header counts only from those peers.
+    assertThat(cli.run("trust-proxy", "--hops", "2").out())
+        .contains("2 hops from 10.0.0.0/8, 192.168.0.0/16")
+        .doesNotContain("Warning");
     assertThat(cli.run("trust-proxy", "--none").out()).contains("Trusting no proxy");
     assertThat(cli.run("trust-proxy", "--hops", "0").code()).isEqualTo(Main.EXIT_USAGE);
-    assertThat(cli.run("trust-proxy", "--hops", "1", "10.0.0.0/8").code())
-        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(cli.run("trust-proxy", "--none", "--hops", "1").code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(cli.run("trust-proxy", "10.0.0.1/8").code()).isEqualTo(Main.EXIT_USAGE);
+  }
+
+  /** Issue 11 item 13: --hops alone believes any peer; with CIDRs a direct client cannot lie. */
+  @Test
+  void trustProxyHopsCombineWithCidrsAndHopsAloneWarn() {
+    Cli.Result alone = cli.run("trust-proxy", "--hops", "1");
+    assertThat(alone.code()).as(alone.toString()).isZero();
+    assertThat(alone.out())
+        .contains("1 hop from any peer")
+        .contains("Warning: a hop count without proxy CIDRs")
+        .contains("trust-proxy --hops N 10.0.0.0/8");
+    assertThat(cli.run("trust-proxy").out()).contains("Warning: a hop count without proxy CIDRs");
+    // The hole the warning is about: a direct client sends X-Forwarded-For and becomes 10.0.0.5.
+    assertThat(spoofedCheck().out()).contains("client 10.0.0.5");
+
+    Cli.Result combined = cli.run("trust-proxy", "--hops", "1", "10.0.0.0/8");
+    assertThat(combined.code()).as(combined.toString()).isZero();
+    assertThat(combined.out()).contains("1 hop from 10.0.0.0/8").doesNotContain("Warning");
+    assertThat(spoofedCheck().out()).contains("client 203.0.113.9").doesNotContain("10.0.0.5");
+    Cli.Result throughProxy =
+        cli.run(
+            "check",
+            "--ip",
+            "10.1.2.3",
+            "-H",
+            "X-Forwarded-For: 6.6.6.6, 198.51.100.7",
+            "GET",
+            "/api/hello");
+    assertThat(throughProxy.out()).contains("client 198.51.100.7");
+    // Adding CIDRs keeps the hop count.
+    assertThat(cli.run("trust-proxy", "172.16.0.0/12").out())
+        .contains("1 hop from 10.0.0.0/8, 172.16.0.0/12");
+  }
+
+  private Cli.Result spoofedCheck() {
+    return cli.run(
+        "check", "--ip", "203.0.113.9", "-H", "X-Forwarded-For: 10.0.0.5", "GET", "/api/hello");
   }
 
   @Test
@@ -315,6 +354,41 @@ class CliCommandsTest {
     assertThat(cli.run("check", "GET", "no-slash").code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(cli.run("check", "-H", "no colon", "GET", "/").code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(cli.run("check", "G E T", "/").code()).isEqualTo(Main.EXIT_USAGE);
+  }
+
+  @Test
+  void checkJudgesAMethodOverrideOfAReadToken() {
+    String read = cli.run("add-token", "--readonly").token();
+    String write = cli.run("add-token").token();
+
+    Cli.Result overridden =
+        cli.run(
+            "check",
+            "-H",
+            "x-apikey: " + read,
+            "-H",
+            "X-HTTP-Method-Override: DELETE",
+            "GET",
+            "/api/items/1");
+    assertThat(overridden.code()).as(overridden.toString()).isEqualTo(Main.EXIT_REFUSED);
+    assertThat(overridden.out())
+        .startsWith("DENY 403 insufficient_access")
+        .contains("method DELETE (asked for by a method override on GET)");
+    assertThat(
+            cli.run("check", "-H", "x-apikey: " + read, "GET", "/api/items/1?_method=PUT").code())
+        .isEqualTo(Main.EXIT_REFUSED);
+
+    Cli.Result writer =
+        cli.run(
+            "check",
+            "-H",
+            "x-apikey: " + write,
+            "-H",
+            "X-HTTP-Method: GET, DELETE",
+            "GET",
+            "/api/items/1");
+    assertThat(writer.code()).as(writer.toString()).isZero();
+    assertThat(writer.out()).contains("method override GET,DELETE seen; judged as DELETE");
   }
 
   @Test

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** What an authenticated caller may do, before any named permission is checked. */
 public enum Access {
-  /** Safe methods only: GET, HEAD, OPTIONS. */
+  /** Safe methods only: GET, HEAD, OPTIONS (and no {@link MethodOverride} to anything else). */
   READ,
   /** Every method. */
   READ_WRITE,

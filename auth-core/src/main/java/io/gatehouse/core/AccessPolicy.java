@@ -13,15 +13,32 @@ public interface AccessPolicy {
 
   @Nullable String check(AuthRequest request, Identity identity);
 
-  /** READ identities may use GET, HEAD and OPTIONS only; READ_WRITE and ADMIN any method. */
+  /**
+   * READ identities may use GET, HEAD and OPTIONS only; READ_WRITE and ADMIN any method. A {@link
+   * MethodOverride method override} (header or {@code _method} query parameter) is judged too, and
+   * the stricter method wins: a GET asking to be run as DELETE needs write access.
+   */
   static AccessPolicy byMethod() {
-    return (request, identity) ->
-        identity.access().permitsMethod(request.method())
-            ? null
-            : "access "
-                + identity.access()
-                + " does not allow method "
-                + Redact.safe(request.method());
+    return (request, identity) -> {
+      Access access = identity.access();
+      String method = request.method();
+      if (!access.permitsMethod(method)) {
+        return "access " + access + " does not allow method " + Redact.safe(method);
+      }
+      if (access != Access.READ) {
+        return null; // every method is allowed, so no override can matter
+      }
+      String judged = MethodOverride.strictest(request);
+      return access.permitsMethod(judged)
+          ? null
+          : "access "
+              + access
+              + " does not allow method "
+              + Redact.safe(judged)
+              + " (asked for by a method override on "
+              + Redact.safe(method)
+              + ")";
+    };
   }
 
   /**

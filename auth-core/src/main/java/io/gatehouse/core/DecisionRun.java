@@ -222,7 +222,7 @@ final class DecisionRun {
     if (denial != null) {
       return refuse("access", AuthOutcome.failure(Reason.INSUFFICIENT_ACCESS, denial));
     }
-    record("access", Step.Result.PASS, "access " + who.access() + " permits " + methodOf());
+    record("access", Step.Result.PASS, "access " + who.access() + " permits " + judgedMethod());
     return new Decision(true, 200, who, null, "", List.of(), null, space, clientAddress, trace);
   }
 
@@ -427,6 +427,20 @@ final class DecisionRun {
     long now = pipeline.nanoTicker.getAsLong();
     trace.add(new Step(stage, result, detail, now - stageStart));
     stageStart = now;
+  }
+
+  /** The method, and any method override the request carries (the operator should see it). */
+  private String judgedMethod() {
+    List<String> overrides = MethodOverride.values(request);
+    if (overrides.isEmpty()) {
+      return methodOf();
+    }
+    return methodOf()
+        + " (method override "
+        + Redact.safe(String.join(",", overrides))
+        + " seen; judged as "
+        + Redact.safe(MethodOverride.strictest(request))
+        + ")";
   }
 
   private String methodOf() {

@@ -12,8 +12,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the client address: the socket peer, unless it is a trusted proxy, in which case the
- * forwarding header is walked right to left, stopping at the first hop that is not a trusted proxy.
+ * Finds the client address: the socket peer, unless it is a trusted proxy (in the CIDRs, or any
+ * peer when a hop count stands alone), in which case the forwarding header is walked right to left:
+ * by address, stopping at the first hop that is not a trusted proxy; by count, taking exactly that
+ * many proxies off.
  */
 final class ProxyResolver implements ClientAddressResolver {
   private final @Nullable TrustedProxies fixed;
@@ -42,7 +44,8 @@ final class ProxyResolver implements ClientAddressResolver {
       return AddressResolution.resolved(peerInet, "socket peer " + peer);
     }
     ForwardedHeader header = proxies.header();
-    if (!proxies.byHopCount() && !proxies.trusts(peer)) {
+    // With CIDRs (alone or with a hop count) only a peer inside them may speak for a client.
+    if (!proxies.cidrs().isEmpty() && !proxies.trusts(peer)) {
       return AddressResolution.resolved(
           peerInet, "socket peer " + peer + " is not a trusted proxy; " + header + " ignored");
     }
@@ -76,7 +79,8 @@ final class ProxyResolver implements ClientAddressResolver {
       List<ForwardedChain.Hop> hops, IpAddress peer, TrustedProxies proxies) {
     StringBuilder trail =
         new StringBuilder(64).append(proxies.header()).append(": peer ").append(peer);
-    trail.append(" (trusted)");
+    trail.append(
+        proxies.trustsAnyPeer() ? " (trusted: a hop count alone trusts any peer)" : " (trusted)");
     int trustedSoFar = 1; // the peer
     for (int i = hops.size() - 1; i >= 0; i--) {
       ForwardedChain.Hop hop = hops.get(i);

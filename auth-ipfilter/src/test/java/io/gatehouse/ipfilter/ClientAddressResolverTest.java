@@ -24,6 +24,15 @@ class ClientAddressResolverTest {
   static final TrustedProxies XFF =
       TrustedProxies.builder().trust("10.0.0.0/8", "fd00::/8").build();
   static final TrustedProxies HOPS_2 = TrustedProxies.builder().hops(2).build();
+
+  /** One proxy, and only when the socket peer is in 10.0.0.0/8. */
+  static final TrustedProxies HOP_1_FROM_TEN =
+      TrustedProxies.builder().trust("10.0.0.0/8").hops(1).build();
+
+  /** Two proxies (a CDN at any address, then a balancer in 10.0.0.0/8). */
+  static final TrustedProxies HOPS_2_FROM_TEN =
+      TrustedProxies.builder().hops(2).trust("10.0.0.0/8").build();
+
   static final TrustedProxies REAL_IP =
       TrustedProxies.builder().trust("10.0.0.0/8").header(ForwardedHeader.X_REAL_IP).build();
   static final TrustedProxies FORWARDED =
@@ -97,6 +106,26 @@ class ClientAddressResolverTest {
         row(HOPS_2, "192.0.2.1", List.of("6.6.6.6, 203.0.113.7, 192.0.2.9"), "203.0.113.7"),
         row(HOPS_2, "192.0.2.1", List.of("192.0.2.9"), "!lists 1 hops, but 2 trusted proxies"),
         row(HOPS_2, "192.0.2.1", List.of(), "!no X-Forwarded-For"),
+        // Hop count with CIDRs: a client reaching the port directly cannot pick its address.
+        row(HOP_1_FROM_TEN, "203.0.113.9", List.of("10.0.0.5"), "203.0.113.9"),
+        row(HOP_1_FROM_TEN, "203.0.113.9", List.of("10.0.0.5, 10.0.0.6"), "203.0.113.9"),
+        row(HOP_1_FROM_TEN, "2001:db8::9", List.of("10.0.0.5"), "2001:db8::9"),
+        row(HOP_1_FROM_TEN, "::ffff:203.0.113.9", List.of("10.0.0.5"), "203.0.113.9"),
+        row(HOP_1_FROM_TEN, "203.0.113.9", List.of(), "203.0.113.9"),
+        // ... and through the proxy, at most that many hops are walked, whatever the header says.
+        row(HOP_1_FROM_TEN, "10.0.0.2", List.of("203.0.113.7"), "203.0.113.7"),
+        row(HOP_1_FROM_TEN, "10.0.0.2", List.of("6.6.6.6, 203.0.113.7"), "203.0.113.7"),
+        row(HOP_1_FROM_TEN, "10.0.0.2", List.of("10.0.0.5, 10.0.0.9"), "10.0.0.9"),
+        row(HOP_1_FROM_TEN, "10.0.0.2", List.of(), "!no X-Forwarded-For"),
+        row(HOP_1_FROM_TEN, "10.0.0.2", List.of("junk"), "!malformed"),
+        row(HOPS_2_FROM_TEN, "10.0.0.2", List.of("203.0.113.7, 198.51.100.1"), "203.0.113.7"),
+        row(
+            HOPS_2_FROM_TEN,
+            "10.0.0.2",
+            List.of("6.6.6.6, 203.0.113.7, 198.51.100.1"),
+            "203.0.113.7"),
+        row(HOPS_2_FROM_TEN, "198.51.100.1", List.of("203.0.113.7, 10.0.0.5"), "198.51.100.1"),
+        row(HOPS_2_FROM_TEN, "10.0.0.2", List.of("198.51.100.1"), "!lists 1 hops, but 2"),
         // X-Real-IP: one value from the trusted peer.
         row(REAL_IP, "10.0.0.2", List.of("203.0.113.7"), "203.0.113.7"),
         row(REAL_IP, "10.0.0.2", List.of("203.0.113.7", "198.51.100.1"), "!sent 2 times"),
@@ -199,6 +228,41 @@ class ClientAddressResolverTest {
                 + " (client) [1 earlier entries not used]");
   }
 
+  /**
+   * A hop count alone believes any peer, so a client reaching the port directly picks its address:
+   * allowed (some deployments need it), but the detail says so and CIDRs close the gap.
+   */
+  @Test
+  void aHopCountAloneTrustsAnyPeerAndSaysSoWhileCidrsCloseTheGap() {
+    AuthRequest direct =
+        AuthRequest.builder()
+            .remoteAddress(IpAddress.parse("203.0.113.9").toInetAddress())
+            .header("X-Forwarded-For", "10.0.0.5")
+            .build();
+    TrustedProxies hopAlone = TrustedProxies.builder().hops(1).build();
+    AddressResolution spoofed =
+        IpFilter.clientAddressResolver(hopAlone).resolve(direct, "default", Settings.empty());
+    assertThat(spoofed.address()).isEqualTo(IpAddress.parse("10.0.0.5").toInetAddress());
+    assertThat(spoofed.detail()).contains("a hop count alone trusts any peer");
+    assertThat(hopAlone.trustsAnyPeer()).isTrue();
+
+    AddressResolution gated =
+        IpFilter.clientAddressResolver(HOP_1_FROM_TEN).resolve(direct, "default", Settings.empty());
+    assertThat(gated.address()).isEqualTo(IpAddress.parse("203.0.113.9").toInetAddress());
+    assertThat(gated.detail())
+        .isEqualTo("socket peer 203.0.113.9 is not a trusted proxy; X-Forwarded-For ignored");
+    assertThat(HOP_1_FROM_TEN.trustsAnyPeer()).isFalse();
+    assertThat(HOP_1_FROM_TEN.hops()).isEqualTo(1);
+    assertThat(HOP_1_FROM_TEN.cidrs()).hasSize(1);
+    assertThat(HOP_1_FROM_TEN)
+        .hasToString("TrustedProxies[1 hops from [10.0.0.0/8], X-Forwarded-For, max 32 entries]");
+
+    // The same through the space settings the CLI and ManagedGatehouse write.
+    Settings settings = Settings.empty().with("edge", IpFilter.PROXIES, HOP_1_FROM_TEN);
+    assertThat(IpFilter.clientAddressResolver().resolve(direct, "edge", settings).address())
+        .isEqualTo(IpAddress.parse("203.0.113.9").toInetAddress());
+  }
+
   @Test
   void untrustedPeerAndNoProxiesAreExplained() {
     AuthRequest request =
@@ -242,9 +306,7 @@ class ClientAddressResolverTest {
   @Test
   void configurationMistakesFailAtBuildTime() {
     assertThatThrownBy(() -> TrustedProxies.builder().build())
-        .hasMessageContaining("either by CIDR or by hop count");
-    assertThatThrownBy(() -> TrustedProxies.builder().trust("10.0.0.0/8").hops(1).build())
-        .hasMessageContaining("exactly one");
+        .hasMessageContaining("by CIDR, by hop count, or both");
     assertThatThrownBy(
             () -> TrustedProxies.builder().hops(2).header(ForwardedHeader.X_REAL_IP).build())
         .hasMessageContaining("X-Real-IP holds one address");
@@ -256,7 +318,8 @@ class ClientAddressResolverTest {
         .hasMessageContaining("host bits");
     assertThat(XFF.cidrs()).hasSize(2);
     assertThat(XFF.maxEntries()).isEqualTo(TrustedProxies.DEFAULT_MAX_ENTRIES);
-    assertThat(HOPS_2).hasToString("TrustedProxies[2 hops, X-Forwarded-For, max 32 entries]");
+    assertThat(HOPS_2)
+        .hasToString("TrustedProxies[2 hops from any peer, X-Forwarded-For, max 32 entries]");
     assertThat(TrustedProxies.NONE.isNone()).isTrue();
     assertThat(TrustedProxies.NONE).hasToString("TrustedProxies[none]");
   }

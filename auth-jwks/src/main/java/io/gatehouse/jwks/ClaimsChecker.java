@@ -7,18 +7,13 @@ import io.gatehouse.core.Redact;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
 
 /** The claim policy of one issuer, and the mapping of verified claims to an identity. */
 final class ClaimsChecker {
-  private static final int MAX_PERMISSIONS = 256;
-
   private ClaimsChecker() {}
 
   /** Parses the (unverified) payload as JWT claims. */
@@ -140,40 +135,11 @@ final class ClaimsChecker {
     }
     return Identity.builder(subjectText, "jwt", space)
         .access(access)
-        .permissions(permissions(claims, mapping.permissionClaims()))
+        .permissions(Scopes.of(claims, mapping.permissionClaims()))
         .claims(claims.getClaimsMap())
         .credentialId(jti == null ? null : Redact.safe(jti))
         // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
         .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))
         .build();
-  }
-
-  private static Set<String> permissions(JwtClaims claims, List<String> names) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String name : names) {
-      Object value = claims.getClaimValue(name);
-      if (value instanceof String text) {
-        int start = 0;
-        while (start <= text.length()) {
-          int space = text.indexOf(' ', start);
-          int end = space < 0 ? text.length() : space;
-          add(out, text.substring(start, end));
-          start = end + 1;
-        }
-      } else if (value instanceof Collection<?> items) {
-        for (Object item : items) {
-          if (item instanceof String scope) {
-            add(out, scope);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void add(Set<String> out, String scope) {
-    if (!scope.isEmpty() && scope.length() <= 128 && out.size() < MAX_PERMISSIONS) {
-      out.add(scope);
-    }
   }
 }

@@ -101,6 +101,64 @@ class JwtAuthenticatorTest {
     assertThat(pss).isNotNull();
   }
 
+  /** A scope is a name, never a role: {@code ADMIN} maps to a scope of that name only. */
+  @Test
+  void scopesFollowRfc6749AndAreBounded() {
+    DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
+
+    JwtClaims admin = claims(clock);
+    admin.setClaim("scope", "ADMIN  read:items");
+    Identity identity = ((AuthOutcome.Success) run(jwt, sign(admin, RSA, "RS256"))).identity();
+    assertThat(identity.method()).isEqualTo("jwt");
+    assertThat(identity.access()).isEqualTo(Access.READ_WRITE);
+    assertThat(identity.permissions()).containsExactlyInAnyOrder("ADMIN", "read:items");
+
+    JwtClaims every = claims(clock);
+    String allowed = "!#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~";
+    every.setClaim("scp", List.of(allowed, "x".repeat(ClaimMapping.MAX_SCOPE_LENGTH)));
+    assertThat(run(jwt, sign(every, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+
+    JwtClaims repeated = claims(clock);
+    repeated.setClaim("scope", String.join(" ", java.util.Collections.nCopies(200, "same")));
+    assertThat(run(jwt, sign(repeated, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+
+    JwtClaims most = claims(clock);
+    most.setClaim("scope", scopes(ClaimMapping.MAX_SCOPES));
+    assertThat(run(jwt, sign(most, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+
+    Map<String, String> bad = new java.util.LinkedHashMap<>();
+    bad.put("read\"items", "with a character RFC 6749 does not allow");
+    bad.put("read\\items", "with a character RFC 6749 does not allow");
+    bad.put("caf\u00e9", "with a character RFC 6749 does not allow");
+    bad.put("tab\there", "with a character RFC 6749 does not allow");
+    bad.put("x".repeat(ClaimMapping.MAX_SCOPE_LENGTH + 1), "a scope of 129 characters");
+    bad.put(scopes(ClaimMapping.MAX_SCOPES + 1), "more than 64 scopes");
+    for (var entry : bad.entrySet()) {
+      JwtClaims claims = claims(clock);
+      claims.setClaim("scope", entry.getKey());
+      AuthOutcome outcome = run(jwt, sign(claims, RSA, "RS256"));
+      assertThat(reason(outcome)).as(entry.getKey()).isEqualTo(Reason.BAD_CLAIMS);
+      assertThat(((AuthOutcome.Failure) outcome).detail())
+          .as(entry.getKey())
+          .contains(entry.getValue());
+    }
+    for (Object wrongType : List.of(42, Map.of("a", "b"), List.of("ok", 7))) {
+      JwtClaims claims = claims(clock);
+      claims.setClaim("scp", wrongType);
+      AuthOutcome outcome = run(jwt, sign(claims, RSA, "RS256"));
+      assertThat(reason(outcome)).as(wrongType.toString()).isEqualTo(Reason.BAD_CLAIMS);
+      assertThat(((AuthOutcome.Failure) outcome).detail()).contains("scope claim 'scp'");
+    }
+  }
+
+  private static String scopes(int count) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      out.append(i == 0 ? "" : " ").append("s").append(i);
+    }
+    return out.toString();
+  }
+
   @Test
   void hmacIssuersVerifyAllThreeSizes() {
     byte[] secret64 = new byte[64];

@@ -121,6 +121,63 @@ class GatehouseHandlerTest {
     }
   }
 
+  /** A GET that asks to be run as a write (many frameworks honour this) needs write access. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void readTokenWithAMethodOverrideToAWriteGets403(String mode, Duration delay) throws Exception {
+    try (NettyServer server = server(delay)) {
+      for (String[] override :
+          List.of(
+              new String[] {"X-HTTP-Method-Override", "DELETE"},
+              new String[] {"X-HTTP-Method", "GET, PUT"},
+              new String[] {"X-Method-Override", "patch"})) {
+        HttpResponse<String> response =
+            send(
+                HttpRequest.newBuilder(server.uri("/items/1"))
+                    .header("x-apikey", Fixtures.READER)
+                    .header(override[0], override[1])
+                    .build());
+
+        assertThat(response.statusCode()).as(override[0]).isEqualTo(403);
+        assertThat(response.body())
+            .contains("\"code\":\"insufficient_access\"")
+            .contains("method override on GET");
+      }
+      // A second header line with the write counts as much as the first.
+      HttpResponse<String> repeated =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1?_method=GET"))
+                  .header("x-apikey", Fixtures.READER)
+                  .header("X-HTTP-Method-Override", "GET")
+                  .header("X-HTTP-Method-Override", "DELETE")
+                  .build());
+      assertThat(repeated.statusCode()).isEqualTo(403);
+      HttpResponse<String> query =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1?_method=DELETE"))
+                  .header("x-apikey", Fixtures.READER)
+                  .build());
+      assertThat(query.statusCode()).isEqualTo(403);
+      assertThat(server.appCalls).hasValue(0);
+
+      // Safe overrides stay reads; a writer may override.
+      HttpResponse<String> safe =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1"))
+                  .header("x-apikey", Fixtures.READER)
+                  .header("X-HTTP-Method-Override", "HEAD")
+                  .build());
+      assertThat(safe.statusCode()).isEqualTo(200);
+      HttpResponse<String> writer =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .header("X-HTTP-Method-Override", "DELETE")
+                  .build());
+      assertThat(writer.statusCode()).isEqualTo(200);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("modes")
   void unavailableStoreGets503WithRetryAfter(String mode, Duration delay) throws Exception {

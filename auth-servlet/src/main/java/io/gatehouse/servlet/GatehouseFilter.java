@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +47,19 @@ import org.slf4j.LoggerFactory;
  * chain does not support async, the filter waits for the decision on the container thread, never
  * longer than {@link Builder#blockingTimeout}, and refuses with 503 after that.
  *
+ * <p>Several filters, each with its own pipeline, may guard nested paths (say an admin API behind
+ * the app's own filter): each instance decides for itself, also when a forward or an async dispatch
+ * brings a request the first filter allowed (register the inner filter for the {@code FORWARD}
+ * dispatcher type too). Only a re-dispatch of a request <em>this</em> instance allowed passes
+ * straight on.
+ *
  * <p>An allowed request reaches the application wrapped: {@code getUserPrincipal()} is an {@link
- * IdentityPrincipal}, {@code isUserInRole(r)} is true for the identity's permissions and its access
- * name, and the request attributes {@link #IDENTITY}, {@link #CLIENT_ADDRESS} and {@link #DECISION}
- * (names configurable) hold the {@link Identity}, the resolved client {@link java.net.InetAddress}
- * and the whole {@link Decision}.
+ * IdentityPrincipal}, {@code isUserInRole(r)} answers prefixed roles, {@code access:READ_WRITE},
+ * {@code perm:deploy} (admin permissions) and {@code scope:read} (JWT scopes), so that a scope can
+ * never pass for an access level or a permission (see {@link IdentityPrincipal}), and the request
+ * attributes {@link #IDENTITY}, {@link #CLIENT_ADDRESS} and {@link #DECISION} (names configurable)
+ * hold the {@link Identity}, the resolved client {@link java.net.InetAddress} and the whole {@link
+ * Decision}.
  *
  * <p>A refusal is rendered by {@link Refusal}: the decision's status, one {@code WWW-Authenticate}
  * line per challenge, {@code Retry-After} on 503, and an {@code application/problem+json} body. The
@@ -70,8 +79,8 @@ public final class GatehouseFilter extends HttpFilter {
   /** Default request attribute holding the whole {@link Decision}. */
   public static final String DECISION = "io.gatehouse.decision";
 
-  /** Private marker: the request was decided and allowed; a re-dispatch passes straight on. */
-  private static final String DECIDED = GatehouseFilter.class.getName() + ".decided";
+  /** Numbers filter instances, so each has its own "already decided" marker. */
+  private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final transient Gatehouse gatehouse;
   private final boolean includeDetail;
@@ -81,6 +90,14 @@ public final class GatehouseFilter extends HttpFilter {
   private final String clientAddressAttribute;
   private final String decisionAttribute;
 
+  /**
+   * This instance's private marker: the request was decided and allowed by this filter, so a
+   * re-dispatch (its own async dispatch, a forward, an error page) passes straight on. Another
+   * filter instance, with its own pipeline (an admin API behind the app's filter), has another name
+   * and decides for itself.
+   */
+  private final String decidedAttribute;
+
   private GatehouseFilter(Builder builder) {
     this.gatehouse = builder.gatehouse;
     this.includeDetail = builder.includeDetail;
@@ -89,6 +106,8 @@ public final class GatehouseFilter extends HttpFilter {
     this.identityAttribute = builder.identityAttribute;
     this.clientAddressAttribute = builder.clientAddressAttribute;
     this.decisionAttribute = builder.decisionAttribute;
+    this.decidedAttribute =
+        GatehouseFilter.class.getName() + ".decided#" + INSTANCES.incrementAndGet();
   }
 
   /**
@@ -109,8 +128,9 @@ public final class GatehouseFilter extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (request.getAttribute(DECIDED) instanceof Decided decided) {
-      // A re-dispatch (ASYNC after our own startAsync, FORWARD, ERROR...) of an allowed request.
+    if (request.getAttribute(decidedAttribute) instanceof Decided decided) {
+      // A re-dispatch (ASYNC after our own startAsync, FORWARD, ERROR...) of a request this very
+      // filter allowed. Another GatehouseFilter's marker has another name: it does not count here.
       proceed(request, response, chain, decided.decision());
       return;
     }
@@ -146,13 +166,17 @@ public final class GatehouseFilter extends HttpFilter {
       Decision decision)
       throws IOException, ServletException {
     Identity identity = Objects.requireNonNull(decision.identity(), "allowed without identity");
+    // Already wrapped with this identity on a re-dispatch; an earlier filter's wrapper (another
+    // pipeline, another identity) is wrapped again so the app sees this filter's identity.
     HttpServletRequest wrapped =
-        request instanceof IdentityRequest ? request : new IdentityRequest(request, identity);
+        request instanceof IdentityRequest existing && existing.identity().equals(identity)
+            ? request
+            : new IdentityRequest(request, identity);
     chain.doFilter(wrapped, response);
   }
 
   private void markAllowed(ServletRequest request, Decision decision) {
-    request.setAttribute(DECIDED, new Decided(decision));
+    request.setAttribute(decidedAttribute, new Decided(decision));
     request.setAttribute(decisionAttribute, decision);
     request.setAttribute(identityAttribute, decision.identity());
     if (decision.clientAddress() != null) {
@@ -268,7 +292,7 @@ public final class GatehouseFilter extends HttpFilter {
     return "GatehouseFilter[" + gatehouse + "]";
   }
 
-  /** The marker stored under {@link #DECIDED}: only this filter can create one. */
+  /** The marker stored under {@link #decidedAttribute}: only this class can create one. */
   private record Decided(Decision decision) {}
 
   /** Configures a {@link GatehouseFilter}. Every setter validates its argument at once. */

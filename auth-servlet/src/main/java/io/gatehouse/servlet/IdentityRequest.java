@@ -19,6 +19,11 @@ final class IdentityRequest extends HttpServletRequestWrapper {
     this.principal = new IdentityPrincipal(identity);
   }
 
+  /** The identity this wrapper answers for. */
+  Identity identity() {
+    return identity;
+  }
+
   @Override
   public Principal getUserPrincipal() {
     return principal;
@@ -35,9 +40,13 @@ final class IdentityRequest extends HttpServletRequestWrapper {
     return identity.method();
   }
 
-  /** True for each of the identity's permissions and for its access name, e.g. {@code READ}. */
+  /**
+   * True for the prefixed roles {@link IdentityPrincipal#hasRole} describes: {@code access:READ},
+   * {@code perm:deploy} (admin permissions), {@code scope:read} (JWT scopes). Never for a bare
+   * name.
+   */
   @Override
   public boolean isUserInRole(String role) {
-    return role != null && (identity.hasPermission(role) || identity.access().name().equals(role));
+    return principal.hasRole(role);
   }
 }

@@ -3,13 +3,21 @@ package io.gatehouse.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.core.Access;
+import io.gatehouse.core.AuthOutcome;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.testkit.Fixtures;
 import io.gatehouse.testkit.RawHttp;
+import io.gatehouse.testkit.TokenAuthenticator;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -54,14 +62,82 @@ class GatehouseFilterTest {
           .contains("principal=alice")
           .contains("remoteUser=alice")
           .contains("authType=header-token")
-          .contains("role.deploy=true")
-          .contains("role.READ_WRITE=true")
-          .contains("role.admin=false")
+          .contains("role.perm:deploy=true")
+          .contains("role.access:READ_WRITE=true")
+          .contains("role.deploy=false")
+          .contains("role.READ_WRITE=false")
+          .contains("role.access:ADMIN=false")
+          .contains("role.scope:deploy=false")
           .contains("client=127.0.0.1")
           .contains("allowed=true")
           .contains("body=5")
           .contains(delay.isZero() ? "dispatch=REQUEST" : "dispatch=ASYNC");
     }
+  }
+
+  /**
+   * A JWT's scopes are roles of their own namespace: a token whose {@code scope} says {@code ADMIN}
+   * or {@code deploy} is no admin and holds no permission in {@code isUserInRole}.
+   */
+  @Test
+  void jwtScopesNeverPassForAccessLevelsOrPermissions() throws Exception {
+    Identity jwt =
+        Identity.builder("mallory", IdentityPrincipal.JWT_METHOD, SpaceResolver.DEFAULT_SPACE)
+            .access(Access.READ_WRITE)
+            .permissions(Set.of("ADMIN", "deploy", "access:ADMIN", "perm:deploy"))
+            .build();
+    Identity admin =
+        Identity.builder("ci", "admintoken", SpaceResolver.DEFAULT_SPACE)
+            .access(Access.ADMIN)
+            .permissions(Set.of("deploy"))
+            .build();
+    Gatehouse gatehouse =
+        Gatehouse.builder()
+            .authenticator(
+                TokenAuthenticator.header(
+                    "x-apikey",
+                    Map.of(
+                        "jwt-with-admin-scope", AuthOutcome.success(jwt),
+                        "admin-token", AuthOutcome.success(admin)),
+                    Duration.ZERO))
+            .build();
+    try (JettyServer server = new JettyServer(GatehouseFilter.builder(gatehouse).build(), true)) {
+      HttpResponse<String> scoped =
+          send(
+              HttpRequest.newBuilder(server.uri("/"))
+                  .header("x-apikey", "jwt-with-admin-scope")
+                  .build());
+      assertThat(scoped.statusCode()).isEqualTo(200);
+      assertThat(scoped.body())
+          .contains("role.ADMIN=false")
+          .contains("role.admin=false")
+          .contains("role.deploy=false")
+          .contains("role.access:ADMIN=false")
+          .contains("role.perm:deploy=false")
+          .contains("role.perm:ADMIN=false")
+          .contains("role.access:READ_WRITE=true")
+          .contains("role.scope:ADMIN=true")
+          .contains("role.scope:deploy=true");
+
+      HttpResponse<String> byAdmin =
+          send(HttpRequest.newBuilder(server.uri("/")).header("x-apikey", "admin-token").build());
+      assertThat(byAdmin.body())
+          .contains("role.access:ADMIN=true")
+          .contains("role.access:READ_WRITE=false")
+          .contains("role.perm:deploy=true")
+          .contains("role.scope:deploy=false")
+          .contains("role.ADMIN=false");
+    }
+    assertThat(new IdentityPrincipal(jwt).roles())
+        .containsExactlyInAnyOrder(
+            "access:READ_WRITE",
+            "scope:ADMIN",
+            "scope:deploy",
+            "scope:access:ADMIN",
+            "scope:perm:deploy");
+    assertThat(new IdentityPrincipal(admin).roles())
+        .containsExactlyInAnyOrder("access:ADMIN", "perm:deploy");
+    assertThat(new IdentityPrincipal(admin).hasRole(null)).isFalse();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -121,6 +197,63 @@ class GatehouseFilterTest {
       assertThat(response.body()).contains("\"code\":\"insufficient_access\"");
       assertThat(response.headers().firstValue("Retry-After")).isEmpty();
       assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  /** A GET that asks to be run as a write (many frameworks honour this) needs write access. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void readTokenWithAMethodOverrideToAWriteGets403(String mode, Duration delay) throws Exception {
+    try (JettyServer server = server(delay)) {
+      for (String[] override :
+          List.of(
+              new String[] {"X-HTTP-Method-Override", "DELETE"},
+              new String[] {"X-HTTP-Method", "GET, PUT"},
+              new String[] {"X-Method-Override", "patch"})) {
+        HttpResponse<String> response =
+            send(
+                HttpRequest.newBuilder(server.uri("/items/1"))
+                    .header("x-apikey", Fixtures.READER)
+                    .header(override[0], override[1])
+                    .build());
+
+        assertThat(response.statusCode()).as(override[0]).isEqualTo(403);
+        assertThat(response.body())
+            .contains("\"code\":\"insufficient_access\"")
+            .contains("method override on GET");
+      }
+      // A second header line with the write counts as much as the first.
+      HttpResponse<String> repeated =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1?_method=GET"))
+                  .header("x-apikey", Fixtures.READER)
+                  .header("X-HTTP-Method-Override", "GET")
+                  .header("X-HTTP-Method-Override", "DELETE")
+                  .build());
+      assertThat(repeated.statusCode()).isEqualTo(403);
+      HttpResponse<String> query =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1?_method=DELETE"))
+                  .header("x-apikey", Fixtures.READER)
+                  .build());
+      assertThat(query.statusCode()).isEqualTo(403);
+      assertThat(server.app.calls).hasValue(0);
+
+      // Safe overrides stay reads; a writer may override.
+      HttpResponse<String> safe =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1"))
+                  .header("x-apikey", Fixtures.READER)
+                  .header("X-HTTP-Method-Override", "HEAD")
+                  .build());
+      assertThat(safe.statusCode()).isEqualTo(200);
+      HttpResponse<String> writer =
+          send(
+              HttpRequest.newBuilder(server.uri("/items/1"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .header("X-HTTP-Method-Override", "DELETE")
+                  .build());
+      assertThat(writer.statusCode()).isEqualTo(200);
     }
   }
 
@@ -318,6 +451,61 @@ class GatehouseFilterTest {
         }
       }
       assertThat(server.app.calls).hasValue(0);
+    }
+  }
+
+  /**
+   * An admin API behind the app's filter, reached by a forward: its own filter decides with its own
+   * pipeline, not with the app filter's "already decided" marker.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void aSecondFilterDecidesForItselfOnAForward(String mode, Duration delay) throws Exception {
+    GatehouseFilter app = GatehouseFilter.builder(Fixtures.gatehouse(delay)).build();
+    // alice (WRITER) holds deploy, not backup.
+    GatehouseFilter refusing =
+        GatehouseFilter.builder(Fixtures.requiring("/admin", "backup")).build();
+    try (JettyServer server = new JettyServer(app, refusing)) {
+      HttpResponse<String> forwarded =
+          send(
+              HttpRequest.newBuilder(server.uri("/app/tokens"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .build());
+
+      assertThat(forwarded.statusCode()).isEqualTo(403);
+      assertThat(forwarded.body())
+          .contains("\"code\":\"insufficient_access\"")
+          .contains("permission 'backup' is required for /admin");
+      assertThat(server.app.calls).hasValue(0);
+
+      // The app filter still decides the app's own paths, and refuses what it refuses.
+      assertThat(send(HttpRequest.newBuilder(server.uri("/app/tokens")).build()).statusCode())
+          .isEqualTo(401);
+    }
+
+    GatehouseFilter allowing =
+        GatehouseFilter.builder(Fixtures.requiring("/admin", "deploy")).build();
+    try (JettyServer server =
+        new JettyServer(GatehouseFilter.builder(Fixtures.gatehouse(delay)).build(), allowing)) {
+      HttpResponse<String> forwarded =
+          send(
+              HttpRequest.newBuilder(server.uri("/app/deploy"))
+                  .header("x-apikey", Fixtures.WRITER)
+                  .build());
+
+      assertThat(forwarded.statusCode()).isEqualTo(200);
+      assertThat(forwarded.body())
+          .contains("subject=alice")
+          .contains("allowed=true")
+          .contains("dispatch=FORWARD");
+      // Reached directly, the admin filter decides once more after the app filter.
+      HttpResponse<String> direct =
+          send(
+              HttpRequest.newBuilder(server.uri("/admin/deploy"))
+                  .header("x-apikey", Fixtures.READER)
+                  .build());
+      assertThat(direct.statusCode()).isEqualTo(403);
+      assertThat(direct.body()).contains("permission 'deploy' is required for /admin");
     }
   }
 

@@ -44,6 +44,51 @@ final class JettyServer implements AutoCloseable {
     port = connector.getLocalPort();
   }
 
+  /**
+   * Two filters with their own pipelines, as an app with an admin API behind its own filter would
+   * have: {@code app} on every path, {@code admin} on {@code /admin/*}, both for every dispatch
+   * type that can carry a request to them. {@code /app/*} forwards to {@code /admin/*} (the same
+   * rest of the path); {@code /admin/*} is {@link #app}.
+   */
+  JettyServer(GatehouseFilter app, GatehouseFilter admin) throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    EnumSet<DispatcherType> types =
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.FORWARD);
+    FilterHolder appHolder = new FilterHolder(app);
+    appHolder.setAsyncSupported(true);
+    context.addFilter(appHolder, "/*", types);
+    FilterHolder adminHolder = new FilterHolder(admin);
+    adminHolder.setAsyncSupported(true);
+    context.addFilter(adminHolder, "/admin/*", types);
+    ServletHolder forwarder =
+        new ServletHolder(
+            new HttpServlet() {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              protected void service(HttpServletRequest request, HttpServletResponse response)
+                  throws jakarta.servlet.ServletException, IOException {
+                request
+                    .getRequestDispatcher("/admin" + request.getPathInfo())
+                    .forward(request, response);
+              }
+            });
+    forwarder.setAsyncSupported(true);
+    context.addServlet(forwarder, "/app/*");
+    ServletHolder adminServlet = new ServletHolder(this.app);
+    adminServlet.setAsyncSupported(true);
+    context.addServlet(adminServlet, "/admin/*");
+    server.setHandler(context);
+    server.start();
+    port = connector.getLocalPort();
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
@@ -55,6 +100,30 @@ final class JettyServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("Jetty did not stop", e);
     }
+  }
+
+  /** Roles an app might ask about: bare names (never held), and each prefixed namespace. */
+  static final java.util.List<String> ROLES =
+      java.util.List.of(
+          "deploy",
+          "READ_WRITE",
+          "ADMIN",
+          "admin",
+          "access:READ",
+          "access:READ_WRITE",
+          "access:ADMIN",
+          "perm:deploy",
+          "perm:ADMIN",
+          "scope:deploy",
+          "scope:ADMIN");
+
+  /** One {@code role.<name>=<held>} line per role of {@link #ROLES}, each after a line break. */
+  static String roles(HttpServletRequest request) {
+    StringBuilder out = new StringBuilder();
+    for (String role : ROLES) {
+      out.append("\nrole.").append(role).append('=').append(request.isUserInRole(role));
+    }
+    return out.toString();
   }
 
   /** Answers with what it sees of the caller, one {@code key=value} per line. */
@@ -82,12 +151,7 @@ final class JettyServer implements AutoCloseable {
               + request.getRemoteUser()
               + "\nauthType="
               + request.getAuthType()
-              + "\nrole.deploy="
-              + request.isUserInRole("deploy")
-              + "\nrole.READ_WRITE="
-              + request.isUserInRole("READ_WRITE")
-              + "\nrole.admin="
-              + request.isUserInRole("admin")
+              + roles(request)
               + "\nclient="
               + (client == null ? "none" : client.getHostAddress())
               + "\nallowed="

@@ -78,7 +78,7 @@ public final class JettyServletExample {
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
       // A write: only READ_WRITE tokens within office hours get here.
-      response.setStatus(request.isUserInRole("deploy") ? 202 : 403);
+      response.setStatus(request.isUserInRole("perm:deploy") ? 202 : 403);
     }
   }
 }

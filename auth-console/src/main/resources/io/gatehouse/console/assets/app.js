@@ -351,8 +351,11 @@
       allow.appendChild(item);
     });
     var proxies = settings.proxies;
-    $('proxy-current').textContent = 'Now trusted: ' + (proxies.hops > 0 ? proxies.hops + ' hop(s)'
-        : (proxies.cidrs.length ? proxies.cidrs.join(', ') : 'none (the socket peer is the client)'));
+    var from = proxies.cidrs.length ? proxies.cidrs.join(', ') : '';
+    $('proxy-current').textContent = 'Now trusted: ' + (proxies.hops > 0
+        ? proxies.hops + ' hop(s) from ' + (from || 'any peer. Warning: a client that reaches the'
+            + ' port directly chooses its own address; add the proxies\' CIDRs')
+        : (from || 'none (the socket peer is the client)'));
   }
 
   function list(text) {

@@ -1,0 +1,91 @@
+package io.gatehouse.jwks;
+
+import io.gatehouse.core.Reason;
+import io.gatehouse.core.Redact;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jose4j.jwt.JwtClaims;
+
+/**
+ * Reads the scopes of a verified token, strictly: a scope claim that is not a space-separated
+ * string or an array of strings, a scope with a character RFC 6749 (section 3.3) does not allow
+ * ({@code %x21 / %x23-5B / %x5D-7E}: printable ASCII but space, {@code "} and {@code \}), one
+ * longer than {@value ClaimMapping#MAX_SCOPE_LENGTH} characters, or more than {@value
+ * ClaimMapping#MAX_SCOPES} distinct scopes refuses the token as {@link Reason#BAD_CLAIMS}. Nothing
+ * is dropped silently: an IdP that sends such scopes is misconfigured or forged, and a partial
+ * grant would hide that.
+ */
+final class Scopes {
+  private Scopes() {}
+
+  /** The scopes in {@code names}' claims, in order, each once; absent claims give none. */
+  static Set<String> of(JwtClaims claims, List<String> names) throws Refusal {
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : names) {
+      if (!claims.hasClaim(name)) {
+        continue;
+      }
+      Object value = claims.getClaimValue(name);
+      if (value instanceof String text) {
+        // Runs of spaces separate as one: an empty token names no scope.
+        for (String scope : text.split(" ", -1)) {
+          if (!scope.isEmpty()) {
+            add(out, scope, name);
+          }
+        }
+      } else if (value instanceof Collection<?> items) {
+        for (Object item : items) {
+          if (!(item instanceof String scope)) {
+            throw new Refusal(
+                Reason.BAD_CLAIMS,
+                "scope claim '" + name + "' holds an entry that is not a string");
+          }
+          add(out, scope, name);
+        }
+      } else {
+        throw new Refusal(
+            Reason.BAD_CLAIMS,
+            "scope claim '"
+                + name
+                + "' is neither a space-separated string nor an array of strings");
+      }
+    }
+    return out;
+  }
+
+  private static void add(Set<String> out, String scope, String claim) throws Refusal {
+    if (scope.isEmpty() || scope.length() > ClaimMapping.MAX_SCOPE_LENGTH) {
+      throw new Refusal(
+          Reason.BAD_CLAIMS,
+          "scope claim '"
+              + claim
+              + "' holds a scope of "
+              + scope.length()
+              + " characters (1-"
+              + ClaimMapping.MAX_SCOPE_LENGTH
+              + " allowed)");
+    }
+    for (int i = 0; i < scope.length(); i++) {
+      if (!isScopeChar(scope.charAt(i))) {
+        throw new Refusal(
+            Reason.BAD_CLAIMS,
+            "scope claim '"
+                + claim
+                + "' holds '"
+                + Redact.safe(scope)
+                + "', with a character RFC 6749 does not allow in a scope");
+      }
+    }
+    if (out.add(scope) && out.size() > ClaimMapping.MAX_SCOPES) {
+      throw new Refusal(
+          Reason.BAD_CLAIMS, "the token holds more than " + ClaimMapping.MAX_SCOPES + " scopes");
+    }
+  }
+
+  /** RFC 6749 scope-token: {@code %x21 / %x23-5B / %x5D-7E}. */
+  static boolean isScopeChar(char c) {
+    return c >= 0x21 && c <= 0x7e && c != '"' && c != '\\';
+  }
+}
