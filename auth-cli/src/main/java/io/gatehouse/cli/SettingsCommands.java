@@ -40,7 +40,7 @@ final class SettingsCommands {
     @Parameters(
         arity = "0..1",
         paramLabel = "URL",
-        description = "https://... (http only on a loopback host)")
+        description = "https://... (http only for localhost, 127.x.y.z and [::1])")
     @Nullable String url;
 
     @Option(

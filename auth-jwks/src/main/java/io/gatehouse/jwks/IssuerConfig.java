@@ -146,10 +146,9 @@ public record IssuerConfig(
       throw new IllegalArgumentException(
           "JWKS URL must be an absolute URL with a host, no user info or fragment: " + url);
     }
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
+    if (!scheme.equals("https") && !(scheme.equals("http") && LoopbackHost.is(host))) {
       throw new IllegalArgumentException(
-          "JWKS URL must use https (http only on a loopback host): " + url);
+          "JWKS URL must use https (http only on localhost, 127.0.0.0/8 or [::1]): " + url);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Configuration mistakes fail at build time, naming the bad value. */
 class IssuerConfigTest {
@@ -71,6 +73,63 @@ class IssuerConfigTest {
         .hasMessageContaining("base64");
     assertThatThrownBy(() -> IssuerConfig.builder("iss").hmacSecretBase64("c2hvcnQ"))
         .hasMessage("HMAC secret must have at least 256 bits, had 40");
+  }
+
+  /**
+   * Issue 11 item 6: "http only on loopback" was a prefix test on the host text, so any name that
+   * starts with {@code 127.} (resolving wherever its owner likes) could serve keys in clear text.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.attacker.example/jwks.json",
+        "http://127.0.0.1.nip.io/jwks.json",
+        "http://127.0.0.1.example/jwks.json",
+        "http://localhost.attacker.example/jwks.json",
+        "http://localhost./jwks.json",
+        "http://127.1/jwks.json",
+        "http://127.0.1/jwks.json",
+        "http://0x7f.0.0.1/jwks.json",
+        "http://0177.0.0.1/jwks.json",
+        "http://127.0.0.01/jwks.json",
+        "http://127.0.0.256/jwks.json",
+        "http://2130706433/jwks.json",
+        "http://128.0.0.1/jwks.json",
+        "http://10.0.0.1/jwks.json",
+        "http://0.0.0.0/jwks.json",
+        "http://[::ffff:127.0.0.1]/jwks.json",
+        "http://[::ffff:7f00:1]/jwks.json",
+        "http://[::2]/jwks.json",
+        "http://[::]/jwks.json",
+        "http://[fe80::1]/jwks.json",
+        "http://idp.example/jwks.json",
+        "ftp://127.0.0.1/jwks.json",
+      })
+  void httpIsRefusedForAnyHostThatIsNotALiteralLoopback(String url) {
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").jwksUrl(url))
+        .as(url)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("JWKS URL must");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://localhost/jwks.json",
+        "http://LOCALHOST:8080/jwks.json",
+        "http://127.0.0.1/jwks.json",
+        "http://127.0.0.1:9999/jwks.json",
+        "http://127.255.255.254/jwks.json",
+        "http://127.1.2.3/jwks.json",
+        "http://[::1]/jwks.json",
+        "http://[::1]:8443/jwks.json",
+        "http://[0:0:0:0:0:0:0:1]/jwks.json",
+        "https://127.attacker.example/jwks.json",
+        "https://idp.example/jwks.json",
+      })
+  void httpIsAllowedOnLiteralLoopbackAndHttpsAnywhere(String url) {
+    assertThat(IssuerConfig.builder("iss").jwksUrl(url).audience("api").build().jwksUrl())
+        .hasToString(url);
   }
 
   @Test
