@@ -61,7 +61,9 @@ final class SettingsCommands {
         names = "--alg",
         split = ",",
         paramLabel = "ALG",
-        description = "Accepted algorithms, e.g. RS256,ES256. Default: RS256")
+        description =
+            "Narrow the accepted algorithms, e.g. RS256,ES256. Default: each JWKS key's own"
+                + " declared alg (RS256 for a key without one)")
     List<String> algorithms = new ArrayList<>();
 
     @Option(names = "--remove", paramLabel = "ISS", description = "Stop trusting this issuer")

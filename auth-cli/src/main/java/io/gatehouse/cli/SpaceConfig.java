@@ -191,7 +191,11 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
         int bits = Objects.requireNonNull(config.hmacSecret()).getEncoded().length * 8;
         out.append("HS secret (").append(bits).append(" bits)");
       }
-      out.append("  algorithms ").append(String.join(",", config.algorithms()));
+      out.append("  algorithms ")
+          .append(
+              config.algorithmsFromKeys()
+                  ? "per key (RS256 without alg)"
+                  : String.join(",", config.algorithms()));
       if (!audiences.isEmpty()) {
         out.append("  audience ").append(String.join(",", audiences));
       }

@@ -7,6 +7,7 @@ import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Challenge;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
+import io.gatehouse.core.Redact;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -153,10 +154,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
           Reason.BAD_CLAIMS,
           "issuer '" + io.gatehouse.core.Redact.safe(iss) + "' is not trusted in this space");
     }
-    if (!issuer.algorithms().contains(jws.alg())) {
-      throw new Refusal(
-          Reason.BAD_SIGNATURE, "algorithm " + jws.alg() + " not allowed for this issuer");
-    }
+    requireAllowedAlgorithm(issuer, jws.alg());
     if (issuer.usesSecret()) {
       JsonWebKey key = secretKeys.computeIfAbsent(issuer, DefaultJwtAuthenticator::secretKey);
       return finish(jws, claims, issuer, null, List.of(key), context, hash);
@@ -173,6 +171,46 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     return lookup
         .completeOnTimeout(timedOut, options.waitBudget().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(found -> resolve(found, jws, claims, issuer, source, context, hash));
+  }
+
+  /**
+   * Refuses, before any key lookup, an algorithm the issuer never accepts: one outside its list, or
+   * for an issuer that takes each key's declared {@code alg}, an HS algorithm (keys from a JWKS are
+   * never secrets). The detail names what is allowed and how to change it.
+   */
+  private static void requireAllowedAlgorithm(IssuerConfig issuer, String alg) throws Refusal {
+    boolean allowed =
+        issuer.algorithmsFromKeys() ? !Algorithms.isHmac(alg) : issuer.algorithms().contains(alg);
+    if (!allowed) {
+      throw new Refusal(
+          Reason.BAD_SIGNATURE,
+          "algorithm "
+              + alg
+              + " is not allowed for issuer '"
+              + Redact.safe(issuer.issuer())
+              + "' (allowed: "
+              + issuer.describeAlgorithms()
+              + "; change with IssuerConfig.algorithms(...), or gatehouse "
+              + (issuer.usesSecret() ? "jwt-secret" : "jwks")
+              + " --alg)");
+    }
+  }
+
+  /**
+   * For an issuer that takes each key's declared {@code alg}: a key without one verifies RS256
+   * only, so every key still serves exactly one algorithm.
+   */
+  private static void requireKeyAlgorithm(IssuerConfig issuer, JsonWebKey key, String alg)
+      throws Refusal {
+    if (issuer.algorithmsFromKeys() && key.getAlgorithm() == null && !alg.equals("RS256")) {
+      throw new Refusal(
+          Reason.BAD_SIGNATURE,
+          "key "
+              + JwsVerifier.describe(key)
+              + " declares no alg, so it verifies RS256 only; token uses "
+              + alg
+              + " (publish alg on the key, or list algorithms with --alg)");
+    }
   }
 
   private CompletionStage<AuthOutcome> resolve(
@@ -210,6 +248,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     JsonWebKey used = null;
     for (JsonWebKey key : candidates) {
       try {
+        requireKeyAlgorithm(issuer, key, jws.alg());
         JwsVerifier.verify(jws, key);
         used = key;
         break;

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param issuer the exact {@code iss} value
  * @param jwksUrl where the issuer publishes its public keys (https, or http on a loopback host)
  * @param hmacSecret the shared secret for HS256/384/512; never printed
- * @param algorithms the JWS algorithms accepted from this issuer
+ * @param algorithms the JWS algorithms accepted from this issuer; empty for a JWKS issuer means
+ *     each key's own declared {@code alg} (RS256 for a key that declares none)
  * @param audiences when not empty, a token's {@code aud} must name one of them
  * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
  * @param maxLifetime when set, {@code exp - iat} may not exceed it (and {@code iat} is required)
@@ -63,6 +64,21 @@ public record IssuerConfig(
     return new Builder(issuer);
   }
 
+  /**
+   * True when no algorithm list was configured for this JWKS issuer: each key then verifies exactly
+   * the {@code alg} it declares, and a key that declares none verifies RS256 only.
+   */
+  public boolean algorithmsFromKeys() {
+    return jwksUrl != null && algorithms.isEmpty();
+  }
+
+  /** The accepted algorithms in words, for refusal details and listings. */
+  public String describeAlgorithms() {
+    return algorithmsFromKeys()
+        ? "each JWKS key's declared alg (RS256 for a key without one)"
+        : String.join(", ", algorithms);
+  }
+
   /** True when this issuer's keys come from a shared secret rather than a JWKS. */
   public boolean usesSecret() {
     return hmacSecret != null;
@@ -74,7 +90,7 @@ public record IssuerConfig(
         + issuer
         + (jwksUrl != null ? ", jwks " + jwksUrl : ", hmac secret")
         + ", algorithms "
-        + algorithms
+        + (algorithmsFromKeys() ? "per key" : algorithms)
         + (audiences.isEmpty() ? "" : ", audiences " + audiences)
         + "]";
   }
@@ -96,7 +112,7 @@ public record IssuerConfig(
     if (jwksUrl != null) {
       requireJwksUrl(jwksUrl);
     }
-    if (algorithms.isEmpty()) {
+    if (algorithms.isEmpty() && secret != null) {
       throw new IllegalArgumentException("issuer '" + issuer + "' allows no algorithm");
     }
     for (String alg : algorithms) {
@@ -168,7 +184,10 @@ public record IssuerConfig(
       this.issuer = Objects.requireNonNull(issuer, "issuer");
     }
 
-    /** Keys come from this JWKS URL; algorithms default to RS256. */
+    /**
+     * Keys come from this JWKS URL. Without {@link #algorithms}, each key verifies exactly the
+     * {@code alg} it declares (RS256 for a key that declares none).
+     */
     public Builder jwksUrl(String url) {
       try {
         return jwksUrl(new URI(url));
@@ -209,6 +228,10 @@ public record IssuerConfig(
       return hmacSecret(secret);
     }
 
+    /**
+     * Narrows the accepted algorithms. A JWKS key that declares an {@code alg} still verifies only
+     * that one; a key without one verifies any of these its type fits.
+     */
     public Builder algorithms(String... algs) {
       return algorithms(List.of(algs));
     }
@@ -261,7 +284,7 @@ public record IssuerConfig(
     public IssuerConfig build() {
       Set<String> algs = algorithms;
       if (algs == null) {
-        algs = Set.of(secret != null ? "HS256" : "RS256");
+        algs = secret != null ? Set.of("HS256") : Set.of();
       }
       return new IssuerConfig(
           issuer,

@@ -15,7 +15,9 @@ class IssuerConfigTest {
   @Test
   void defaultsAreStrict() {
     IssuerConfig jwks = IssuerConfig.builder("iss").jwksUrl("https://idp.test/jwks").build();
-    assertThat(jwks.algorithms()).containsExactly("RS256");
+    assertThat(jwks.algorithms()).isEmpty();
+    assertThat(jwks.algorithmsFromKeys()).isTrue();
+    assertThat(jwks.describeAlgorithms()).contains("declared alg", "RS256");
     assertThat(jwks.clockSkew()).isEqualTo(Duration.ofSeconds(60));
     assertThat(jwks.usesSecret()).isFalse();
     IssuerConfig hs = IssuerConfig.builder("iss").hmacSecret(SECRET).build();

@@ -230,6 +230,78 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, sign(claims(clock), RSA, "PS256")))).isEqualTo(Reason.BAD_SIGNATURE);
   }
 
+  /**
+   * Issue 11 item 9: an issuer configured without algorithms accepted RS256 only, so an IdP that
+   * signs ES256, PS256 or EdDSA and declares {@code alg} on each JWK got a 401 on every token. Now
+   * each key verifies exactly its declared alg (RS256 for a key without one).
+   */
+  @Test
+  void withoutAnAlgorithmListEachKeyVerifiesItsDeclaredAlg() throws Exception {
+    PublicJsonWebKey es = Tokens.ec("es-alg");
+    es.setAlgorithm("ES256");
+    PublicJsonWebKey ps = Tokens.rsa("ps-alg");
+    ps.setAlgorithm("PS256");
+    PublicJsonWebKey ed = Tokens.ed25519("ed-alg");
+    ed.setAlgorithm("EdDSA");
+    PublicJsonWebKey bare = Tokens.rsa("rsa-bare");
+    try (JwksServer idp = new JwksServer()) {
+      idp.serve(es, ps, ed, bare);
+      IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(idp.url()).audience("api").build();
+      DefaultJwtAuthenticator jwt = authenticator(issuer);
+      for (var signed : Map.of(es, "ES256", ps, "PS256", ed, "EdDSA", bare, "RS256").entrySet()) {
+        assertThat(run(jwt, sign(claims(clock), signed.getKey(), signed.getValue())))
+            .as(signed.getValue())
+            .isInstanceOf(AuthOutcome.Success.class);
+      }
+      // Exactly one algorithm per key: an RS256 token naming the ES256 key, PKCS#1 with the PSS
+      // key, and PSS or ES256 with the key that declares nothing (so RS256 only).
+      String rsOnEs =
+          sign(claims(clock).toJson(), bare.getPrivateKey(), "RS256", "es-alg", Map.of());
+      assertThat(failure(run(jwt, rsOnEs)).detail()).contains("bound to ES256");
+      String rsOnPs = sign(claims(clock).toJson(), ps.getPrivateKey(), "RS256", "ps-alg", Map.of());
+      assertThat(reason(run(jwt, rsOnPs))).isEqualTo(Reason.BAD_SIGNATURE);
+      AuthOutcome psOnBare = run(jwt, sign(claims(clock), bare, "PS256"));
+      assertThat(failure(psOnBare).detail()).contains("declares no alg", "RS256 only");
+      String esOnBare =
+          sign(claims(clock).toJson(), es.getPrivateKey(), "ES256", "rsa-bare", Map.of());
+      assertThat(reason(run(jwt, esOnBare))).isEqualTo(Reason.BAD_SIGNATURE);
+      // alg none, and HS256 keyed with the RSA key's public bytes, stay refused.
+      String none =
+          b64("{\"alg\":\"none\",\"kid\":\"rsa-bare\"}") + "." + b64(claims(clock).toJson()) + ".";
+      assertThat(reason(run(jwt, none))).isEqualTo(Reason.BAD_SIGNATURE);
+      String confused =
+          sign(
+              claims(clock).toJson(),
+              new HmacKey(bare.getPublicKey().getEncoded()),
+              "HS256",
+              "rsa-bare",
+              Map.of());
+      AuthOutcome hs = run(jwt, confused);
+      assertThat(failure(hs).reason()).isEqualTo(Reason.BAD_SIGNATURE);
+      assertThat(failure(hs).detail()).contains("HS256 is not allowed", "declared alg", "--alg");
+
+      // --alg narrows: the refusal names what is allowed and the option to change it.
+      DefaultJwtAuthenticator narrowed =
+          authenticator(
+              IssuerConfig.builder(ISS)
+                  .jwksUrl(idp.url())
+                  .audience("api")
+                  .algorithms("RS256")
+                  .build());
+      AuthOutcome es256 = run(narrowed, sign(claims(clock), es, "ES256"));
+      assertThat(failure(es256).reason()).isEqualTo(Reason.BAD_SIGNATURE);
+      assertThat(failure(es256).detail())
+          .contains("ES256 is not allowed", "allowed: RS256", "--alg");
+      assertThat(run(narrowed, sign(claims(clock), bare, "RS256")))
+          .isInstanceOf(AuthOutcome.Success.class);
+    }
+  }
+
+  static AuthOutcome.Failure failure(AuthOutcome outcome) {
+    assertThat(outcome).isInstanceOf(AuthOutcome.Failure.class);
+    return (AuthOutcome.Failure) outcome;
+  }
+
   @Test
   void unconfiguredIssuerFailsBeforeAnyFetch() throws Exception {
     try (JwksServer other = new JwksServer()) {

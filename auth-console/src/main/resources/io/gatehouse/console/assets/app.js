@@ -321,7 +321,7 @@
       cell(row, i.issuer);
       cell(row, el('code', i.jwks));
       cell(row, i.audiences.join(', ') || 'any');
-      cell(row, i.algorithms.join(', ') || 'default');
+      cell(row, i.algorithms.join(', ') || 'per key (RS256 without alg)');
       var actions = cell(row, '');
       actions.className = 'actions';
       actions.appendChild(button('Remove', 'small danger', function () { removeIssuer(i.issuer, $('issuer-table')); }));
