@@ -150,9 +150,14 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     String iss = ClaimsChecker.issuer(claims);
     IssuerConfig issuer = issuers.get(iss);
     if (issuer == null) {
+      String refused = issuers.refusal(iss);
       throw new Refusal(
           Reason.BAD_CLAIMS,
-          "issuer '" + io.gatehouse.core.Redact.safe(iss) + "' is not trusted in this space");
+          "issuer '"
+              + Redact.safe(iss)
+              + (refused == null
+                  ? "' is not trusted in this space"
+                  : "' is configured but refused: " + refused));
     }
     requireAllowedAlgorithm(issuer, jws.alg());
     if (issuer.usesSecret()) {

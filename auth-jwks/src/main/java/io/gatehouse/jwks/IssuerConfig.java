@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param hmacSecret the shared secret for HS256/384/512; never printed
  * @param algorithms the JWS algorithms accepted from this issuer; empty for a JWKS issuer means
  *     each key's own declared {@code alg} (RS256 for a key that declares none)
- * @param audiences when not empty, a token's {@code aud} must name one of them
+ * @param audiences a token's {@code aud} must name one of them; empty only with {@code anyAudience}
+ * @param anyAudience the explicit opt-out: tokens this issuer minted for any audience (another
+ *     client's access tokens, its ID tokens) are accepted
  * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
  * @param maxLifetime when set, {@code exp - iat} may not exceed it (and {@code iat} is required)
  * @param requiredClaims claims every token must carry
@@ -36,6 +38,7 @@ public record IssuerConfig(
     @Nullable SecretKey hmacSecret,
     Set<String> algorithms,
     Set<String> audiences,
+    boolean anyAudience,
     Duration clockSkew,
     @Nullable Duration maxLifetime,
     Set<String> requiredClaims,
@@ -58,6 +61,7 @@ public record IssuerConfig(
     Objects.requireNonNull(clockSkew, "clockSkew");
     Objects.requireNonNull(claimMapping, "claimMapping");
     validate(issuer, jwksUrl, hmacSecret, algorithms, clockSkew, maxLifetime);
+    validateAudience(issuer, audiences, anyAudience);
   }
 
   public static Builder builder(String issuer) {
@@ -91,7 +95,7 @@ public record IssuerConfig(
         + (jwksUrl != null ? ", jwks " + jwksUrl : ", hmac secret")
         + ", algorithms "
         + (algorithmsFromKeys() ? "per key" : algorithms)
-        + (audiences.isEmpty() ? "" : ", audiences " + audiences)
+        + (anyAudience ? ", ANY audience" : ", audiences " + audiences)
         + "]";
   }
 
@@ -155,6 +159,20 @@ public record IssuerConfig(
     }
   }
 
+  private static void validateAudience(String issuer, Set<String> audiences, boolean anyAudience) {
+    if (audiences.isEmpty() && !anyAudience) {
+      throw new IllegalArgumentException(
+          "issuer '"
+              + issuer
+              + "' has no audience: name this API's audience with audience(...), or call"
+              + " anyAudience() to accept tokens the issuer minted for any client");
+    }
+    if (!audiences.isEmpty() && anyAudience) {
+      throw new IllegalArgumentException(
+          "issuer '" + issuer + "': audience(...) and anyAudience() exclude each other");
+    }
+  }
+
   private static void requireJwksUrl(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     String host = url.getHost();
@@ -175,6 +193,7 @@ public record IssuerConfig(
     private @Nullable SecretKey secret;
     private @Nullable Set<String> algorithms;
     private final Set<String> audiences = new LinkedHashSet<>();
+    private boolean anyAudience;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private @Nullable Duration maxLifetime;
     private final Set<String> requiredClaims = new LinkedHashSet<>();
@@ -256,6 +275,15 @@ public record IssuerConfig(
       return this;
     }
 
+    /**
+     * Accept this issuer's tokens whatever their {@code aud}: also those it minted for other
+     * clients, and its ID tokens. Required, explicitly, when no {@link #audience} is named.
+     */
+    public Builder anyAudience() {
+      this.anyAudience = true;
+      return this;
+    }
+
     public Builder clockSkew(Duration skew) {
       this.clockSkew = Objects.requireNonNull(skew, "clockSkew");
       return this;
@@ -292,6 +320,7 @@ public record IssuerConfig(
           secret,
           algs,
           audiences,
+          anyAudience,
           clockSkew,
           maxLifetime,
           requiredClaims,

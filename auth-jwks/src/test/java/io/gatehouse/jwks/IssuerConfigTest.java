@@ -14,17 +14,19 @@ class IssuerConfigTest {
 
   @Test
   void defaultsAreStrict() {
-    IssuerConfig jwks = IssuerConfig.builder("iss").jwksUrl("https://idp.test/jwks").build();
+    IssuerConfig jwks =
+        IssuerConfig.builder("iss").audience("api").jwksUrl("https://idp.test/jwks").build();
     assertThat(jwks.algorithms()).isEmpty();
     assertThat(jwks.algorithmsFromKeys()).isTrue();
     assertThat(jwks.describeAlgorithms()).contains("declared alg", "RS256");
     assertThat(jwks.clockSkew()).isEqualTo(Duration.ofSeconds(60));
     assertThat(jwks.usesSecret()).isFalse();
-    IssuerConfig hs = IssuerConfig.builder("iss").hmacSecret(SECRET).build();
+    IssuerConfig hs = IssuerConfig.builder("iss").audience("api").hmacSecret(SECRET).build();
     assertThat(hs.algorithms()).containsExactly("HS256");
     assertThat(hs.toString()).doesNotContain("AAAA").contains("hmac secret");
     assertThat(
             IssuerConfig.builder("iss")
+                .audience("api")
                 .hmacSecretBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
                 .build()
                 .usesSecret())
@@ -36,7 +38,12 @@ class IssuerConfigTest {
     assertThatThrownBy(() -> IssuerConfig.builder("iss").hmacSecret(new byte[31]))
         .hasMessageContaining("256 bits");
     assertThatThrownBy(
-            () -> IssuerConfig.builder("iss").hmacSecret(SECRET).algorithms("HS512").build())
+            () ->
+                IssuerConfig.builder("iss")
+                    .audience("api")
+                    .hmacSecret(SECRET)
+                    .algorithms("HS512")
+                    .build())
         .hasMessageContaining("HS512 needs a secret of at least 512 bits");
     assertThatThrownBy(() -> IssuerConfig.builder("iss").jwksUrl("http://idp.test/jwks"))
         .hasMessageContaining("https");
@@ -46,26 +53,41 @@ class IssuerConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> IssuerConfig.builder("iss").algorithms("none"))
         .hasMessageContaining("'none'");
-    assertThatThrownBy(() -> IssuerConfig.builder("iss").build())
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").audience("api").build())
         .hasMessageContaining("exactly one");
     assertThatThrownBy(
             () ->
-                IssuerConfig.builder("iss").jwksUrl("https://a.test/j").hmacSecret(SECRET).build())
+                IssuerConfig.builder("iss")
+                    .audience("api")
+                    .jwksUrl("https://a.test/j")
+                    .hmacSecret(SECRET)
+                    .build())
         .hasMessageContaining("exactly one");
     assertThatThrownBy(
-            () -> IssuerConfig.builder("iss").hmacSecret(SECRET).algorithms("RS256").build())
+            () ->
+                IssuerConfig.builder("iss")
+                    .audience("api")
+                    .hmacSecret(SECRET)
+                    .algorithms("RS256")
+                    .build())
         .hasMessageContaining("RS256 needs a JWKS URL");
     assertThatThrownBy(
             () ->
                 IssuerConfig.builder("iss")
+                    .audience("api")
                     .hmacSecret(SECRET)
                     .clockSkew(Duration.ofMinutes(6))
                     .build())
         .hasMessageContaining("clockSkew");
     assertThatThrownBy(
-            () -> IssuerConfig.builder("iss").hmacSecret(SECRET).maxLifetime(Duration.ZERO).build())
+            () ->
+                IssuerConfig.builder("iss")
+                    .audience("api")
+                    .hmacSecret(SECRET)
+                    .maxLifetime(Duration.ZERO)
+                    .build())
         .hasMessageContaining("maxLifetime");
-    assertThatThrownBy(() -> IssuerConfig.builder(" ").hmacSecret(SECRET).build())
+    assertThatThrownBy(() -> IssuerConfig.builder(" ").audience("api").hmacSecret(SECRET).build())
         .hasMessageContaining("issuer");
     assertThatThrownBy(() -> IssuerConfig.builder("iss").audience(" "))
         .hasMessageContaining("audience");
@@ -134,10 +156,52 @@ class IssuerConfigTest {
         .hasToString(url);
   }
 
+  /**
+   * Issue 11 item 5: an issuer without an audience accepted tokens its IdP minted for any other
+   * client (and its ID tokens). Now it does not build unless the opt-out is explicit.
+   */
+  @Test
+  void anIssuerWithoutAnAudienceDoesNotBuildUnlessAnyAudienceIsExplicit() {
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").jwksUrl("https://idp.test/jwks").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("issuer 'iss' has no audience")
+        .hasMessageContaining("audience(...)")
+        .hasMessageContaining("anyAudience()");
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").hmacSecret(SECRET).build())
+        .hasMessageContaining("anyAudience()");
+    IssuerConfig any =
+        IssuerConfig.builder("iss").jwksUrl("https://idp.test/jwks").anyAudience().build();
+    assertThat(any.anyAudience()).isTrue();
+    assertThat(any.audiences()).isEmpty();
+    assertThat(any.toString()).contains("ANY audience");
+    assertThatThrownBy(
+            () ->
+                IssuerConfig.builder("iss")
+                    .hmacSecret(SECRET)
+                    .audience("api")
+                    .anyAudience()
+                    .build())
+        .hasMessageContaining("exclude each other");
+  }
+
+  @Test
+  void refusedIssuersAreKeptApartFromTrustedOnes() {
+    IssuerConfig a = IssuerConfig.builder("a").hmacSecret(SECRET).audience("api").build();
+    Issuers issuers = Issuers.of(a).refusing("b", "no audience");
+    assertThat(issuers.get("b")).isNull();
+    assertThat(issuers.refusal("b")).isEqualTo("no audience");
+    assertThat(issuers.all()).containsExactly(a);
+    assertThat(Issuers.NONE.refusing("b", "why").isEmpty()).isFalse();
+    assertThat(issuers.refusing("a", "stale").get("a")).isNull();
+    assertThat(issuers.without("b").refused()).isEmpty();
+    assertThat(issuers.refusing("a", "x").with(a).refusal("a")).isNull();
+    assertThat(issuers.toString()).contains("refused [b]");
+  }
+
   @Test
   void issuersRefuseDuplicatesAndCanBeEdited() {
-    IssuerConfig a = IssuerConfig.builder("a").hmacSecret(SECRET).build();
-    IssuerConfig b = IssuerConfig.builder("b").hmacSecret(SECRET).build();
+    IssuerConfig a = IssuerConfig.builder("a").audience("api").hmacSecret(SECRET).build();
+    IssuerConfig b = IssuerConfig.builder("b").audience("api").hmacSecret(SECRET).build();
     assertThatThrownBy(() -> Issuers.of(a, a)).hasMessageContaining("'a' is configured twice");
     Issuers both = Issuers.of(a).with(b);
     assertThat(both.all()).containsExactly(a, b);

@@ -107,6 +107,7 @@ class JwtAuthenticatorTest {
     java.util.Arrays.fill(secret64, (byte) 7);
     IssuerConfig hs =
         IssuerConfig.builder(ISS)
+            .audience("api")
             .hmacSecret(secret64)
             .algorithms("HS256", "HS384", "HS512")
             .build();
@@ -203,7 +204,7 @@ class JwtAuthenticatorTest {
   @Test
   void rsaToHmacKeyConfusionFails() {
     // The attacker signs HS256 with the RSA public key's bytes, hoping it is used as a secret.
-    IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    IssuerConfig issuer = IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     byte[] publicBytes = RSA.getPublicKey().getEncoded();
     String token =
@@ -211,7 +212,12 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, token))).isEqualTo(Reason.BAD_SIGNATURE);
     // Even with HS256 allowed for a JWKS issuer it could not be configured:
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("HS256").build())
+            () ->
+                IssuerConfig.builder(ISS)
+                    .audience("api")
+                    .jwksUrl(server.url())
+                    .algorithms("HS256")
+                    .build())
         .hasMessageContaining("HS256 needs an HMAC secret");
   }
 
@@ -219,7 +225,11 @@ class JwtAuthenticatorTest {
   void keysForEncryptionOrTooSmallOrOfAnotherAlgorithmNeverVerify() {
     DefaultJwtAuthenticator jwt =
         authenticator(
-            IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("RS256", "ES256").build());
+            IssuerConfig.builder(ISS)
+                .audience("api")
+                .jwksUrl(server.url())
+                .algorithms("RS256", "ES256")
+                .build());
     assertThat(reason(run(jwt, sign(claims(clock), ENC, "RS256")))).isEqualTo(Reason.BAD_SIGNATURE);
     assertThat(reason(run(jwt, sign(claims(clock), SMALL, "RS256"))))
         .isEqualTo(Reason.BAD_SIGNATURE);
@@ -306,7 +316,8 @@ class JwtAuthenticatorTest {
   void unconfiguredIssuerFailsBeforeAnyFetch() throws Exception {
     try (JwksServer other = new JwksServer()) {
       other.serve(RSA);
-      IssuerConfig issuer = IssuerConfig.builder("https://other.test").jwksUrl(other.url()).build();
+      IssuerConfig issuer =
+          IssuerConfig.builder("https://other.test").audience("api").jwksUrl(other.url()).build();
       DefaultJwtAuthenticator jwt = authenticator(issuer);
       assertThat(reason(run(jwt, sign(claims(clock), RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
       JwtClaims noIss = claims(clock);
@@ -319,7 +330,11 @@ class JwtAuthenticatorTest {
   @Test
   void timeClaimsAreStrict() {
     IssuerConfig issuer =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .maxLifetime(Duration.ofHours(2))
+            .build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     long now = clock.millis() / 1000;
 
@@ -366,7 +381,11 @@ class JwtAuthenticatorTest {
   @Test
   void timeArithmeticDoesNotOverflow() {
     IssuerConfig limited =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .maxLifetime(Duration.ofHours(2))
+            .build();
     long now = clock.millis() / 1000;
     for (long iat : new long[] {Long.MIN_VALUE, Long.MIN_VALUE / 2 - 1, -(1L << 62) * 2 + now}) {
       JwtClaims ancient = claims(clock);
@@ -381,7 +400,8 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(authenticator(limited), sign(floatIat, RSA, "RS256"))))
         .isEqualTo(Reason.BAD_CLAIMS);
 
-    IssuerConfig unlimited = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    IssuerConfig unlimited =
+        IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     for (long exp : new long[] {Long.MAX_VALUE - 10, 100_000_000_000_000_000L}) {
       JwtClaims endOfTime = claims(clock);
       endOfTime.setExpirationTime(NumericDate.fromSeconds(exp));
@@ -414,7 +434,8 @@ class JwtAuthenticatorTest {
                 + ",\"n\":\""
                 + n
                 + "\",\"e\":\"AQAB\"}]}");
-        IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(hostile.url()).build();
+        IssuerConfig issuer =
+            IssuerConfig.builder(ISS).audience("api").jwksUrl(hostile.url()).build();
         AuthOutcome outcome = run(authenticator(issuer), sign(claims(clock), RSA, "RS256"));
         assertThat(reason(outcome)).isEqualTo(Reason.BAD_SIGNATURE);
         String detail = ((AuthOutcome.Failure) outcome).detail();
@@ -448,13 +469,61 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, sign(noSub, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
   }
 
+  /**
+   * Issue 11 item 5: with no audience configured, a token the IdP minted for another client (or an
+   * ID token) was accepted. An audience is now required; accepting any audience is explicit.
+   */
+  @Test
+  void tokensForAnotherAudienceAreRefusedUnlessAnyAudienceIsExplicit() {
+    DefaultJwtAuthenticator strict = authenticator(jwksIssuer());
+    JwtClaims otherClient = claims(clock);
+    otherClient.setAudience("billing-client");
+    JwtClaims noAud = claims(clock);
+    noAud.unsetClaim("aud");
+    assertThat(failure(run(strict, sign(otherClient, RSA, "RS256"))).reason())
+        .isEqualTo(Reason.BAD_CLAIMS);
+    assertThat(failure(run(strict, sign(noAud, RSA, "RS256"))).reason())
+        .isEqualTo(Reason.BAD_CLAIMS);
+    DefaultJwtAuthenticator any =
+        authenticator(IssuerConfig.builder(ISS).jwksUrl(server.url()).anyAudience().build());
+    assertThat(run(any, sign(otherClient, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(run(any, sign(noAud, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+  }
+
+  @Test
+  void aRefusedIssuerSaysWhyBeforeAnyFetch() throws Exception {
+    try (JwksServer idp = new JwksServer()) {
+      idp.serve(RSA);
+      Settings settings =
+          Settings.empty()
+              .with(
+                  "acme",
+                  JwtSettings.ISSUERS,
+                  Issuers.NONE.refusing(ISS, "stored without an audience; set one"));
+      JwtAuthenticator jwt =
+          JwtAuthenticator.builder().clock(clock).issuers(Issuers.of(jwksIssuer())).build();
+      AuthOutcome outcome =
+          await(
+              jwt.authenticate(
+                  context(sign(claims(clock), RSA, "RS256"), clock, settings, "acme")));
+      assertThat(failure(outcome).reason()).isEqualTo(Reason.BAD_CLAIMS);
+      assertThat(failure(outcome).detail())
+          .contains("is configured but refused: stored without an audience; set one");
+      assertThat(idp.requests()).isZero();
+    }
+  }
+
   @Test
   void accessAndPermissionsFollowTheClaimMapping() {
     ClaimMapping mapping =
         new ClaimMapping("email", java.util.List.of("perms"), null, Access.READ_WRITE)
             .withAccess("access", Access.READ);
     IssuerConfig issuer =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).claimMapping(mapping).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .claimMapping(mapping)
+            .build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     JwtClaims admin = claims(clock);
     admin.setClaim("email", "ops@acme.test");
