@@ -277,6 +277,7 @@ class ConsoleBrowserTest {
   void generateAnHsSecretShownOnce() throws Exception {
     page("secrets");
     driver.findElement(By.id("secret-issuer")).sendKeys("internal-signer");
+    driver.findElement(By.id("secret-audiences")).sendKeys("api");
     driver.findElement(By.cssSelector("#secret-form button[type=submit]")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
     String secret = driver.findElement(By.id("secret-value")).getText();

@@ -264,6 +264,9 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       }
     }
     if (used == null) {
+      if (firstProblem != null && issuer.usesSecret()) {
+        throw withSecretFingerprint(firstProblem, issuer);
+      }
       throw firstProblem != null
           ? firstProblem
           : new Refusal(Reason.UNKNOWN_CREDENTIAL, "no key can verify this token");
@@ -279,6 +282,25 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
         new TokenCache.Entry(
             context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
     return outcome;
+  }
+
+  /**
+   * A failed HS signature names the issuer and the secret's size and fingerprint (never the
+   * secret): the usual cause is a secret configured in another form than the IdP uses (its text
+   * versus its base64 decoding), which the operator can see by comparing fingerprints.
+   */
+  private static Refusal withSecretFingerprint(Refusal refusal, IssuerConfig issuer) {
+    javax.crypto.SecretKey secret = java.util.Objects.requireNonNull(issuer.hmacSecret());
+    return new Refusal(
+        refusal.reason(),
+        refusal.detail()
+            + " with the secret of issuer '"
+            + Redact.safe(issuer.issuer())
+            + "' ("
+            + secret.getEncoded().length * 8
+            + " bits, fingerprint "
+            + issuer.hmacSecretFingerprint()
+            + "; compare with the IdP's)");
   }
 
   private CompletionStage<AuthOutcome> refuse(Refusal refusal) {

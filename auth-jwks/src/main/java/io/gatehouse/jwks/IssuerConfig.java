@@ -2,10 +2,13 @@ package io.gatehouse.jwks;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +84,24 @@ public record IssuerConfig(
     return algorithmsFromKeys()
         ? "each JWKS key's declared alg (RS256 for a key without one)"
         : String.join(", ", algorithms);
+  }
+
+  /**
+   * A short fingerprint of the HMAC secret, to compare with the IdP's without showing the secret:
+   * {@code sha256:} and the first 8 bytes of the key bytes' SHA-256 in hex. Null for a JWKS issuer.
+   */
+  public @Nullable String hmacSecretFingerprint() {
+    return hmacSecret == null ? null : secretFingerprint(hmacSecret.getEncoded());
+  }
+
+  /** The fingerprint {@link #hmacSecretFingerprint()} gives for these key bytes. */
+  public static String secretFingerprint(byte[] keyBytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyBytes);
+      return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   /** True when this issuer's keys come from a shared secret rather than a JWKS. */

@@ -120,6 +120,31 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, wrong))).isEqualTo(Reason.BAD_SIGNATURE);
   }
 
+  /**
+   * Issue 11 item 8: a failed HS signature said only "signature does not verify", so an operator
+   * whose secret was stored in another form than the IdP's could not tell. The detail now names the
+   * issuer and the secret's size and fingerprint, never the secret.
+   */
+  @Test
+  void aFailedHmacSignatureNamesTheIssuerAndTheSecretsFingerprint() {
+    byte[] text =
+        "a-55-character-text-secret-as-supabase-or-auth0-give-it".getBytes(StandardCharsets.UTF_8);
+    IssuerConfig hs = IssuerConfig.builder(ISS).hmacSecret(text).audience("api").build();
+    String fingerprint = hs.hmacSecretFingerprint();
+    assertThat(fingerprint).matches("sha256:[0-9a-f]{16}");
+    assertThat(fingerprint).isEqualTo(IssuerConfig.secretFingerprint(text));
+    DefaultJwtAuthenticator jwt = authenticator(hs);
+    assertThat(run(jwt, sign(claims(clock).toJson(), new HmacKey(text), "HS256", null, Map.of())))
+        .isInstanceOf(AuthOutcome.Success.class);
+    String wrong = sign(claims(clock).toJson(), new HmacKey(SECRET), "HS256", null, Map.of());
+    AuthOutcome.Failure failure = failure(run(jwt, wrong));
+    assertThat(failure.reason()).isEqualTo(Reason.BAD_SIGNATURE);
+    assertThat(failure.detail())
+        .contains("issuer '" + ISS + "'", "440 bits", fingerprint)
+        .doesNotContain(new String(text, StandardCharsets.UTF_8));
+    assertThat(hs.toString()).doesNotContain("a-55-character");
+  }
+
   @Test
   void abstainsWithoutABearerTokenAndRefusesTwoAuthorizationHeaders() {
     DefaultJwtAuthenticator jwt = authenticator(jwksIssuer());
