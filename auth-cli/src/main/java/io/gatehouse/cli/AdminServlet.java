@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * POST   /tokens/revoke             revoke      {token: id or token text}
  * DELETE /tokens/{id}               revoke
  * POST   /tokens/{id}/rotate        rotate      {grace: "24h"}
- * GET    /settings                  issuers (no secrets), allowlist, trusted proxies
- * PUT    /jwks                      set issuer  {issuer, jwks, audiences, algorithms}
- * PUT    /jwt-secret                set issuer  {issuer, secret, algorithms}
+ * GET    /settings                  issuers (secrets as secretBits and secretFingerprint; a
+ *                                   "warning" on any-audience or refused issuers), allowlist,
+ *                                   trusted proxies
+ * PUT    /jwks                      set issuer  {issuer, jwks, audiences | anyAudience, algorithms}
+ * PUT    /jwt-secret                set issuer  {issuer, secret (base64url key bytes),
+ *                                               audiences | anyAudience, algorithms}
  * POST   /issuers/remove            {issuer}
  * POST   /whitelist                 {cidrs}
  * POST   /whitelist/remove          {cidrs}
@@ -127,7 +130,7 @@ final class AdminServlet extends HttpServlet {
       }
       case "PUT /jwks", "PUT /jwt-secret" -> {
         SpaceConfig.Issuer issuer = SpaceConfig.Issuer.fromJson(body(request));
-        if (route.endsWith("/jwks") == (issuer.jwksUrl() == null)) {
+        if (route.endsWith("/jwks") ? issuer.jwksUrl() == null : issuer.secret() == null) {
           throw new IllegalArgumentException(
               route.endsWith("/jwks") ? "'jwks' (the URL) is required" : "'secret' is required");
         }

@@ -40,7 +40,7 @@ final class SettingsCommands {
     @Parameters(
         arity = "0..1",
         paramLabel = "URL",
-        description = "https://... (http only on a loopback host)")
+        description = "https://... (http only for localhost, 127.x.y.z and [::1])")
     @Nullable String url;
 
     @Option(
@@ -54,14 +54,22 @@ final class SettingsCommands {
         names = "--audience",
         split = ",",
         paramLabel = "AUD",
-        description = "Accept only tokens whose 'aud' names one of these")
+        description = "Required: accept only tokens whose 'aud' names one of these")
     List<String> audiences = new ArrayList<>();
+
+    @Option(
+        names = "--any-audience",
+        description =
+            "Instead of --audience: accept tokens the IdP minted for any client (not recommended)")
+    boolean anyAudience;
 
     @Option(
         names = "--alg",
         split = ",",
         paramLabel = "ALG",
-        description = "Accepted algorithms, e.g. RS256,ES256. Default: RS256")
+        description =
+            "Narrow the accepted algorithms, e.g. RS256,ES256. Default: each JWKS key's own"
+                + " declared alg (RS256 for a key without one)")
     List<String> algorithms = new ArrayList<>();
 
     @Option(names = "--remove", paramLabel = "ISS", description = "Stop trusting this issuer")
@@ -82,9 +90,10 @@ final class SettingsCommands {
           list(root, management.settings());
           return Main.EXIT_OK;
         }
+        requireAudienceChoice(audiences, anyAudience);
         String iss = issuer != null ? issuer : origin(url);
         SpaceConfig.Issuer entry =
-            new SpaceConfig.Issuer(iss, url, null, audiences, upper(algorithms));
+            SpaceConfig.Issuer.jwks(iss, url, audiences, anyAudience, upper(algorithms));
         SpaceConfig config = management.setIssuer(entry);
         root.out().println("Set JWKS url to space '" + config.space() + "'");
         root.out().println("  " + entry.describe());
@@ -105,6 +114,19 @@ final class SettingsCommands {
       } catch (URISyntaxException e) {
         throw CliException.usage("invalid JWKS URL '" + url + "': " + e.getReason());
       }
+    }
+  }
+
+  /** An issuer needs an audience, or the explicit opt-out; both at once make no sense. */
+  static void requireAudienceChoice(List<String> audiences, boolean anyAudience) {
+    if (audiences.isEmpty() && !anyAudience) {
+      throw CliException.usage(
+          "an issuer needs an audience: give --audience AUD (the 'aud' your IdP puts in tokens for"
+              + " this API), or --any-audience to accept tokens it minted for any client (its"
+              + " other clients' tokens and ID tokens too)");
+    }
+    if (!audiences.isEmpty() && anyAudience) {
+      throw CliException.usage("give --audience or --any-audience, not both");
     }
   }
 
@@ -147,9 +169,34 @@ final class SettingsCommands {
       @Option(
           names = "--from-file",
           paramLabel = "FILE",
-          description = "Read the secret from FILE, as base64 or base64url text")
+          description = {
+            "Read the secret from FILE: its bytes as they are (text, one trailing newline"
+                + " dropped), as most IdPs use it; with --base64 or --base64url, decoded"
+          })
       @Nullable Path file;
     }
+
+    @Option(
+        names = "--base64",
+        description = "The file holds the secret base64-encoded (standard alphabet): decode it")
+    boolean base64;
+
+    @Option(
+        names = "--base64url",
+        description = "The file holds the secret base64url-encoded: decode it")
+    boolean base64url;
+
+    @Option(
+        names = "--audience",
+        split = ",",
+        paramLabel = "AUD",
+        description = "Required: accept only tokens whose 'aud' names one of these")
+    List<String> audiences = new ArrayList<>();
+
+    @Option(
+        names = "--any-audience",
+        description = "Instead of --audience: accept tokens minted for any audience")
+    boolean anyAudience;
 
     @Option(
         names = "--issuer",
@@ -166,22 +213,32 @@ final class SettingsCommands {
     @Override
     public Integer call() {
       String alg = algorithm.toUpperCase(Locale.ROOT);
-      String secret;
+      requireAudienceChoice(audiences, anyAudience);
+      if (base64 && base64url) {
+        throw CliException.usage("give --base64 or --base64url, not both");
+      }
+      if (source.generate && (base64 || base64url)) {
+        throw CliException.usage("--base64 and --base64url describe a --from-file secret");
+      }
+      byte[] key;
+      String form;
       if (source.generate) {
-        int bytes = alg.equals("HS512") ? 64 : alg.equals("HS384") ? 48 : 32;
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        key = new byte[alg.equals("HS512") ? 64 : alg.equals("HS384") ? 48 : 32];
+        RANDOM.nextBytes(key);
+        form = "generated";
       } else {
-        secret = read(java.util.Objects.requireNonNull(source.file, "picocli sets one"));
+        Path file = java.util.Objects.requireNonNull(source.file, "picocli sets one");
+        key = read(file, base64, base64url);
+        form =
+            base64 ? "base64-decoded" : base64url ? "base64url-decoded" : "the file's text bytes";
       }
       SpaceConfig.Issuer entry =
-          new SpaceConfig.Issuer(issuer, null, secret, List.of(), List.of(alg));
+          SpaceConfig.Issuer.hmac(issuer, key, audiences, anyAudience, List.of(alg));
       try (Management management = root.management()) {
         SpaceConfig config = management.setIssuer(entry);
         if (source.generate) {
           root.out().println("Generated secret (base64url; copy it now, it is not shown again):");
-          root.out().println(secret);
+          root.out().println(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
         }
         root.out()
             .println(
@@ -192,15 +249,55 @@ final class SettingsCommands {
                     + "' to space '"
                     + config.space()
                     + "'");
+        root.out()
+            .println(
+                "  secret: "
+                    + java.util.Objects.requireNonNull(entry.secretInfo()).describe()
+                    + " ("
+                    + form
+                    + ")");
+        String warning = entry.warning();
+        if (warning != null) {
+          root.out().println("  WARNING: " + warning);
+        }
       }
       return Main.EXIT_OK;
     }
 
-    private static String read(Path file) {
+    /**
+     * The key bytes in {@code file}: as they are, minus one trailing newline (most IdPs use the
+     * secret's text as the key), or decoded when asked. Guessing would be wrong for every text
+     * secret that happens to look like base64.
+     */
+    private static byte[] read(Path file, boolean base64, boolean base64url) {
+      byte[] bytes;
       try {
-        return Files.readString(file, StandardCharsets.UTF_8).strip();
+        bytes = Files.readAllBytes(file);
       } catch (IOException e) {
         throw CliException.usage("cannot read secret file " + file + ": " + e.getMessage());
+      }
+      int length = bytes.length;
+      if (length > 0 && bytes[length - 1] == '\n') {
+        length--;
+        if (length > 0 && bytes[length - 1] == '\r') {
+          length--;
+        }
+      }
+      byte[] content = java.util.Arrays.copyOf(bytes, length);
+      if (!base64 && !base64url) {
+        return content;
+      }
+      String text = new String(content, StandardCharsets.US_ASCII).strip();
+      try {
+        return base64 ? Base64.getDecoder().decode(text) : Base64.getUrlDecoder().decode(text);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(
+            "secret file "
+                + file
+                + " is not "
+                + (base64 ? "base64 (try --base64url)" : "base64url (try --base64)")
+                + " text: "
+                + e.getMessage());
       }
     }
   }

@@ -29,6 +29,7 @@ final class SettingsSync implements AutoCloseable {
   private final SettingsHolder holder;
   private final ChangeFeed.Subscription subscription;
   private final ScheduledExecutorService backstop;
+  private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SettingsSync(SpaceSettingsStore store, ChangeFeed feed, SettingsHolder holder) {
     this.store = store;
@@ -50,6 +51,7 @@ final class SettingsSync implements AutoCloseable {
   /** Reads every space's settings and swaps them in at once. */
   void reload() {
     SpaceSettingsStore.Snapshot snapshot = store.readAll();
+    warnAboutRefusedIssuers(snapshot.configs());
     Settings next = holder.update(current -> apply(current, snapshot.configs(), snapshot.broken()));
     LOG.debug("space settings reloaded: {}", next);
   }
@@ -65,6 +67,25 @@ final class SettingsSync implements AutoCloseable {
       out = configs.getOrDefault(space, SpaceConfig.empty(space)).applyTo(out);
     }
     return out;
+  }
+
+  /**
+   * Issuers stored without an audience by an older gatehouse load as refused (see {@link
+   * SpaceConfig#applyTo}): say so once per issuer, loudly, besides every token's trace.
+   */
+  private void warnAboutRefusedIssuers(Map<String, SpaceConfig> configs) {
+    configs.forEach(
+        (space, config) -> {
+          for (SpaceConfig.Issuer issuer : config.issuers()) {
+            if (issuer.audienceMissing() && warned.add(space + " " + issuer.issuer())) {
+              LOG.warn(
+                  "space '{}': tokens of issuer '{}' are refused because {}",
+                  space,
+                  issuer.issuer(),
+                  issuer.refusal());
+            }
+          }
+        });
   }
 
   private void reloadQuietly() {

@@ -9,11 +9,13 @@ import io.gatehouse.jwks.IssuerConfig;
 import io.gatehouse.jwks.Issuers;
 import io.gatehouse.jwks.JwtSettings;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,14 +35,35 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
     issuers = List.copyOf(issuers);
     allow = normalise(allow);
     Objects.requireNonNull(proxies, "proxies");
-    var unused = Issuers.of(issuers.stream().map(Issuer::toConfig).toList()); // no duplicate iss
+    Set<String> names = new HashSet<>();
+    for (Issuer issuer : issuers) {
+      if (!names.add(issuer.issuer())) {
+        throw new IllegalArgumentException("issuer '" + issuer.issuer() + "' is configured twice");
+      }
+    }
   }
 
   static SpaceConfig empty(String space) {
     return new SpaceConfig(space, List.of(), List.of(), Proxies.NONE);
   }
 
+  /**
+   * Adds or replaces an issuer. Only complete entries are written: an audience (or the explicit
+   * any-audience opt-out) and the secret itself, not a server's description of one.
+   */
   SpaceConfig withIssuer(Issuer issuer) {
+    if (issuer.audienceMissing()) {
+      throw new IllegalArgumentException(
+          "issuer '"
+              + issuer.issuer()
+              + "' needs an audience: give --audience AUD (\"audiences\" in the admin API), or"
+              + " --any-audience (\"anyAudience\": true) to accept tokens the IdP minted for any"
+              + " client");
+    }
+    if (issuer.jwksUrl() == null && issuer.secret() == null) {
+      throw new IllegalArgumentException(
+          "issuer '" + issuer.issuer() + "' needs a JWKS URL or a secret");
+    }
     List<Issuer> next = new ArrayList<>();
     for (Issuer existing : issuers) {
       if (!existing.issuer().equals(issuer.issuer())) {
@@ -83,13 +106,19 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
   /** {@code settings} with this space's keys replaced by this config's values. */
   Settings applyTo(Settings settings) {
     Settings out = settings;
+    Issuers configured = Issuers.NONE;
+    for (Issuer issuer : issuers) {
+      // An entry stored without an audience by an older gatehouse is refused, visibly (trace,
+      // listings, console), until an operator sets one: never silently "any audience".
+      configured =
+          issuer.audienceMissing()
+              ? configured.refusing(issuer.issuer(), issuer.refusal())
+              : configured.with(issuer.toConfig());
+    }
     out =
-        issuers.isEmpty()
+        configured.isEmpty()
             ? out.without(space, JwtSettings.ISSUERS)
-            : out.with(
-                space,
-                JwtSettings.ISSUERS,
-                Issuers.of(issuers.stream().map(Issuer::toConfig).toList()));
+            : out.with(space, JwtSettings.ISSUERS, configured);
     out =
         allow.isEmpty()
             ? out.without(space, IpFilter.RULES)
@@ -119,31 +148,82 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
    *
    * @param issuer the exact {@code iss}
    * @param jwksUrl its JWKS URL, or null for an HS secret
-   * @param secret the HS secret as base64url, or null for a JWKS URL; never printed
-   * @param audiences accepted {@code aud} values (empty: not checked)
-   * @param algorithms accepted algorithms
+   * @param secret the HS key bytes as base64url (or, stored by older versions, base64), or null for
+   *     a JWKS URL or when a server listed the issuer without its secret; never printed
+   * @param audiences accepted {@code aud} values; empty only with {@code anyAudience}, or in an
+   *     entry stored by an older gatehouse, which is then refused until one is set
+   * @param anyAudience the explicit opt-out: tokens minted for any audience are accepted
+   * @param algorithms accepted algorithms (empty: the default)
+   * @param secretInfo the secret's size and fingerprint: derived from {@code secret}, or as a
+   *     server listed it
    */
   record Issuer(
       String issuer,
       @Nullable String jwksUrl,
       @Nullable String secret,
       List<String> audiences,
-      List<String> algorithms) {
+      boolean anyAudience,
+      List<String> algorithms,
+      @Nullable SecretInfo secretInfo) {
 
     Issuer {
       audiences = List.copyOf(audiences);
       algorithms = List.copyOf(algorithms);
       if (secret != null) {
-        requireSecretSize(secret);
+        secretInfo = SecretInfo.of(decodeSecret(secret));
+      } else if (jwksUrl == null && secretInfo == null) {
+        throw new IllegalArgumentException("issuer '" + issuer + "' needs a JWKS URL or a secret");
       }
-      var unused = toConfig(issuer, jwksUrl, secret, audiences, algorithms); // validates
+      if (jwksUrl != null || secret != null) {
+        // Validates everything else; a missing audience is judged by withIssuer and applyTo.
+        var unused =
+            toConfig(
+                issuer, jwksUrl, secret, audiences, anyAudience || audiences.isEmpty(), algorithms);
+      }
     }
 
-    /**
-     * Decodes the secret here to name its size when it is too short: auth-jwks's base64 parser
-     * reports every problem as "not valid base64".
-     */
-    private static void requireSecretSize(String secret) {
+    static Issuer jwks(
+        String issuer,
+        String url,
+        List<String> audiences,
+        boolean anyAudience,
+        List<String> algorithms) {
+      return new Issuer(issuer, url, null, audiences, anyAudience, algorithms, null);
+    }
+
+    static Issuer hmac(
+        String issuer,
+        byte[] key,
+        List<String> audiences,
+        boolean anyAudience,
+        List<String> algorithms) {
+      return new Issuer(
+          issuer,
+          null,
+          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key),
+          audiences,
+          anyAudience,
+          algorithms,
+          null);
+    }
+
+    /** Stored without an audience and without the explicit opt-out (by an older gatehouse). */
+    boolean audienceMissing() {
+      return audiences.isEmpty() && !anyAudience;
+    }
+
+    /** Why an entry with no audience is refused, and how to fix it. */
+    String refusal() {
+      return "it was stored without an audience (gatehouse before issue 11 accepted any); set one"
+          + " with: gatehouse "
+          + (jwksUrl != null ? "jwks " + jwksUrl : "jwt-secret --from-file F")
+          + " --issuer "
+          + issuer
+          + " --audience AUD (or --any-audience)";
+    }
+
+    /** The key bytes of a stored secret: base64url, or base64 as older versions stored it. */
+    private static byte[] decodeSecret(String secret) {
       String normal = secret.strip().replace('+', '-').replace('/', '_').replace("=", "");
       byte[] bytes;
       try {
@@ -155,10 +235,18 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
         throw new IllegalArgumentException(
             "the HS secret must have at least 256 bits, had " + bytes.length * 8);
       }
+      return bytes;
     }
 
+    /** The library's configuration; not for an entry whose audience is missing. */
     IssuerConfig toConfig() {
-      return toConfig(issuer, jwksUrl, secret, audiences, algorithms);
+      if (audienceMissing()) {
+        throw new IllegalStateException("issuer '" + issuer + "' is refused: " + refusal());
+      }
+      if (jwksUrl == null && secret == null) {
+        throw new IllegalStateException("issuer '" + issuer + "': the server holds its secret");
+      }
+      return toConfig(issuer, jwksUrl, secret, audiences, anyAudience, algorithms);
     }
 
     private static IssuerConfig toConfig(
@@ -166,36 +254,63 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
         @Nullable String jwksUrl,
         @Nullable String secret,
         List<String> audiences,
+        boolean anyAudience,
         List<String> algorithms) {
       IssuerConfig.Builder builder = IssuerConfig.builder(issuer);
       if (jwksUrl != null) {
         builder.jwksUrl(jwksUrl);
       }
       if (secret != null) {
-        builder.hmacSecretBase64(secret);
+        builder.hmacSecret(decodeSecret(secret));
       }
       if (!algorithms.isEmpty()) {
         builder.algorithms(algorithms);
       }
       audiences.forEach(builder::audience);
+      if (anyAudience) {
+        builder.anyAudience();
+      }
       return builder.build();
     }
 
-    /** One line for listings; a secret shows as {@code HS secret (n bits)}, never its value. */
+    /**
+     * One line for listings; a secret shows as its size and fingerprint, never its value; an
+     * any-audience or refused entry says so.
+     */
     String describe() {
       StringBuilder out = new StringBuilder(issuer).append("  ");
-      IssuerConfig config = toConfig();
       if (jwksUrl != null) {
         out.append("jwks ").append(jwksUrl);
       } else {
-        int bits = Objects.requireNonNull(config.hmacSecret()).getEncoded().length * 8;
-        out.append("HS secret (").append(bits).append(" bits)");
+        out.append("HS secret (").append(Objects.requireNonNull(secretInfo).describe()).append(")");
       }
-      out.append("  algorithms ").append(String.join(",", config.algorithms()));
+      out.append("  algorithms ").append(describeAlgorithms());
       if (!audiences.isEmpty()) {
         out.append("  audience ").append(String.join(",", audiences));
       }
+      String warning = warning();
+      if (warning != null) {
+        out.append("  WARNING: ").append(warning);
+      }
       return out.toString();
+    }
+
+    private String describeAlgorithms() {
+      if (!algorithms.isEmpty()) {
+        return String.join(",", algorithms);
+      }
+      return jwksUrl != null ? "per key (RS256 without alg)" : "HS256";
+    }
+
+    /** What an operator must see in every listing, or null. */
+    @Nullable String warning() {
+      if (anyAudience) {
+        return "accepts tokens minted for ANY audience (--any-audience)";
+      }
+      if (audienceMissing()) {
+        return "tokens are REFUSED: " + refusal();
+      }
+      return null;
     }
 
     Map<String, Object> toJson(boolean withSecret) {
@@ -204,27 +319,58 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
       if (jwksUrl != null) {
         map.put("jwks", jwksUrl);
       }
-      if (secret != null) {
-        if (withSecret) {
-          map.put("secret", secret);
-        } else {
-          map.put(
-              "secretBits",
-              (long) Objects.requireNonNull(toConfig().hmacSecret()).getEncoded().length * 8);
-        }
+      if (secret != null && withSecret) {
+        map.put("secret", secret);
+      } else if (secretInfo != null) {
+        map.put("secretBits", (long) secretInfo.bits());
+        map.put("secretFingerprint", secretInfo.fingerprint());
       }
       map.put("audiences", audiences);
+      map.put("anyAudience", anyAudience);
       map.put("algorithms", algorithms);
+      String warning = warning();
+      if (!withSecret && warning != null) {
+        map.put("warning", warning);
+      }
       return map;
     }
 
+    /** Reads {@link #toJson}: a stored entry, a request, or a server's listing (no secret). */
     static Issuer fromJson(Map<String, Object> map) {
+      String secret = Json.optString(map, "secret");
+      String jwks = Json.optString(map, "jwks");
+      SecretInfo listed = null;
+      if (secret == null && jwks == null && map.containsKey("secretBits")) {
+        String fingerprint = Json.optString(map, "secretFingerprint");
+        listed =
+            new SecretInfo(
+                (int) Json.number(map, "secretBits", 0),
+                fingerprint == null ? "unknown" : fingerprint);
+      }
       return new Issuer(
           Json.string(map, "issuer"),
-          Json.optString(map, "jwks"),
-          Json.optString(map, "secret"),
+          jwks,
+          secret,
           Json.strings(map, "audiences"),
-          Json.strings(map, "algorithms"));
+          Json.bool(map, "anyAudience"),
+          Json.strings(map, "algorithms"),
+          listed);
+    }
+  }
+
+  /**
+   * What may be shown of an HS secret.
+   *
+   * @param bits its size
+   * @param fingerprint {@link IssuerConfig#secretFingerprint}
+   */
+  record SecretInfo(int bits, String fingerprint) {
+    static SecretInfo of(byte[] key) {
+      return new SecretInfo(key.length * 8, IssuerConfig.secretFingerprint(key));
+    }
+
+    String describe() {
+      return bits + " bits, fingerprint " + fingerprint;
     }
   }
 
@@ -300,28 +446,12 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
   static SpaceConfig fromJson(Map<String, Object> map) {
     List<Issuer> issuers = new ArrayList<>();
     for (Map<String, Object> issuer : Json.objects(map, "issuers")) {
-      issuers.add(
-          issuer.containsKey("jwks") || issuer.containsKey("secret")
-              ? Issuer.fromJson(issuer)
-              : Issuer.fromJson(withPlaceholderSecret(issuer)));
+      issuers.add(Issuer.fromJson(issuer));
     }
     return new SpaceConfig(
         Json.string(map, "space"),
         issuers,
         Json.strings(map, "allow"),
         map.containsKey("proxies") ? Proxies.fromJson(Json.object(map, "proxies")) : Proxies.NONE);
-  }
-
-  /**
-   * A server lists HS issuers with the secret's size only: zero bytes of that size stand for it, so
-   * the record validates and prints the right size.
-   */
-  private static Map<String, Object> withPlaceholderSecret(Map<String, Object> issuer) {
-    int bytes = (int) Math.min(1024, Math.max(32, Json.number(issuer, "secretBits", 256) / 8));
-    Map<String, Object> copy = new LinkedHashMap<>(issuer);
-    copy.put(
-        "secret",
-        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[bytes]));
-    return copy;
   }
 }

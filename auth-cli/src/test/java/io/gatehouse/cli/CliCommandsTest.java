@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,7 +170,7 @@ class CliCommandsTest {
         "https://user@idp.example/jwks"
       })
   void malformedJwksUrlsAreRefusedAndNothingIsStored(String url) {
-    Cli.Result result = cli.run("jwks", url);
+    Cli.Result result = cli.run("jwks", url, "--audience", "api");
 
     assertThat(result.code()).as(result.toString()).isEqualTo(Main.EXIT_USAGE);
     assertThat(Cli.lines(result.err())).hasSize(1);
@@ -178,7 +179,8 @@ class CliCommandsTest {
 
   @Test
   void unsupportedAlgorithmIsAUsageError() {
-    Cli.Result result = cli.run("jwks", "https://idp.example/jwks", "--alg", "none");
+    Cli.Result result =
+        cli.run("jwks", "https://idp.example/jwks", "--alg", "none", "--audience", "api");
 
     assertThat(result.code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(result.err()).contains("'NONE'");
@@ -186,24 +188,44 @@ class CliCommandsTest {
 
   @Test
   void jwtSecretGeneratesOrReadsAFile() throws Exception {
-    Cli.Result generated = cli.run("jwt-secret", "--generate", "--issuer", "me");
+    Cli.Result generated =
+        cli.run("jwt-secret", "--generate", "--issuer", "me", "--audience", "api");
 
     assertThat(generated.code()).as(generated.toString()).isZero();
     String secret = Cli.lines(generated.out()).get(1);
     assertThat(secret).matches("[A-Za-z0-9_-]{43}");
     assertThat(generated.out()).contains("Set HS256 secret for issuer 'me' to space 'dev'");
-    assertThat(cli.run("jwks").out()).contains("me  HS secret (256 bits)").doesNotContain(secret);
+    assertThat(cli.run("jwks").out())
+        .contains("me  HS secret (256 bits, fingerprint sha256:")
+        .doesNotContain(secret);
 
     Path file = dir.resolve("secret.txt");
     Files.writeString(file, secret + "\n");
-    assertThat(cli.run("jwt-secret", "--from-file", file.toString(), "--issuer", "other").code())
+    assertThat(
+            cli.run(
+                    "jwt-secret",
+                    "--from-file",
+                    file.toString(),
+                    "--base64url",
+                    "--issuer",
+                    "other",
+                    "--audience",
+                    "api")
+                .code())
         .isZero();
 
     Files.writeString(file, "AAAAAAAAAAAAAAAAAAAAAA"); // 128 bits
-    Cli.Result tooShort = cli.run("jwt-secret", "--from-file", file.toString());
+    Cli.Result tooShort = cli.run("jwt-secret", "--from-file", file.toString(), "--audience", "a");
     assertThat(tooShort.code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(tooShort.err()).contains("256 bits");
-    assertThat(cli.run("jwt-secret", "--from-file", dir.resolve("missing").toString()).code())
+    assertThat(
+            cli.run(
+                    "jwt-secret",
+                    "--from-file",
+                    dir.resolve("missing").toString(),
+                    "--audience",
+                    "a")
+                .code())
         .isEqualTo(Main.EXIT_USAGE);
     assertThat(cli.run("jwt-secret").code()).isEqualTo(Main.EXIT_USAGE);
     assertThat(cli.run("jwt-secret", "--generate", "--from-file", file.toString()).code())
@@ -212,7 +234,9 @@ class CliCommandsTest {
 
   @Test
   void hs256TokensSignedWithTheSecretAreAccepted() throws Exception {
-    String secret = Cli.lines(cli.run("jwt-secret", "--generate", "--issuer", "me").out()).get(1);
+    String secret =
+        Cli.lines(cli.run("jwt-secret", "--generate", "--issuer", "me", "--audience", "api").out())
+            .get(1);
     String jwt = Jwts.hs256(secret, "me", "alice");
 
     Cli.Result check = cli.run("check", "-H", "Authorization: Bearer " + jwt, "GET", "/api/hello");
@@ -228,6 +252,169 @@ class CliCommandsTest {
                     "/api/hello")
                 .out())
         .startsWith("DENY 401");
+  }
+
+  /**
+   * Issue 11 item 5: an issuer added without {@code --audience} accepted tokens its IdP minted for
+   * any other client. Now the command refuses, naming both {@code --audience} and the explicit
+   * opt-out {@code --any-audience}, which is stored and shown as a warning in every listing.
+   */
+  @Test
+  void anIssuerNeedsAnAudienceOrTheExplicitAnyAudience() {
+    for (String[] args :
+        List.of(
+            new String[] {"jwks", "https://idp.example/jwks.json"},
+            new String[] {"jwt-secret", "--generate", "--issuer", "me"})) {
+      Cli.Result refused = cli.run(args);
+      assertThat(refused.code()).as(refused.toString()).isEqualTo(Main.EXIT_USAGE);
+      assertThat(refused.err()).contains("--audience", "--any-audience");
+    }
+    assertThat(cli.run("jwks").out()).contains("No JWT issuers");
+    assertThat(
+            cli.run("jwks", "https://idp.example/jwks.json", "--audience", "a", "--any-audience")
+                .code())
+        .isEqualTo(Main.EXIT_USAGE);
+
+    Cli.Result any = cli.run("jwks", "https://idp.example/jwks.json", "--any-audience");
+    assertThat(any.code()).as(any.toString()).isZero();
+    assertThat(any.out()).contains("WARNING: accepts tokens minted for ANY audience");
+    assertThat(cli.run("jwks").out())
+        .contains("https://idp.example  jwks", "WARNING: accepts tokens minted for ANY audience");
+  }
+
+  /**
+   * Issue 11 item 5, stored settings: an issuer written by an older gatehouse without an audience
+   * loads as refused, with the reason in the trace and the listing, until an audience is set. The
+   * rest of the space's settings still apply.
+   */
+  @Test
+  void anIssuerStoredWithoutAnAudienceIsRefusedVisiblyUntilOneIsSet() throws Exception {
+    byte[] key = new byte[32];
+    java.util.Arrays.fill(key, (byte) 9);
+    String encoded = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    assertThat(cli.run("whitelist", "127.0.0.1").code()).isZero(); // creates the store
+    StoreLocation store = StoreLocation.resolve(null, java.util.Map.of(), dir);
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(store.url(), store.user(), store.password());
+        java.sql.PreparedStatement insert =
+            connection.prepareStatement(
+                "insert into gatehouse_space_settings (space, name, setting_value, updated_at)"
+                    + " values ('dev', 'issuers', ?, 0)")) {
+      insert.setString(
+          1,
+          "{\"issuers\":[{\"issuer\":\"legacy\",\"secret\":\""
+              + encoded
+              + "\",\"audiences\":[],\"algorithms\":[\"HS256\"]}]}");
+      insert.executeUpdate();
+    }
+    String jwt = Jwts.hs256(key, "legacy", "alice");
+
+    assertThat(cli.run("jwks").out())
+        .contains("legacy  HS secret", "WARNING: tokens are REFUSED", "--audience AUD");
+    Cli.Result refused =
+        cli.run("check", "-H", "Authorization: Bearer " + jwt, "GET", "/api/hello");
+    assertThat(refused.out())
+        .as(refused.toString())
+        .startsWith("DENY 401")
+        .contains("issuer 'legacy' is configured but refused", "stored without an audience");
+    assertThat(cli.run("whitelist").out()).contains("127.0.0.1/32");
+
+    Path file = dir.resolve("legacy.key");
+    Files.writeString(file, encoded + "\n");
+    assertThat(
+            cli.run(
+                    "jwt-secret",
+                    "--from-file",
+                    file.toString(),
+                    "--base64url",
+                    "--issuer",
+                    "legacy",
+                    "--audience",
+                    "api")
+                .code())
+        .isZero();
+    assertThat(cli.run("check", "-H", "Authorization: Bearer " + jwt, "GET", "/api/hello").out())
+        .startsWith("ALLOW alice via jwt");
+  }
+
+  /**
+   * Issue 11 item 8: {@code jwt-secret --from-file} decoded a file as base64 whenever it looked
+   * like base64, so a text secret as Supabase, Auth0 or jwt.io use it never verified. Now the
+   * file's bytes are the key (one trailing newline dropped); {@code --base64}/{@code --base64url}
+   * decode on request; size and fingerprint are printed, and a failed signature names them.
+   */
+  @Test
+  void aTextSecretFileIsUsedAsItsBytesAndDecodedOnlyOnRequest() throws Exception {
+    String text = "super-secret-jwt-token-with-at-least-32-characters-long"; // 55 characters
+    byte[] textBytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String fingerprint = io.gatehouse.jwks.IssuerConfig.secretFingerprint(textBytes);
+    Path file = dir.resolve("supabase.secret");
+    Files.writeString(file, text + "\n");
+
+    Cli.Result set =
+        cli.run(
+            "jwt-secret", "--from-file", file.toString(), "--issuer", "supa", "--audience", "api");
+    assertThat(set.code()).as(set.toString()).isZero();
+    assertThat(set.out())
+        .contains("secret: 440 bits, fingerprint " + fingerprint + " (the file's text bytes)")
+        .doesNotContain(text);
+    assertThat(cli.run("jwks").out())
+        .contains("supa  HS secret (440 bits, fingerprint " + fingerprint + ")");
+    String signedWithText = Jwts.hs256(textBytes, "supa", "alice");
+    assertThat(
+            cli.run("check", "-H", "Authorization: Bearer " + signedWithText, "GET", "/api/hello")
+                .out())
+        .startsWith("ALLOW alice via jwt");
+    // Signed with the bytes the old code took (the text's base64url decoding): refused, and the
+    // trace names the issuer and the configured secret's fingerprint, never the secret.
+    byte[] decoded = java.util.Base64.getUrlDecoder().decode(text.replace("-", "_") + "=");
+    Cli.Result wrong =
+        cli.run(
+            "check",
+            "-H",
+            "Authorization: Bearer " + Jwts.hs256(decoded, "supa", "alice"),
+            "GET",
+            "/api/hello");
+    assertThat(wrong.out())
+        .startsWith("DENY 401 bad_signature")
+        .contains("issuer 'supa'", "440 bits", fingerprint)
+        .doesNotContain(text);
+
+    byte[] random = new byte[48];
+    new java.security.SecureRandom().nextBytes(random);
+    Path encoded = dir.resolve("b64.secret");
+    Files.writeString(encoded, java.util.Base64.getEncoder().encodeToString(random) + "\n");
+    Cli.Result b64 =
+        cli.run(
+            "jwt-secret",
+            "--from-file",
+            encoded.toString(),
+            "--base64",
+            "--issuer",
+            "b64",
+            "--audience",
+            "api");
+    assertThat(b64.out())
+        .as(b64.toString())
+        .contains(
+            "384 bits, fingerprint "
+                + io.gatehouse.jwks.IssuerConfig.secretFingerprint(random)
+                + " (base64-decoded)");
+    assertThat(
+            cli.run(
+                    "check",
+                    "-H",
+                    "Authorization: Bearer " + Jwts.hs256(random, "b64", "bob"),
+                    "GET",
+                    "/api/hello")
+                .out())
+        .startsWith("ALLOW bob via jwt");
+    Files.writeString(encoded, "+/+/" + "A".repeat(60));
+    Cli.Result notUrl =
+        cli.run(
+            "jwt-secret", "--from-file", encoded.toString(), "--base64url", "--audience", "api");
+    assertThat(notUrl.code()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(notUrl.err()).contains("not base64url", "--base64");
   }
 
   @Test

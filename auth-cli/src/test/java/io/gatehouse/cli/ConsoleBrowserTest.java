@@ -270,6 +270,23 @@ class ConsoleBrowserTest {
         .containsEntry("issuer", "https://login.example.test/")
         .containsEntry("jwks", url)
         .containsEntry("audiences", List.of("api"));
+
+    // Issue 11 item 5: an audience is required; "any audience" is explicit, and warned about.
+    driver.findElement(By.id("jwks-issuer")).clear();
+    driver.findElement(By.id("jwks-issuer")).sendKeys("https://any.example.test/");
+    driver.findElement(By.id("jwks-audiences")).clear();
+    driver.findElement(By.cssSelector("#jwks-form button[type=submit]")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("jwks-form"), "Enter the audience"));
+    driver.findElement(By.id("jwks-any-audience")).click();
+    driver.findElement(By.cssSelector("#jwks-form button[type=submit]")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("issuer-table"), "Warning: accepts tokens minted for ANY audience"));
+    assertThat(adminApi("GET", "/settings", null).body())
+        .contains("\"anyAudience\":true", "\"warning\":");
+    adminApi("POST", "/issuers/remove", "{\"issuer\":\"https://any.example.test/\"}");
   }
 
   @Test
@@ -277,6 +294,7 @@ class ConsoleBrowserTest {
   void generateAnHsSecretShownOnce() throws Exception {
     page("secrets");
     driver.findElement(By.id("secret-issuer")).sendKeys("internal-signer");
+    driver.findElement(By.id("secret-audiences")).sendKeys("api");
     driver.findElement(By.cssSelector("#secret-form button[type=submit]")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
     String secret = driver.findElement(By.id("secret-value")).getText();

@@ -88,7 +88,8 @@ class PostgresTwoProcessTest {
 
       // The other commands work on PostgreSQL the same way.
       assertThat(cli.run("tokens").out()).contains("from-cli", "revoked");
-      assertThat(cli.run("jwks", "https://idp.example/jwks.json").out()).startsWith("Set JWKS url");
+      assertThat(cli.run("jwks", "https://idp.example/jwks.json", "--audience", "api").out())
+          .startsWith("Set JWKS url");
       assertThat(cli.run("trust-proxy", "--hops", "1").out()).contains("1 hop");
       assertThat(cli.run("trust-proxy", "--none").code()).isZero();
       assertThat(cli.run("check", "-H", "x-apikey: " + other, "GET", "/api/hello").code()).isZero();

@@ -84,7 +84,8 @@ class ServeTest {
       String fresh = cli.run("add-token").token();
       assertThat(Cli.get(serve.uri("/api/hello"), "x-apikey", fresh).statusCode()).isEqualTo(200);
 
-      String secret = Cli.lines(cli.run("jwt-secret", "--generate").out()).get(1);
+      String secret =
+          Cli.lines(cli.run("jwt-secret", "--generate", "--audience", "api").out()).get(1);
       String jwt = Jwts.hs256(secret, "gatehouse", "alice");
       Cli.StatusProbe bearer =
           () -> Cli.get(serve.uri("/api/hello"), "Authorization", "Bearer " + jwt).statusCode();
@@ -121,13 +122,20 @@ class ServeTest {
 
       assertThat(
               remote
-                  .run("jwks", "https://idp.example/jwks.json", "--issuer", "https://idp.example/")
+                  .run(
+                      "jwks",
+                      "https://idp.example/jwks.json",
+                      "--issuer",
+                      "https://idp.example/",
+                      "--audience",
+                      "api")
                   .out())
           .startsWith("Set JWKS url to space 'dev'");
-      assertThat(remote.run("jwt-secret", "--generate", "--issuer", "me").out())
+      assertThat(remote.run("jwt-secret", "--generate", "--issuer", "me", "--any-audience").out())
           .contains("Set HS256 secret for issuer 'me'");
       assertThat(remote.run("jwks").out())
-          .contains("me  HS secret (256 bits)", "https://idp.example/");
+          .contains("me  HS secret (256 bits, fingerprint sha256:", "https://idp.example/")
+          .contains("WARNING: accepts tokens minted for ANY audience");
       assertThat(remote.run("jwks", "--remove", "me").out()).contains("Removed issuer 'me'");
       assertThat(remote.run("jwks", "http://idp.example/jwks").code()).isEqualTo(Main.EXIT_USAGE);
 

@@ -66,7 +66,7 @@ final class ClaimsChecker {
               Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
         }
       }
-      if (!issuer.audiences().isEmpty()) {
+      if (!issuer.anyAudience()) {
         List<String> audience = claims.hasAudience() ? claims.getAudience() : List.of();
         if (audience.stream().noneMatch(issuer.audiences()::contains)) {
           throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");

@@ -7,6 +7,7 @@ import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Challenge;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
+import io.gatehouse.core.Redact;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -149,14 +150,16 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     String iss = ClaimsChecker.issuer(claims);
     IssuerConfig issuer = issuers.get(iss);
     if (issuer == null) {
+      String refused = issuers.refusal(iss);
       throw new Refusal(
           Reason.BAD_CLAIMS,
-          "issuer '" + io.gatehouse.core.Redact.safe(iss) + "' is not trusted in this space");
+          "issuer '"
+              + Redact.safe(iss)
+              + (refused == null
+                  ? "' is not trusted in this space"
+                  : "' is configured but refused: " + refused));
     }
-    if (!issuer.algorithms().contains(jws.alg())) {
-      throw new Refusal(
-          Reason.BAD_SIGNATURE, "algorithm " + jws.alg() + " not allowed for this issuer");
-    }
+    requireAllowedAlgorithm(issuer, jws.alg());
     if (issuer.usesSecret()) {
       JsonWebKey key = secretKeys.computeIfAbsent(issuer, DefaultJwtAuthenticator::secretKey);
       return finish(jws, claims, issuer, null, List.of(key), context, hash);
@@ -173,6 +176,46 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     return lookup
         .completeOnTimeout(timedOut, options.waitBudget().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(found -> resolve(found, jws, claims, issuer, source, context, hash));
+  }
+
+  /**
+   * Refuses, before any key lookup, an algorithm the issuer never accepts: one outside its list, or
+   * for an issuer that takes each key's declared {@code alg}, an HS algorithm (keys from a JWKS are
+   * never secrets). The detail names what is allowed and how to change it.
+   */
+  private static void requireAllowedAlgorithm(IssuerConfig issuer, String alg) throws Refusal {
+    boolean allowed =
+        issuer.algorithmsFromKeys() ? !Algorithms.isHmac(alg) : issuer.algorithms().contains(alg);
+    if (!allowed) {
+      throw new Refusal(
+          Reason.BAD_SIGNATURE,
+          "algorithm "
+              + alg
+              + " is not allowed for issuer '"
+              + Redact.safe(issuer.issuer())
+              + "' (allowed: "
+              + issuer.describeAlgorithms()
+              + "; change with IssuerConfig.algorithms(...), or gatehouse "
+              + (issuer.usesSecret() ? "jwt-secret" : "jwks")
+              + " --alg)");
+    }
+  }
+
+  /**
+   * For an issuer that takes each key's declared {@code alg}: a key without one verifies RS256
+   * only, so every key still serves exactly one algorithm.
+   */
+  private static void requireKeyAlgorithm(IssuerConfig issuer, JsonWebKey key, String alg)
+      throws Refusal {
+    if (issuer.algorithmsFromKeys() && key.getAlgorithm() == null && !alg.equals("RS256")) {
+      throw new Refusal(
+          Reason.BAD_SIGNATURE,
+          "key "
+              + JwsVerifier.describe(key)
+              + " declares no alg, so it verifies RS256 only; token uses "
+              + alg
+              + " (publish alg on the key, or list algorithms with --alg)");
+    }
   }
 
   private CompletionStage<AuthOutcome> resolve(
@@ -210,6 +253,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     JsonWebKey used = null;
     for (JsonWebKey key : candidates) {
       try {
+        requireKeyAlgorithm(issuer, key, jws.alg());
         JwsVerifier.verify(jws, key);
         used = key;
         break;
@@ -220,6 +264,9 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       }
     }
     if (used == null) {
+      if (firstProblem != null && issuer.usesSecret()) {
+        throw withSecretFingerprint(firstProblem, issuer);
+      }
       throw firstProblem != null
           ? firstProblem
           : new Refusal(Reason.UNKNOWN_CREDENTIAL, "no key can verify this token");
@@ -235,6 +282,25 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
         new TokenCache.Entry(
             context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
     return outcome;
+  }
+
+  /**
+   * A failed HS signature names the issuer and the secret's size and fingerprint (never the
+   * secret): the usual cause is a secret configured in another form than the IdP uses (its text
+   * versus its base64 decoding), which the operator can see by comparing fingerprints.
+   */
+  private static Refusal withSecretFingerprint(Refusal refusal, IssuerConfig issuer) {
+    javax.crypto.SecretKey secret = java.util.Objects.requireNonNull(issuer.hmacSecret());
+    return new Refusal(
+        refusal.reason(),
+        refusal.detail()
+            + " with the secret of issuer '"
+            + Redact.safe(issuer.issuer())
+            + "' ("
+            + secret.getEncoded().length * 8
+            + " bits, fingerprint "
+            + issuer.hmacSecretFingerprint()
+            + "; compare with the IdP's)");
   }
 
   private CompletionStage<AuthOutcome> refuse(Refusal refusal) {

@@ -2,10 +2,13 @@ package io.gatehouse.jwks;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param issuer the exact {@code iss} value
  * @param jwksUrl where the issuer publishes its public keys (https, or http on a loopback host)
  * @param hmacSecret the shared secret for HS256/384/512; never printed
- * @param algorithms the JWS algorithms accepted from this issuer
- * @param audiences when not empty, a token's {@code aud} must name one of them
+ * @param algorithms the JWS algorithms accepted from this issuer; empty for a JWKS issuer means
+ *     each key's own declared {@code alg} (RS256 for a key that declares none)
+ * @param audiences a token's {@code aud} must name one of them; empty only with {@code anyAudience}
+ * @param anyAudience the explicit opt-out: tokens this issuer minted for any audience (another
+ *     client's access tokens, its ID tokens) are accepted
  * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}
  * @param maxLifetime when set, {@code exp - iat} may not exceed it (and {@code iat} is required)
  * @param requiredClaims claims every token must carry
@@ -35,6 +41,7 @@ public record IssuerConfig(
     @Nullable SecretKey hmacSecret,
     Set<String> algorithms,
     Set<String> audiences,
+    boolean anyAudience,
     Duration clockSkew,
     @Nullable Duration maxLifetime,
     Set<String> requiredClaims,
@@ -57,10 +64,44 @@ public record IssuerConfig(
     Objects.requireNonNull(clockSkew, "clockSkew");
     Objects.requireNonNull(claimMapping, "claimMapping");
     validate(issuer, jwksUrl, hmacSecret, algorithms, clockSkew, maxLifetime);
+    validateAudience(issuer, audiences, anyAudience);
   }
 
   public static Builder builder(String issuer) {
     return new Builder(issuer);
+  }
+
+  /**
+   * True when no algorithm list was configured for this JWKS issuer: each key then verifies exactly
+   * the {@code alg} it declares, and a key that declares none verifies RS256 only.
+   */
+  public boolean algorithmsFromKeys() {
+    return jwksUrl != null && algorithms.isEmpty();
+  }
+
+  /** The accepted algorithms in words, for refusal details and listings. */
+  public String describeAlgorithms() {
+    return algorithmsFromKeys()
+        ? "each JWKS key's declared alg (RS256 for a key without one)"
+        : String.join(", ", algorithms);
+  }
+
+  /**
+   * A short fingerprint of the HMAC secret, to compare with the IdP's without showing the secret:
+   * {@code sha256:} and the first 8 bytes of the key bytes' SHA-256 in hex. Null for a JWKS issuer.
+   */
+  public @Nullable String hmacSecretFingerprint() {
+    return hmacSecret == null ? null : secretFingerprint(hmacSecret.getEncoded());
+  }
+
+  /** The fingerprint {@link #hmacSecretFingerprint()} gives for these key bytes. */
+  public static String secretFingerprint(byte[] keyBytes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyBytes);
+      return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   /** True when this issuer's keys come from a shared secret rather than a JWKS. */
@@ -74,8 +115,8 @@ public record IssuerConfig(
         + issuer
         + (jwksUrl != null ? ", jwks " + jwksUrl : ", hmac secret")
         + ", algorithms "
-        + algorithms
-        + (audiences.isEmpty() ? "" : ", audiences " + audiences)
+        + (algorithmsFromKeys() ? "per key" : algorithms)
+        + (anyAudience ? ", ANY audience" : ", audiences " + audiences)
         + "]";
   }
 
@@ -96,7 +137,7 @@ public record IssuerConfig(
     if (jwksUrl != null) {
       requireJwksUrl(jwksUrl);
     }
-    if (algorithms.isEmpty()) {
+    if (algorithms.isEmpty() && secret != null) {
       throw new IllegalArgumentException("issuer '" + issuer + "' allows no algorithm");
     }
     for (String alg : algorithms) {
@@ -139,6 +180,20 @@ public record IssuerConfig(
     }
   }
 
+  private static void validateAudience(String issuer, Set<String> audiences, boolean anyAudience) {
+    if (audiences.isEmpty() && !anyAudience) {
+      throw new IllegalArgumentException(
+          "issuer '"
+              + issuer
+              + "' has no audience: name this API's audience with audience(...), or call"
+              + " anyAudience() to accept tokens the issuer minted for any client");
+    }
+    if (!audiences.isEmpty() && anyAudience) {
+      throw new IllegalArgumentException(
+          "issuer '" + issuer + "': audience(...) and anyAudience() exclude each other");
+    }
+  }
+
   private static void requireJwksUrl(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     String host = url.getHost();
@@ -146,10 +201,9 @@ public record IssuerConfig(
       throw new IllegalArgumentException(
           "JWKS URL must be an absolute URL with a host, no user info or fragment: " + url);
     }
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
+    if (!scheme.equals("https") && !(scheme.equals("http") && LoopbackHost.is(host))) {
       throw new IllegalArgumentException(
-          "JWKS URL must use https (http only on a loopback host): " + url);
+          "JWKS URL must use https (http only on localhost, 127.0.0.0/8 or [::1]): " + url);
     }
   }
 
@@ -160,6 +214,7 @@ public record IssuerConfig(
     private @Nullable SecretKey secret;
     private @Nullable Set<String> algorithms;
     private final Set<String> audiences = new LinkedHashSet<>();
+    private boolean anyAudience;
     private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private @Nullable Duration maxLifetime;
     private final Set<String> requiredClaims = new LinkedHashSet<>();
@@ -169,7 +224,10 @@ public record IssuerConfig(
       this.issuer = Objects.requireNonNull(issuer, "issuer");
     }
 
-    /** Keys come from this JWKS URL; algorithms default to RS256. */
+    /**
+     * Keys come from this JWKS URL. Without {@link #algorithms}, each key verifies exactly the
+     * {@code alg} it declares (RS256 for a key that declares none).
+     */
     public Builder jwksUrl(String url) {
       try {
         return jwksUrl(new URI(url));
@@ -210,6 +268,10 @@ public record IssuerConfig(
       return hmacSecret(secret);
     }
 
+    /**
+     * Narrows the accepted algorithms. A JWKS key that declares an {@code alg} still verifies only
+     * that one; a key without one verifies any of these its type fits.
+     */
     public Builder algorithms(String... algs) {
       return algorithms(List.of(algs));
     }
@@ -231,6 +293,15 @@ public record IssuerConfig(
         throw new IllegalArgumentException("audience must not be blank");
       }
       audiences.add(audience);
+      return this;
+    }
+
+    /**
+     * Accept this issuer's tokens whatever their {@code aud}: also those it minted for other
+     * clients, and its ID tokens. Required, explicitly, when no {@link #audience} is named.
+     */
+    public Builder anyAudience() {
+      this.anyAudience = true;
       return this;
     }
 
@@ -262,7 +333,7 @@ public record IssuerConfig(
     public IssuerConfig build() {
       Set<String> algs = algorithms;
       if (algs == null) {
-        algs = Set.of(secret != null ? "HS256" : "RS256");
+        algs = secret != null ? Set.of("HS256") : Set.of();
       }
       return new IssuerConfig(
           issuer,
@@ -270,6 +341,7 @@ public record IssuerConfig(
           secret,
           algs,
           audiences,
+          anyAudience,
           clockSkew,
           maxLifetime,
           requiredClaims,

@@ -205,6 +205,7 @@ class JwksDocumentFuzzTest {
     SERVER.serveJson(document);
     IssuerConfig issuer =
         IssuerConfig.builder(Tokens.ISS)
+            .audience("api")
             .jwksUrl(SERVER.url())
             .algorithms("RS256", "PS256", "ES256", "EdDSA")
             .build();

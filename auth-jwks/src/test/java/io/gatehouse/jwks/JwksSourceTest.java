@@ -52,7 +52,7 @@ class JwksSourceTest {
   }
 
   JwtAuthenticator.Builder builder() {
-    IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    IssuerConfig issuer = IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     AuthListener listener =
         new AuthListener() {
           @Override
@@ -290,7 +290,8 @@ class JwksSourceTest {
   void prefetchAndTheSnapshotFileCarryKeysAcrossARestart(@TempDir Path dir) throws Exception {
     DefaultJwtAuthenticator first = build(builder().snapshotDirectory(dir));
     first
-        .prefetch(Issuers.of(IssuerConfig.builder(ISS).jwksUrl(server.url()).build()))
+        .prefetch(
+            Issuers.of(IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build()))
         .get(10, TimeUnit.SECONDS);
     assertThat(server.requests()).isEqualTo(1);
     try (var files = Files.list(dir)) {

@@ -165,6 +165,7 @@ class JwtAuthenticatorTest {
     java.util.Arrays.fill(secret64, (byte) 7);
     IssuerConfig hs =
         IssuerConfig.builder(ISS)
+            .audience("api")
             .hmacSecret(secret64)
             .algorithms("HS256", "HS384", "HS512")
             .build();
@@ -175,6 +176,31 @@ class JwtAuthenticatorTest {
     }
     String wrong = sign(claims(clock).toJson(), new HmacKey(SECRET), "HS256", null, Map.of());
     assertThat(reason(run(jwt, wrong))).isEqualTo(Reason.BAD_SIGNATURE);
+  }
+
+  /**
+   * Issue 11 item 8: a failed HS signature said only "signature does not verify", so an operator
+   * whose secret was stored in another form than the IdP's could not tell. The detail now names the
+   * issuer and the secret's size and fingerprint, never the secret.
+   */
+  @Test
+  void aFailedHmacSignatureNamesTheIssuerAndTheSecretsFingerprint() {
+    byte[] text =
+        "a-55-character-text-secret-as-supabase-or-auth0-give-it".getBytes(StandardCharsets.UTF_8);
+    IssuerConfig hs = IssuerConfig.builder(ISS).hmacSecret(text).audience("api").build();
+    String fingerprint = hs.hmacSecretFingerprint();
+    assertThat(fingerprint).matches("sha256:[0-9a-f]{16}");
+    assertThat(fingerprint).isEqualTo(IssuerConfig.secretFingerprint(text));
+    DefaultJwtAuthenticator jwt = authenticator(hs);
+    assertThat(run(jwt, sign(claims(clock).toJson(), new HmacKey(text), "HS256", null, Map.of())))
+        .isInstanceOf(AuthOutcome.Success.class);
+    String wrong = sign(claims(clock).toJson(), new HmacKey(SECRET), "HS256", null, Map.of());
+    AuthOutcome.Failure failure = failure(run(jwt, wrong));
+    assertThat(failure.reason()).isEqualTo(Reason.BAD_SIGNATURE);
+    assertThat(failure.detail())
+        .contains("issuer '" + ISS + "'", "440 bits", fingerprint)
+        .doesNotContain(new String(text, StandardCharsets.UTF_8));
+    assertThat(hs.toString()).doesNotContain("a-55-character");
   }
 
   @Test
@@ -261,7 +287,7 @@ class JwtAuthenticatorTest {
   @Test
   void rsaToHmacKeyConfusionFails() {
     // The attacker signs HS256 with the RSA public key's bytes, hoping it is used as a secret.
-    IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    IssuerConfig issuer = IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     byte[] publicBytes = RSA.getPublicKey().getEncoded();
     String token =
@@ -269,7 +295,12 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, token))).isEqualTo(Reason.BAD_SIGNATURE);
     // Even with HS256 allowed for a JWKS issuer it could not be configured:
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("HS256").build())
+            () ->
+                IssuerConfig.builder(ISS)
+                    .audience("api")
+                    .jwksUrl(server.url())
+                    .algorithms("HS256")
+                    .build())
         .hasMessageContaining("HS256 needs an HMAC secret");
   }
 
@@ -277,7 +308,11 @@ class JwtAuthenticatorTest {
   void keysForEncryptionOrTooSmallOrOfAnotherAlgorithmNeverVerify() {
     DefaultJwtAuthenticator jwt =
         authenticator(
-            IssuerConfig.builder(ISS).jwksUrl(server.url()).algorithms("RS256", "ES256").build());
+            IssuerConfig.builder(ISS)
+                .audience("api")
+                .jwksUrl(server.url())
+                .algorithms("RS256", "ES256")
+                .build());
     assertThat(reason(run(jwt, sign(claims(clock), ENC, "RS256")))).isEqualTo(Reason.BAD_SIGNATURE);
     assertThat(reason(run(jwt, sign(claims(clock), SMALL, "RS256"))))
         .isEqualTo(Reason.BAD_SIGNATURE);
@@ -288,11 +323,84 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, sign(claims(clock), RSA, "PS256")))).isEqualTo(Reason.BAD_SIGNATURE);
   }
 
+  /**
+   * Issue 11 item 9: an issuer configured without algorithms accepted RS256 only, so an IdP that
+   * signs ES256, PS256 or EdDSA and declares {@code alg} on each JWK got a 401 on every token. Now
+   * each key verifies exactly its declared alg (RS256 for a key without one).
+   */
+  @Test
+  void withoutAnAlgorithmListEachKeyVerifiesItsDeclaredAlg() throws Exception {
+    PublicJsonWebKey es = Tokens.ec("es-alg");
+    es.setAlgorithm("ES256");
+    PublicJsonWebKey ps = Tokens.rsa("ps-alg");
+    ps.setAlgorithm("PS256");
+    PublicJsonWebKey ed = Tokens.ed25519("ed-alg");
+    ed.setAlgorithm("EdDSA");
+    PublicJsonWebKey bare = Tokens.rsa("rsa-bare");
+    try (JwksServer idp = new JwksServer()) {
+      idp.serve(es, ps, ed, bare);
+      IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(idp.url()).audience("api").build();
+      DefaultJwtAuthenticator jwt = authenticator(issuer);
+      for (var signed : Map.of(es, "ES256", ps, "PS256", ed, "EdDSA", bare, "RS256").entrySet()) {
+        assertThat(run(jwt, sign(claims(clock), signed.getKey(), signed.getValue())))
+            .as(signed.getValue())
+            .isInstanceOf(AuthOutcome.Success.class);
+      }
+      // Exactly one algorithm per key: an RS256 token naming the ES256 key, PKCS#1 with the PSS
+      // key, and PSS or ES256 with the key that declares nothing (so RS256 only).
+      String rsOnEs =
+          sign(claims(clock).toJson(), bare.getPrivateKey(), "RS256", "es-alg", Map.of());
+      assertThat(failure(run(jwt, rsOnEs)).detail()).contains("bound to ES256");
+      String rsOnPs = sign(claims(clock).toJson(), ps.getPrivateKey(), "RS256", "ps-alg", Map.of());
+      assertThat(reason(run(jwt, rsOnPs))).isEqualTo(Reason.BAD_SIGNATURE);
+      AuthOutcome psOnBare = run(jwt, sign(claims(clock), bare, "PS256"));
+      assertThat(failure(psOnBare).detail()).contains("declares no alg", "RS256 only");
+      String esOnBare =
+          sign(claims(clock).toJson(), es.getPrivateKey(), "ES256", "rsa-bare", Map.of());
+      assertThat(reason(run(jwt, esOnBare))).isEqualTo(Reason.BAD_SIGNATURE);
+      // alg none, and HS256 keyed with the RSA key's public bytes, stay refused.
+      String none =
+          b64("{\"alg\":\"none\",\"kid\":\"rsa-bare\"}") + "." + b64(claims(clock).toJson()) + ".";
+      assertThat(reason(run(jwt, none))).isEqualTo(Reason.BAD_SIGNATURE);
+      String confused =
+          sign(
+              claims(clock).toJson(),
+              new HmacKey(bare.getPublicKey().getEncoded()),
+              "HS256",
+              "rsa-bare",
+              Map.of());
+      AuthOutcome hs = run(jwt, confused);
+      assertThat(failure(hs).reason()).isEqualTo(Reason.BAD_SIGNATURE);
+      assertThat(failure(hs).detail()).contains("HS256 is not allowed", "declared alg", "--alg");
+
+      // --alg narrows: the refusal names what is allowed and the option to change it.
+      DefaultJwtAuthenticator narrowed =
+          authenticator(
+              IssuerConfig.builder(ISS)
+                  .jwksUrl(idp.url())
+                  .audience("api")
+                  .algorithms("RS256")
+                  .build());
+      AuthOutcome es256 = run(narrowed, sign(claims(clock), es, "ES256"));
+      assertThat(failure(es256).reason()).isEqualTo(Reason.BAD_SIGNATURE);
+      assertThat(failure(es256).detail())
+          .contains("ES256 is not allowed", "allowed: RS256", "--alg");
+      assertThat(run(narrowed, sign(claims(clock), bare, "RS256")))
+          .isInstanceOf(AuthOutcome.Success.class);
+    }
+  }
+
+  static AuthOutcome.Failure failure(AuthOutcome outcome) {
+    assertThat(outcome).isInstanceOf(AuthOutcome.Failure.class);
+    return (AuthOutcome.Failure) outcome;
+  }
+
   @Test
   void unconfiguredIssuerFailsBeforeAnyFetch() throws Exception {
     try (JwksServer other = new JwksServer()) {
       other.serve(RSA);
-      IssuerConfig issuer = IssuerConfig.builder("https://other.test").jwksUrl(other.url()).build();
+      IssuerConfig issuer =
+          IssuerConfig.builder("https://other.test").audience("api").jwksUrl(other.url()).build();
       DefaultJwtAuthenticator jwt = authenticator(issuer);
       assertThat(reason(run(jwt, sign(claims(clock), RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
       JwtClaims noIss = claims(clock);
@@ -305,7 +413,11 @@ class JwtAuthenticatorTest {
   @Test
   void timeClaimsAreStrict() {
     IssuerConfig issuer =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .maxLifetime(Duration.ofHours(2))
+            .build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     long now = clock.millis() / 1000;
 
@@ -352,7 +464,11 @@ class JwtAuthenticatorTest {
   @Test
   void timeArithmeticDoesNotOverflow() {
     IssuerConfig limited =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).maxLifetime(Duration.ofHours(2)).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .maxLifetime(Duration.ofHours(2))
+            .build();
     long now = clock.millis() / 1000;
     for (long iat : new long[] {Long.MIN_VALUE, Long.MIN_VALUE / 2 - 1, -(1L << 62) * 2 + now}) {
       JwtClaims ancient = claims(clock);
@@ -367,7 +483,8 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(authenticator(limited), sign(floatIat, RSA, "RS256"))))
         .isEqualTo(Reason.BAD_CLAIMS);
 
-    IssuerConfig unlimited = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    IssuerConfig unlimited =
+        IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     for (long exp : new long[] {Long.MAX_VALUE - 10, 100_000_000_000_000_000L}) {
       JwtClaims endOfTime = claims(clock);
       endOfTime.setExpirationTime(NumericDate.fromSeconds(exp));
@@ -400,7 +517,8 @@ class JwtAuthenticatorTest {
                 + ",\"n\":\""
                 + n
                 + "\",\"e\":\"AQAB\"}]}");
-        IssuerConfig issuer = IssuerConfig.builder(ISS).jwksUrl(hostile.url()).build();
+        IssuerConfig issuer =
+            IssuerConfig.builder(ISS).audience("api").jwksUrl(hostile.url()).build();
         AuthOutcome outcome = run(authenticator(issuer), sign(claims(clock), RSA, "RS256"));
         assertThat(reason(outcome)).isEqualTo(Reason.BAD_SIGNATURE);
         String detail = ((AuthOutcome.Failure) outcome).detail();
@@ -434,13 +552,61 @@ class JwtAuthenticatorTest {
     assertThat(reason(run(jwt, sign(noSub, RSA, "RS256")))).isEqualTo(Reason.BAD_CLAIMS);
   }
 
+  /**
+   * Issue 11 item 5: with no audience configured, a token the IdP minted for another client (or an
+   * ID token) was accepted. An audience is now required; accepting any audience is explicit.
+   */
+  @Test
+  void tokensForAnotherAudienceAreRefusedUnlessAnyAudienceIsExplicit() {
+    DefaultJwtAuthenticator strict = authenticator(jwksIssuer());
+    JwtClaims otherClient = claims(clock);
+    otherClient.setAudience("billing-client");
+    JwtClaims noAud = claims(clock);
+    noAud.unsetClaim("aud");
+    assertThat(failure(run(strict, sign(otherClient, RSA, "RS256"))).reason())
+        .isEqualTo(Reason.BAD_CLAIMS);
+    assertThat(failure(run(strict, sign(noAud, RSA, "RS256"))).reason())
+        .isEqualTo(Reason.BAD_CLAIMS);
+    DefaultJwtAuthenticator any =
+        authenticator(IssuerConfig.builder(ISS).jwksUrl(server.url()).anyAudience().build());
+    assertThat(run(any, sign(otherClient, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+    assertThat(run(any, sign(noAud, RSA, "RS256"))).isInstanceOf(AuthOutcome.Success.class);
+  }
+
+  @Test
+  void aRefusedIssuerSaysWhyBeforeAnyFetch() throws Exception {
+    try (JwksServer idp = new JwksServer()) {
+      idp.serve(RSA);
+      Settings settings =
+          Settings.empty()
+              .with(
+                  "acme",
+                  JwtSettings.ISSUERS,
+                  Issuers.NONE.refusing(ISS, "stored without an audience; set one"));
+      JwtAuthenticator jwt =
+          JwtAuthenticator.builder().clock(clock).issuers(Issuers.of(jwksIssuer())).build();
+      AuthOutcome outcome =
+          await(
+              jwt.authenticate(
+                  context(sign(claims(clock), RSA, "RS256"), clock, settings, "acme")));
+      assertThat(failure(outcome).reason()).isEqualTo(Reason.BAD_CLAIMS);
+      assertThat(failure(outcome).detail())
+          .contains("is configured but refused: stored without an audience; set one");
+      assertThat(idp.requests()).isZero();
+    }
+  }
+
   @Test
   void accessAndPermissionsFollowTheClaimMapping() {
     ClaimMapping mapping =
         new ClaimMapping("email", java.util.List.of("perms"), null, Access.READ_WRITE)
             .withAccess("access", Access.READ);
     IssuerConfig issuer =
-        IssuerConfig.builder(ISS).jwksUrl(server.url()).claimMapping(mapping).build();
+        IssuerConfig.builder(ISS)
+            .audience("api")
+            .jwksUrl(server.url())
+            .claimMapping(mapping)
+            .build();
     DefaultJwtAuthenticator jwt = authenticator(issuer);
     JwtClaims admin = claims(clock);
     admin.setClaim("email", "ops@acme.test");

@@ -55,6 +55,7 @@ class RfcExamplesTest {
     byte[] secret = Base64.getUrlDecoder().decode((String) jwk.get("k"));
     IssuerConfig joe =
         IssuerConfig.builder("joe")
+            .anyAudience()
             .hmacSecret(secret)
             .claimMapping(
                 new ClaimMapping(
@@ -80,7 +81,7 @@ class RfcExamplesTest {
     assertThatThrownBy(() -> JwsParser.parse(compact, 64 * 1024))
         .isInstanceOfSatisfying(
             Refusal.class, r -> assertThat(r.reason()).isEqualTo(Reason.BAD_SIGNATURE));
-    IssuerConfig joe = IssuerConfig.builder("joe").hmacSecret(new byte[32]).build();
+    IssuerConfig joe = IssuerConfig.builder("joe").anyAudience().hmacSecret(new byte[32]).build();
     MutableClock clock = new MutableClock(Instant.ofEpochSecond(1300819380 - 600));
     JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).issuers(Issuers.of(joe)).build();
     AuthOutcome outcome = Tokens.await(jwt.authenticate(Tokens.context(compact, clock)));

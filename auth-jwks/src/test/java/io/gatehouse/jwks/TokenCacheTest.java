@@ -40,7 +40,7 @@ class TokenCacheTest {
   void start() throws Exception {
     server = new JwksServer();
     server.serve(KEY, OTHER);
-    issuer = IssuerConfig.builder(ISS).jwksUrl(server.url()).build();
+    issuer = IssuerConfig.builder(ISS).audience("api").jwksUrl(server.url()).build();
     AuthListener listener =
         new AuthListener() {
           @Override

@@ -320,8 +320,8 @@
       var row = el('tr');
       cell(row, i.issuer);
       cell(row, el('code', i.jwks));
-      cell(row, i.audiences.join(', ') || 'any');
-      cell(row, i.algorithms.join(', ') || 'default');
+      audienceCell(row, i);
+      cell(row, i.algorithms.join(', ') || 'per key (RS256 without alg)');
       var actions = cell(row, '');
       actions.className = 'actions';
       actions.appendChild(button('Remove', 'small danger', function () { removeIssuer(i.issuer, $('issuer-table')); }));
@@ -329,11 +329,12 @@
     });
     var sbody = $('secret-table').querySelector('tbody');
     sbody.textContent = '';
-    if (!secrets.length) { emptyRow(sbody, 4, 'No HS secrets in this space.'); }
+    if (!secrets.length) { emptyRow(sbody, 5, 'No HS secrets in this space.'); }
     secrets.forEach(function (i) {
       var row = el('tr');
       cell(row, i.issuer);
-      cell(row, i.secretBits + '-bit secret (never shown again)');
+      cell(row, i.secretBits + '-bit secret, fingerprint ' + (i.secretFingerprint || 'unknown') + ' (never shown again)');
+      audienceCell(row, i);
       cell(row, i.algorithms.join(', ') || 'default');
       var actions = cell(row, '');
       actions.className = 'actions';
@@ -362,14 +363,30 @@
     return text.split(/[\s,]+/).filter(function (s) { return s.length > 0; });
   }
 
+  // An issuer that accepts any audience, or one refused for lack of an audience, must be seen.
+  function audienceCell(row, issuer) {
+    var td = cell(row, issuer.audiences.join(', ') || (issuer.anyAudience ? 'ANY' : 'none'));
+    if (issuer.warning) { td.appendChild(el('div', 'Warning: ' + issuer.warning, 'warning')); }
+  }
+
+  function audienceChoice(form, audiences, any, input) {
+    if (!audiences.length && !any) {
+      showError(form, 'Enter the audience (the aud claim tokens for this API carry), or tick "any audience".', input);
+      return false;
+    }
+    return true;
+  }
+
   function saveJwks(event) {
     event.preventDefault();
     var form = $('jwks-form');
     clearErrors(form);
     var body = { issuer: $('jwks-issuer').value.trim(), jwks: $('jwks-url').value.trim(),
-                 audiences: list($('jwks-audiences').value), algorithms: list($('jwks-algorithms').value) };
+                 audiences: list($('jwks-audiences').value), anyAudience: $('jwks-any-audience').checked,
+                 algorithms: list($('jwks-algorithms').value) };
     if (!body.issuer) { showError(form, 'Enter the issuer (the exact iss claim).', $('jwks-issuer')); return; }
     if (!body.jwks) { showError(form, 'Enter the JWKS URL.', $('jwks-url')); return; }
+    if (!audienceChoice(form, body.audiences, body.anyAudience, $('jwks-audiences'))) { return; }
     api('PUT', 'jwks', body).then(function (settings) {
       notice('Saved issuer ' + body.issuer + '.');
       renderSettings(settings);
@@ -428,11 +445,15 @@
     clearErrors(form);
     var issuer = $('secret-issuer').value.trim();
     if (!issuer) { showError(form, 'Enter the issuer (the exact iss claim).', $('secret-issuer')); return; }
+    var audiences = list($('secret-audiences').value);
+    var anyAudience = $('secret-any-audience').checked;
+    if (!audienceChoice(form, audiences, anyAudience, $('secret-audiences'))) { return; }
     var algorithm = $('secret-algorithm').value;
     var bytes = new Uint8Array(parseInt(algorithm.substring(2), 10) / 8);
     crypto.getRandomValues(bytes);
     var secret = base64url(bytes);
-    api('PUT', 'jwt-secret', { issuer: issuer, secret: secret, algorithms: [algorithm] }).then(function (settings) {
+    api('PUT', 'jwt-secret', { issuer: issuer, secret: secret, audiences: audiences, anyAudience: anyAudience,
+                               algorithms: [algorithm] }).then(function (settings) {
       form.reset();
       showSecret('New ' + algorithm + ' secret for ' + issuer + ' (base64url)', secret);
       renderSettings(settings);
