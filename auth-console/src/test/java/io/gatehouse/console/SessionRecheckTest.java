@@ -72,7 +72,7 @@ class SessionRecheckTest {
     app.keys.revoke(revokedToken);
     TokenRecord record =
         store.store().findById(app.keys.find(narrowedToken).orElseThrow().id()).orElseThrow();
-    store.store().update(withPermissions(record, Set.of("tokens")));
+    assertThat(store.store().replace(record, withPermissions(record, Set.of("tokens")))).isTrue();
     assertThat(app.adminApiStatus(revoked)).as("the revocation event was lost").isEqualTo(200);
 
     store.deliverChanges(true);
