@@ -1,5 +1,7 @@
 package io.gatehouse.apikey;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +9,8 @@ import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stores Gatehouse ships.
@@ -23,6 +27,8 @@ public final class TokenStores {
   /** The file name (without H2's {@code .mv.db}) of the default embedded database. */
   public static final String H2_FILE_NAME = "gatehouse-tokens";
 
+  private static final Logger LOG = LoggerFactory.getLogger(TokenStores.class);
+
   private TokenStores() {}
 
   /** Records in memory, lost on exit; changes reach only this process. */
@@ -32,10 +38,24 @@ public final class TokenStores {
 
   /**
    * An embedded H2 database in {@code directory} ({@value #H2_FILE_NAME}.mv.db), created on first
-   * use. Needs {@code com.h2database:h2} on the class path.
+   * use. Needs {@code com.h2database:h2} on the class path. The database holds token hashes, so a
+   * new directory is created owner-only and the database files are set to owner read/write; an
+   * existing directory open to other users is logged as a warning (see {@link EmbeddedH2}).
+   *
+   * @throws UncheckedIOException when the directory cannot be created
    */
   public static TokenStore h2File(Path directory) {
-    return jdbc().url(h2Url(directory), "", "").build();
+    Path absolute = directory.toAbsolutePath().normalize();
+    try {
+      for (String warning : EmbeddedH2.secureDirectory(absolute)) {
+        LOG.warn("{}", warning);
+      }
+      TokenStore store = jdbc().url(h2Url(absolute), "", "").build();
+      EmbeddedH2.restrictFiles(absolute);
+      return store;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the token store directory " + absolute, e);
+    }
   }
 
   /** The JDBC URL of {@link #h2File(Path)}'s database. */
@@ -68,6 +88,10 @@ public final class TokenStores {
       Objects.requireNonNull(url, "url");
       if (!url.startsWith("jdbc:")) {
         throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got '" + url + "'");
+      }
+      if (EmbeddedH2.opensAutoServer(url)) {
+        // AUTO_SERVER opens a TCP port for other processes; keep it on this machine.
+        EmbeddedH2.bindServersToLoopbackOrLog();
       }
       this.url = url;
       properties.setProperty("user", Objects.requireNonNull(user, "user"));

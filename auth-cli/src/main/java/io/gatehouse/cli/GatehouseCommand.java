@@ -121,7 +121,7 @@ final class GatehouseCommand implements Runnable {
   }
 
   StoreLocation.OpenStore openStore() {
-    return location().open(env.clock(), POLL_INTERVAL);
+    return location().open(env.clock(), POLL_INTERVAL, env.err());
   }
 
   /** Remote when a server is named, else the store. */

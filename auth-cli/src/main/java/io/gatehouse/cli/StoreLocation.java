@@ -1,15 +1,18 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.EmbeddedH2;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -96,11 +99,17 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
 
   /**
    * Connects, creates what is missing, and returns the open store. Throws a {@link CliException}
-   * with exit code 3 when the database cannot be reached, before anything is written.
+   * with exit code 3 when the database cannot be reached, before anything is written. Warnings (a
+   * store directory open to other users, an H2 port that could not be kept on loopback) go to
+   * {@code err}.
    */
-  OpenStore open(Clock clock, Duration pollInterval) {
+  OpenStore open(Clock clock, Duration pollInterval, PrintWriter err) {
+    if (EmbeddedH2.opensAutoServer(url)) {
+      // The CLI and a running serve share the file through H2's port: keep it on this machine.
+      EmbeddedH2.bindServersToLoopback().ifPresent(warning -> warn(err, warning));
+    }
     if (h2Directory != null) {
-      prepareDirectory(h2Directory);
+      prepareDirectory(h2Directory).forEach(warning -> warn(err, warning));
     }
     Properties properties = properties();
     SpaceSettingsStore probeOnly = new SpaceSettingsStore(url, properties, clock, NO_FEED);
@@ -122,20 +131,38 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
             .build();
     ApiKeys keys = ApiKeys.builder(tokens).clock(clock).build();
     SpaceSettingsStore settings = new SpaceSettingsStore(url, properties, clock, tokens.changes());
+    if (h2Directory != null) {
+      restrictFiles(h2Directory); // now that H2 has created them
+    }
     return new OpenStore(this, keys, settings);
   }
 
-  private static void prepareDirectory(Path directory) {
+  private static void warn(PrintWriter err, String warning) {
+    err.println("gatehouse: warning: " + warning);
+  }
+
+  /** The directory, owner-only when created here; warnings about an existing one. */
+  private static List<String> prepareDirectory(Path directory) {
     try {
-      Files.createDirectories(directory);
+      List<String> warnings = EmbeddedH2.secureDirectory(directory);
       Path ignore = directory.resolve(".gitignore");
       if (!Files.exists(ignore)) {
         // The store holds token hashes and HS secrets: keep it out of commits.
         Files.writeString(ignore, "*\n");
       }
+      return warnings;
     } catch (IOException e) {
       throw CliException.unavailable(
           "cannot create the store directory " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void restrictFiles(Path directory) {
+    try {
+      EmbeddedH2.restrictFiles(directory);
+    } catch (IOException e) {
+      throw CliException.unavailable(
+          "cannot restrict the store files in " + directory + ": " + e.getMessage(), e);
     }
   }
 
