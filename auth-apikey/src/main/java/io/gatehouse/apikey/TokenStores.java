@@ -1,5 +1,6 @@
 package io.gatehouse.apikey;
 
+import io.gatehouse.core.Redact;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -87,7 +88,14 @@ public final class TokenStores {
     public JdbcBuilder url(String url, String user, String password) {
       Objects.requireNonNull(url, "url");
       if (!url.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got '" + url + "'");
+        // Only the scheme: a URL like postgres://user:password@host carries the password.
+        int colon = url.indexOf(':');
+        throw new IllegalArgumentException(
+            colon < 0
+                ? "a JDBC URL starts with 'jdbc:', got text with no scheme"
+                : "a JDBC URL starts with 'jdbc:', got one starting '"
+                    + Redact.safe(url.substring(0, colon + 1))
+                    + "'");
       }
       if (EmbeddedH2.opensAutoServer(url)) {
         // AUTO_SERVER opens a TCP port for other processes; keep it on this machine.

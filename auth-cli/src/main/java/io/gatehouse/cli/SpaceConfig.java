@@ -226,6 +226,22 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
           Json.strings(map, "audiences"),
           Json.strings(map, "algorithms"));
     }
+
+    /** Never the HS secret: whether there is one, and its length. */
+    @Override
+    public String toString() {
+      return "Issuer[issuer="
+          + issuer
+          + ", jwksUrl="
+          + jwksUrl
+          + ", secret="
+          + (secret == null ? "null" : "(hidden, " + secret.length() + " chars)")
+          + ", audiences="
+          + audiences
+          + ", algorithms="
+          + algorithms
+          + "]";
+    }
   }
 
   /**

@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
 record StoreLocation(String url, String user, String password, @Nullable Path h2Directory) {
   static final String DEFAULT_DIRECTORY = ".gatehouse";
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/@?#]*@");
+  private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   static StoreLocation resolve(@Nullable String option, Map<String, String> env, Path workDir) {
     String text = option != null ? option : env.get("GATEHOUSE_STORE");
@@ -53,7 +55,7 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
               : text;
       return new StoreLocation(url, user, password, null);
     }
-    if (text.startsWith("jdbc:")) {
+    if (text.startsWith("jdbc:") || URL_SCHEME.matcher(text).matches()) {
       throw CliException.usage(
           "unsupported store '"
               + redact(text)
@@ -77,8 +79,24 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
     return url.startsWith("jdbc:postgresql:");
   }
 
+  /** The URL with passwords hidden: a {@code password=} parameter and {@code user:password@}. */
   static String redact(String url) {
-    return PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+    String hidden = PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+    return USER_INFO_PASSWORD.matcher(hidden).replaceAll("$1***@");
+  }
+
+  /** Never the password, and the URL as {@link #describe()} shows it. */
+  @Override
+  public String toString() {
+    return "StoreLocation[url="
+        + describe()
+        + ", user="
+        + user
+        + ", password="
+        + (password.isEmpty() ? "(none)" : "(hidden)")
+        + ", h2Directory="
+        + h2Directory
+        + "]";
   }
 
   Properties properties() {
