@@ -59,10 +59,11 @@ public final class EmbeddedH2 {
 
   /**
    * Creates {@code directory} (and missing parents) when it does not exist, owner-only. For an
-   * existing one, returns a warning for the directory and for each file in it that its group or
-   * other users can reach; nothing is changed.
+   * existing one, returns a warning when its group or other users can reach it, and one for each
+   * file of the database {@code databaseName} in it that they can; nothing is changed.
    */
-  public static List<String> secureDirectory(Path directory) throws IOException {
+  public static List<String> secureDirectory(Path directory, String databaseName)
+      throws IOException {
     Path absolute = directory.toAbsolutePath().normalize();
     if (!isPosix()) {
       Files.createDirectories(absolute);
@@ -89,40 +90,47 @@ public final class EmbeddedH2 {
                         + mode
                         + ") but holds token hashes and HS secrets; run: chmod 700 "
                         + absolute));
-    try (Stream<Path> files = Files.list(absolute)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        looseness(file)
-            .ifPresent(
-                mode ->
-                    warnings.add(
-                        "the store file "
-                            + file
-                            + " is open to its group or other users ("
-                            + mode
-                            + "); run: chmod 600 "
-                            + file));
-      }
+    for (Path file : databaseFiles(absolute, databaseName)) {
+      looseness(file)
+          .ifPresent(
+              mode ->
+                  warnings.add(
+                      "the store file "
+                          + file
+                          + " is open to its group or other users ("
+                          + mode
+                          + "); run: chmod 600 "
+                          + file));
     }
     return warnings;
   }
 
   /**
-   * Sets every regular file directly in {@code directory} to owner read/write ({@code 0600}): the
-   * database files H2 created, and anything else kept beside them. A no-op off POSIX.
+   * Sets the files of the database {@code databaseName} in {@code directory} ({@code
+   * <databaseName>.mv.db}, its lock, trace and temporary files) to owner read/write ({@code 0600}).
+   * Other files in the directory are not touched. A no-op off POSIX.
    */
-  public static void restrictFiles(Path directory) throws IOException {
+  public static void restrictFiles(Path directory, String databaseName) throws IOException {
     if (!isPosix() || !Files.isDirectory(directory)) {
       return;
     }
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file :
-          files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-        try {
-          Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
-        } catch (java.nio.file.NoSuchFileException gone) {
-          // H2 deletes its lock and temporary files as it goes; nothing left to protect.
-        }
+    for (Path file : databaseFiles(directory, databaseName)) {
+      try {
+        Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // H2 deletes its lock and temporary files as it goes; nothing left to protect.
       }
+    }
+  }
+
+  private static List<Path> databaseFiles(Path directory, String databaseName) throws IOException {
+    String prefix = databaseName + ".";
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
+          .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .toList();
     }
   }
 

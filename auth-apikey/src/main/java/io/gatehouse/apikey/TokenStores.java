@@ -48,11 +48,11 @@ public final class TokenStores {
   public static TokenStore h2File(Path directory) {
     Path absolute = directory.toAbsolutePath().normalize();
     try {
-      for (String warning : EmbeddedH2.secureDirectory(absolute)) {
+      for (String warning : EmbeddedH2.secureDirectory(absolute, H2_FILE_NAME)) {
         LOG.warn("{}", warning);
       }
       TokenStore store = jdbc().url(h2Url(absolute), "", "").build();
-      EmbeddedH2.restrictFiles(absolute);
+      EmbeddedH2.restrictFiles(absolute, H2_FILE_NAME);
       return store;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the token store directory " + absolute, e);

@@ -38,21 +38,24 @@ class EmbeddedH2Test {
     assumeTrue(posix());
     Path store = Files.createDirectory(dir.resolve("shared"));
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-x---"));
+    Path database = Files.writeString(store.resolve("gatehouse-tokens.trace.db"), "x");
+    Files.setPosixFilePermissions(database, PosixFilePermissions.fromString("rw-r--r--"));
     Path notes = Files.writeString(store.resolve("notes.txt"), "x");
     Files.setPosixFilePermissions(notes, PosixFilePermissions.fromString("rw-r--r--"));
 
-    assertThat(EmbeddedH2.secureDirectory(store))
+    assertThat(EmbeddedH2.secureDirectory(store, TokenStores.H2_FILE_NAME))
         .satisfiesExactly(
             directory -> assertThat(directory).contains(store.toString(), "rwxr-x---", "chmod 700"),
-            file -> assertThat(file).contains(notes.toString(), "rw-r--r--", "chmod 600"));
+            file -> assertThat(file).contains(database.toString(), "rw-r--r--", "chmod 600"));
 
     try (LogCapture logs = new LogCapture();
         TokenStore tokens = TokenStores.h2File(store)) {
       assertThat(logs.text()).contains("WARN", store.toString(), "chmod 700");
     }
     assertThat(mode(store)).isEqualTo("rwxr-x---");
-    assertThat(mode(notes)).isEqualTo("rw-------"); // files beside the database are restricted
-    assertThat(EmbeddedH2.secureDirectory(store)).hasSize(1);
+    assertThat(mode(database)).isEqualTo("rw-------"); // the database's own files are restricted
+    assertThat(mode(notes)).isEqualTo("rw-r--r--"); // other files are not the store's business
+    assertThat(EmbeddedH2.secureDirectory(store, TokenStores.H2_FILE_NAME)).hasSize(1);
   }
 
   @Test

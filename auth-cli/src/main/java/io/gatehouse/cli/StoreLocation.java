@@ -162,7 +162,7 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
   /** The directory, owner-only when created here; warnings about an existing one. */
   private static List<String> prepareDirectory(Path directory) {
     try {
-      List<String> warnings = EmbeddedH2.secureDirectory(directory);
+      List<String> warnings = EmbeddedH2.secureDirectory(directory, TokenStores.H2_FILE_NAME);
       Path ignore = directory.resolve(".gitignore");
       if (!Files.exists(ignore)) {
         // The store holds token hashes and HS secrets: keep it out of commits.
@@ -177,7 +177,7 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
 
   private static void restrictFiles(Path directory) {
     try {
-      EmbeddedH2.restrictFiles(directory);
+      EmbeddedH2.restrictFiles(directory, TokenStores.H2_FILE_NAME);
     } catch (IOException e) {
       throw CliException.unavailable(
           "cannot restrict the store files in " + directory + ": " + e.getMessage(), e);

@@ -51,7 +51,8 @@ class StoreAtRestTest {
     Path store = dir.resolve(StoreLocation.DEFAULT_DIRECTORY);
     assertThat(mode(store)).isEqualTo("rwx------");
     try (Stream<Path> files = Files.list(store)) {
-      List<Path> all = files.filter(Files::isRegularFile).toList();
+      List<Path> all =
+          files.filter(f -> f.getFileName().toString().startsWith("gatehouse-tokens.")).toList();
       assertThat(all)
           .extracting(p -> p.getFileName().toString())
           .contains("gatehouse-tokens.mv.db");
@@ -68,14 +69,19 @@ class StoreAtRestTest {
     Path store = dir.resolve("shared-store");
     Files.createDirectory(store);
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path readme = Files.writeString(store.resolve("README.md"), "not the store's\n");
+    Files.setPosixFilePermissions(readme, PosixFilePermissions.fromString("rw-r--r--"));
     Cli cli = new Cli(dir);
 
     Cli.Result result = cli.run("--store", store.toString(), "add-token");
 
     assertThat(result.code()).as(result.toString()).isZero();
     assertThat(result.err())
-        .contains("warning", store.toAbsolutePath().toString(), "rwxr-xr-x", "chmod 700");
+        .contains("warning", store.toAbsolutePath().toString(), "rwxr-xr-x", "chmod 700")
+        .doesNotContain("README.md");
     assertThat(mode(store)).isEqualTo("rwxr-xr-x"); // the operator's choice, only reported
+    assertThat(mode(readme)).isEqualTo("rw-r--r--"); // not a store file: left alone
+    assertThat(mode(store.resolve("gatehouse-tokens.mv.db"))).isEqualTo("rw-------");
   }
 
   @Test
