@@ -102,7 +102,7 @@ public final class EmbeddedH2 {
                           + "); run: chmod 600 "
                           + file));
     }
-    return warnings;
+    return List.copyOf(warnings);
   }
 
   /**
@@ -147,7 +147,7 @@ public final class EmbeddedH2 {
         System.setProperty(BIND_ADDRESS_PROPERTY, "127.0.0.1");
       }
     }
-    String address = h2BindAddress();
+    @Nullable String address = h2BindAddress();
     if (address == null) {
       return Optional.empty(); // no H2 here: nothing can listen
     }

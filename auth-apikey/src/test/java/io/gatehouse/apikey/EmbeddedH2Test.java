@@ -22,6 +22,7 @@ class EmbeddedH2Test {
     assumeTrue(posix());
     Path store = dir.resolve("new/app-data");
     try (TokenStore tokens = TokenStores.h2File(store)) {
+      assertThat(tokens).isNotNull();
       assertThat(mode(store)).isEqualTo("rwx------");
       List<Path> files = files(store);
       assertThat(files)
@@ -50,6 +51,7 @@ class EmbeddedH2Test {
 
     try (LogCapture logs = new LogCapture();
         TokenStore tokens = TokenStores.h2File(store)) {
+      assertThat(tokens).isNotNull();
       assertThat(logs.text()).contains("WARN", store.toString(), "chmod 700");
     }
     assertThat(mode(store)).isEqualTo("rwxr-x---");

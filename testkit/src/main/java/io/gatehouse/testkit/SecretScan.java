@@ -83,7 +83,8 @@ public final class SecretScan {
   public static List<Class<?>> recordsIn(String prefix) {
     Set<String> names = new TreeSet<>();
     String path = prefix.replace('.', '/');
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    Pattern separator = Pattern.compile(Pattern.quote(java.io.File.pathSeparator));
+    for (String entry : separator.split(System.getProperty("java.class.path"))) {
       if (entry.contains("test-classes") || entry.isBlank()) {
         continue;
       }
@@ -156,7 +157,7 @@ public final class SecretScan {
   /** Checks an exception's message and its causes'. */
   public void check(String where, Throwable thrown) {
     int depth = 0;
-    for (Throwable t = thrown; t != null && depth < 10; t = t.getCause(), depth++) {
+    for (@Nullable Throwable t = thrown; t != null && depth < 10; t = t.getCause(), depth++) {
       check(where + " threw " + t.getClass().getName(), String.valueOf(t.getMessage()));
     }
   }
@@ -251,7 +252,8 @@ public final class SecretScan {
       try {
         instances.add(constructor.newInstance(args));
       } catch (InvocationTargetException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        Throwable thrown = e.getCause();
+        Throwable cause = thrown != null ? thrown : e;
         check(record.getName() + "(" + describe(args) + ")", cause);
         lastRefusal = String.valueOf(cause);
       } catch (ReflectiveOperationException | IllegalArgumentException e) {
@@ -260,10 +262,11 @@ public final class SecretScan {
     }
     if (instances.isEmpty()) {
       unbuilt.put(record, lastRefusal);
-    } else {
-      built.put(record, instances);
+      return List.of();
     }
-    return instances;
+    List<Object> made = List.copyOf(instances);
+    built.put(record, made);
+    return made;
   }
 
   private boolean isSecret(Class<?> record, RecordComponent component) {
