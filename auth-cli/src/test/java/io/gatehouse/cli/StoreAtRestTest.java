@@ -98,7 +98,8 @@ class StoreAtRestTest {
 
       int port = autoServerPort(store);
       try (Socket loopback = new Socket()) {
-        loopback.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        loopback.connect(
+            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 2000);
       }
       List<InetAddress> elsewhere = new ArrayList<>(nonLoopbackAddresses());
       // On Linux all of 127.0.0.0/8 reaches this machine, but a socket bound to 127.0.0.1 alone

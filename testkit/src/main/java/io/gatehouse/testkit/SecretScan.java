@@ -84,7 +84,7 @@ public final class SecretScan {
     Set<String> names = new TreeSet<>();
     String path = prefix.replace('.', '/');
     Pattern separator = Pattern.compile(Pattern.quote(java.io.File.pathSeparator));
-    for (String entry : separator.split(System.getProperty("java.class.path"))) {
+    for (String entry : separator.splitAsStream(System.getProperty("java.class.path")).toList()) {
       if (entry.contains("test-classes") || entry.isBlank()) {
         continue;
       }
