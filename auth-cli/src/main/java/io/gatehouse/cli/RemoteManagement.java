@@ -53,13 +53,22 @@ final class RemoteManagement implements Management {
     try {
       uri = new URI(server.strip());
     } catch (URISyntaxException e) {
-      throw CliException.usage("invalid --server '" + Redact.safe(server) + "': " + e.getReason());
+      throw CliException.usage(
+          "invalid --server '" + Redact.safe(StoreLocation.redact(server)) + "': " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     if ((!scheme.equals("http") && !scheme.equals("https")) || host == null) {
       throw CliException.usage(
-          "invalid --server '" + Redact.safe(server) + "': use http(s)://host:port");
+          "invalid --server '"
+              + Redact.safe(StoreLocation.redact(server))
+              + "': use http(s)://host:port");
+    }
+    if (uri.getRawUserInfo() != null) {
+      // Never echoed: user info is where a password would be. The admin token is the credential.
+      throw CliException.usage(
+          "invalid --server: drop the user info (user:password@); remote mode authenticates with"
+              + " the admin token");
     }
     if (scheme.equals("http") && !insecure && !isLoopback(host)) {
       throw CliException.usage(

@@ -88,6 +88,13 @@ class SecretsNeverShownTest {
               cli.run("--server", "http://127.0.0.1:1", "--admintoken", adminToken, "tokens"),
               cli.run("--server", "http://127.0.0.1:1", "--admintoken", adminToken, "serve"),
               cli.run(
+                  "--server",
+                  "https://ops:" + storePassword + "@127.0.0.1:1",
+                  "--admintoken",
+                  adminToken,
+                  "tokens"),
+              cli.run("--server", "https://ops:" + storePassword + "@[bad", "tokens"),
+              cli.run(
                   "--store",
                   "jdbc:postgresql://127.0.0.1:1/db?user=u&password=" + storePassword,
                   "tokens"),
