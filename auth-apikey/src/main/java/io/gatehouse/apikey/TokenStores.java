@@ -1,5 +1,8 @@
 package io.gatehouse.apikey;
 
+import io.gatehouse.core.Redact;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +10,8 @@ import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stores Gatehouse ships.
@@ -23,6 +28,8 @@ public final class TokenStores {
   /** The file name (without H2's {@code .mv.db}) of the default embedded database. */
   public static final String H2_FILE_NAME = "gatehouse-tokens";
 
+  private static final Logger LOG = LoggerFactory.getLogger(TokenStores.class);
+
   private TokenStores() {}
 
   /** Records in memory, lost on exit; changes reach only this process. */
@@ -32,10 +39,24 @@ public final class TokenStores {
 
   /**
    * An embedded H2 database in {@code directory} ({@value #H2_FILE_NAME}.mv.db), created on first
-   * use. Needs {@code com.h2database:h2} on the class path.
+   * use. Needs {@code com.h2database:h2} on the class path. The database holds token hashes, so a
+   * new directory is created owner-only and the database files are set to owner read/write; an
+   * existing directory open to other users is logged as a warning (see {@link EmbeddedH2}).
+   *
+   * @throws UncheckedIOException when the directory cannot be created
    */
   public static TokenStore h2File(Path directory) {
-    return jdbc().url(h2Url(directory), "", "").build();
+    Path absolute = directory.toAbsolutePath().normalize();
+    try {
+      for (String warning : EmbeddedH2.secureDirectory(absolute, H2_FILE_NAME)) {
+        LOG.warn("{}", warning);
+      }
+      TokenStore store = jdbc().url(h2Url(absolute), "", "").build();
+      EmbeddedH2.restrictFiles(absolute, H2_FILE_NAME);
+      return store;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the token store directory " + absolute, e);
+    }
   }
 
   /** The JDBC URL of {@link #h2File(Path)}'s database. */
@@ -67,7 +88,18 @@ public final class TokenStores {
     public JdbcBuilder url(String url, String user, String password) {
       Objects.requireNonNull(url, "url");
       if (!url.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got '" + url + "'");
+        // Only the scheme: a URL like postgres://user:password@host carries the password.
+        int colon = url.indexOf(':');
+        throw new IllegalArgumentException(
+            colon < 0
+                ? "a JDBC URL starts with 'jdbc:', got text with no scheme"
+                : "a JDBC URL starts with 'jdbc:', got one starting '"
+                    + Redact.safe(url.substring(0, colon + 1))
+                    + "'");
+      }
+      if (EmbeddedH2.opensAutoServer(url)) {
+        // AUTO_SERVER opens a TCP port for other processes; keep it on this machine.
+        EmbeddedH2.bindServersToLoopbackOrLog();
       }
       this.url = url;
       properties.setProperty("user", Objects.requireNonNull(user, "user"));

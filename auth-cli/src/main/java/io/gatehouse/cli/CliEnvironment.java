@@ -31,4 +31,14 @@ record CliEnvironment(
         Clock.systemUTC(),
         server -> {});
   }
+
+  /** The variables' names only: values like $GATEHOUSE_ADMINTOKEN are secrets. */
+  @Override
+  public String toString() {
+    return "CliEnvironment[workDir="
+        + workDir
+        + ", env="
+        + new java.util.TreeSet<>(env.keySet())
+        + "]";
+  }
 }

@@ -79,6 +79,14 @@ final class GatehouseCommand implements Runnable {
               + " Prefer $GATEHOUSE_ADMINTOKEN: options end up in shell history")
   @Nullable String adminToken;
 
+  @Option(
+      names = "--insecure",
+      scope = ScopeType.INHERIT,
+      description =
+          "Remote mode: allow a plain http:// --server that is not on this machine. The admin"
+              + " token then crosses the network in clear text; prefer https://")
+  boolean insecure;
+
   GatehouseCommand(CliEnvironment env) {
     this.env = env;
   }
@@ -113,7 +121,7 @@ final class GatehouseCommand implements Runnable {
   }
 
   StoreLocation.OpenStore openStore() {
-    return location().open(env.clock(), POLL_INTERVAL);
+    return location().open(env.clock(), POLL_INTERVAL, env.err());
   }
 
   /** Remote when a server is named, else the store. */
@@ -124,7 +132,15 @@ final class GatehouseCommand implements Runnable {
       if (token == null) {
         throw CliException.usage("remote mode needs --admintoken or $GATEHOUSE_ADMINTOKEN");
       }
-      return new RemoteManagement(url, token);
+      RemoteManagement remote = new RemoteManagement(url, token, insecure);
+      if (remote.sendsTokenInClearText()) {
+        env.err()
+            .println(
+                "gatehouse: warning: --insecure: the admin token goes to "
+                    + remote.server()
+                    + " in clear text");
+      }
+      return remote;
     }
     String name = space();
     StoreLocation.OpenStore opened = openStore();

@@ -211,6 +211,25 @@ interface Management extends AutoCloseable {
           Json.strings(map, "headers"),
           Json.optString(map, "ip"));
     }
+
+    /** Header names only: their values are credentials. */
+    @Override
+    public String toString() {
+      List<String> names =
+          headers.stream()
+              .map(line -> line.indexOf(':') < 0 ? "?" : line.substring(0, line.indexOf(':')))
+              .map(name -> io.gatehouse.core.Redact.safe(name.strip()))
+              .toList();
+      return "CheckRequest["
+          + method
+          + " "
+          + io.gatehouse.core.Redact.safe(path)
+          + ", headers="
+          + names
+          + ", ip="
+          + ip
+          + "]";
+    }
   }
 
   /** A dry run's outcome: the decision and its explanation (no secret in it). */

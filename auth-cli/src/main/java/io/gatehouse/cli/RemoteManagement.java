@@ -1,5 +1,7 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.core.Redact;
+import io.gatehouse.ipfilter.IpAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,8 +29,8 @@ final class RemoteManagement implements Management {
   private final String adminToken;
   private final HttpClient client;
 
-  RemoteManagement(String server, String adminToken) {
-    this.base = parseServer(server);
+  RemoteManagement(String server, String adminToken, boolean insecure) {
+    this.base = parseServer(server, insecure);
     if (adminToken.isBlank()) {
       throw CliException.usage("--admintoken (or $GATEHOUSE_ADMINTOKEN) is empty");
     }
@@ -40,18 +42,70 @@ final class RemoteManagement implements Management {
             .build();
   }
 
-  static URI parseServer(String server) {
+  /**
+   * The server's base URI. Plain {@code http} is refused unless the host is this machine (an
+   * IP-literal loopback address or exactly {@code localhost}) or {@code insecure} is set: the admin
+   * token goes in every request's header. Only the URI's text is judged, never a DNS answer, so
+   * {@code http://127.0.0.1.nip.io} is not loopback.
+   */
+  static URI parseServer(String server, boolean insecure) {
+    URI uri;
     try {
-      URI uri = new URI(server.strip());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
-        throw CliException.usage("invalid --server '" + server + "': use http(s)://host:port");
-      }
-      String text = uri.toString();
-      return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      uri = new URI(server.strip());
     } catch (URISyntaxException e) {
-      throw CliException.usage("invalid --server '" + server + "': " + e.getReason());
+      throw CliException.usage(
+          "invalid --server '" + Redact.safe(StoreLocation.redact(server)) + "': " + e.getReason());
     }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String host = uri.getHost();
+    if ((!scheme.equals("http") && !scheme.equals("https")) || host == null) {
+      throw CliException.usage(
+          "invalid --server '"
+              + Redact.safe(StoreLocation.redact(server))
+              + "': use http(s)://host:port");
+    }
+    if (uri.getRawUserInfo() != null) {
+      // Never echoed: user info is where a password would be. The admin token is the credential.
+      throw CliException.usage(
+          "invalid --server: drop the user info (user:password@); remote mode authenticates with"
+              + " the admin token");
+    }
+    if (scheme.equals("http") && !insecure && !isLoopback(host)) {
+      throw CliException.usage(
+          "refusing to send the admin token in clear text to "
+              + Redact.safe(server)
+              + ": plain http is allowed only for a server on this machine (127.0.0.0/8, [::1],"
+              + " localhost). Use https://, or add --insecure to send it anyway");
+    }
+    String text = uri.toString();
+    return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  }
+
+  /**
+   * True for exactly {@code localhost} and IP-literal loopback addresses (127.0.0.0/8, ::1, and
+   * their IPv4-mapped forms); a host name is never resolved.
+   */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    try {
+      return IpAddress.parse(literal).toInetAddress().isLoopbackAddress();
+    } catch (IllegalArgumentException notAnIpLiteral) {
+      return false;
+    }
+  }
+
+  /** The server this talks to. */
+  URI server() {
+    return base;
+  }
+
+  /** True when the admin token goes over plain http to a host that is not loopback. */
+  boolean sendsTokenInClearText() {
+    return base.getScheme().equalsIgnoreCase("http") && !isLoopback(base.getHost());
   }
 
   @Override

@@ -356,6 +356,26 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
           Json.strings(map, "algorithms"),
           listed);
     }
+
+    /** Never the HS secret: whether there is one, and its length. */
+    @Override
+    public String toString() {
+      return "Issuer[issuer="
+          + issuer
+          + ", jwksUrl="
+          + jwksUrl
+          + ", secret="
+          + (secret == null ? "null" : "(hidden, " + secret.length() + " chars)")
+          + ", audiences="
+          + audiences
+          + ", anyAudience="
+          + anyAudience
+          + ", algorithms="
+          + algorithms
+          + ", secretInfo="
+          + secretInfo
+          + "]";
+    }
   }
 
   /**

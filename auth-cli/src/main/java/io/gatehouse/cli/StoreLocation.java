@@ -1,15 +1,18 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.EmbeddedH2;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -30,6 +33,8 @@ import org.jspecify.annotations.Nullable;
 record StoreLocation(String url, String user, String password, @Nullable Path h2Directory) {
   static final String DEFAULT_DIRECTORY = ".gatehouse";
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/@?#]*@");
+  private static final Pattern URL_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   static StoreLocation resolve(@Nullable String option, Map<String, String> env, Path workDir) {
     String text = option != null ? option : env.get("GATEHOUSE_STORE");
@@ -50,7 +55,7 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
               : text;
       return new StoreLocation(url, user, password, null);
     }
-    if (text.startsWith("jdbc:")) {
+    if (text.startsWith("jdbc:") || URL_SCHEME.matcher(text).matches()) {
       throw CliException.usage(
           "unsupported store '"
               + redact(text)
@@ -74,8 +79,24 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
     return url.startsWith("jdbc:postgresql:");
   }
 
+  /** The URL with passwords hidden: a {@code password=} parameter and {@code user:password@}. */
   static String redact(String url) {
-    return PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+    String hidden = PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+    return USER_INFO_PASSWORD.matcher(hidden).replaceAll("$1***@");
+  }
+
+  /** Never the password, and the URL as {@link #describe()} shows it. */
+  @Override
+  public String toString() {
+    return "StoreLocation[url="
+        + describe()
+        + ", user="
+        + user
+        + ", password="
+        + (password.isEmpty() ? "(none)" : "(hidden)")
+        + ", h2Directory="
+        + h2Directory
+        + "]";
   }
 
   Properties properties() {
@@ -96,11 +117,17 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
 
   /**
    * Connects, creates what is missing, and returns the open store. Throws a {@link CliException}
-   * with exit code 3 when the database cannot be reached, before anything is written.
+   * with exit code 3 when the database cannot be reached, before anything is written. Warnings (a
+   * store directory open to other users, an H2 port that could not be kept on loopback) go to
+   * {@code err}.
    */
-  OpenStore open(Clock clock, Duration pollInterval) {
+  OpenStore open(Clock clock, Duration pollInterval, PrintWriter err) {
+    if (EmbeddedH2.opensAutoServer(url)) {
+      // The CLI and a running serve share the file through H2's port: keep it on this machine.
+      EmbeddedH2.bindServersToLoopback().ifPresent(warning -> warn(err, warning));
+    }
     if (h2Directory != null) {
-      prepareDirectory(h2Directory);
+      prepareDirectory(h2Directory).forEach(warning -> warn(err, warning));
     }
     Properties properties = properties();
     SpaceSettingsStore probeOnly = new SpaceSettingsStore(url, properties, clock, NO_FEED);
@@ -122,20 +149,38 @@ record StoreLocation(String url, String user, String password, @Nullable Path h2
             .build();
     ApiKeys keys = ApiKeys.builder(tokens).clock(clock).build();
     SpaceSettingsStore settings = new SpaceSettingsStore(url, properties, clock, tokens.changes());
+    if (h2Directory != null) {
+      restrictFiles(h2Directory); // now that H2 has created them
+    }
     return new OpenStore(this, keys, settings);
   }
 
-  private static void prepareDirectory(Path directory) {
+  private static void warn(PrintWriter err, String warning) {
+    err.println("gatehouse: warning: " + warning);
+  }
+
+  /** The directory, owner-only when created here; warnings about an existing one. */
+  private static List<String> prepareDirectory(Path directory) {
     try {
-      Files.createDirectories(directory);
+      List<String> warnings = EmbeddedH2.secureDirectory(directory, TokenStores.H2_FILE_NAME);
       Path ignore = directory.resolve(".gitignore");
       if (!Files.exists(ignore)) {
         // The store holds token hashes and HS secrets: keep it out of commits.
         Files.writeString(ignore, "*\n");
       }
+      return warnings;
     } catch (IOException e) {
       throw CliException.unavailable(
           "cannot create the store directory " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void restrictFiles(Path directory) {
+    try {
+      EmbeddedH2.restrictFiles(directory, TokenStores.H2_FILE_NAME);
+    } catch (IOException e) {
+      throw CliException.unavailable(
+          "cannot restrict the store files in " + directory + ": " + e.getMessage(), e);
     }
   }
 

@@ -8,6 +8,8 @@ import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.SpaceResolver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -46,7 +48,10 @@ class AdminEscalationProperties {
   static void open() {
     store =
         StoreLocation.resolve("jdbc:h2:mem:escalation;DB_CLOSE_DELAY=-1", Map.of(), Path.of("."))
-            .open(Clock.systemUTC(), Duration.ofSeconds(1));
+            .open(
+                Clock.systemUTC(),
+                Duration.ofSeconds(1),
+                new PrintWriter(new StringWriter(), true));
   }
 
   @AfterContainer
