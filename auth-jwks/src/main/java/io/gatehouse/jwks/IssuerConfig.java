@@ -1,5 +1,6 @@
 package io.gatehouse.jwks;
 
+import io.gatehouse.core.Redact;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
@@ -199,12 +200,22 @@ public record IssuerConfig(
     String host = url.getHost();
     if (host == null || url.getUserInfo() != null || url.getFragment() != null) {
       throw new IllegalArgumentException(
-          "JWKS URL must be an absolute URL with a host, no user info or fragment: " + url);
+          "JWKS URL must be an absolute URL with a host, no user info or fragment: " + shown(url));
     }
     if (!scheme.equals("https") && !(scheme.equals("http") && LoopbackHost.is(host))) {
       throw new IllegalArgumentException(
-          "JWKS URL must use https (http only on localhost, 127.0.0.0/8 or [::1]): " + url);
+          "JWKS URL must use https (http only on localhost, 127.0.0.0/8 or [::1]): " + shown(url));
     }
+  }
+
+  /** A URL for a message: its user info (which may hold a password) hidden, and made safe. */
+  private static String shown(URI url) {
+    String text = url.toString();
+    String userInfo = url.getRawUserInfo();
+    if (userInfo != null) {
+      text = text.replace(userInfo + "@", "***@");
+    }
+    return Redact.safe(text);
   }
 
   /** Builds an {@link IssuerConfig}; every setter validates at once, {@link #build} the whole. */

@@ -139,6 +139,20 @@ class IssuerConfigTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "https://alice:hunter2-secret@idp.example/jwks.json",
+        "http://alice:hunter2-secret@idp.example/jwks.json",
+      })
+  void aRefusedUrlNeverRepeatsItsPassword(String url) {
+    assertThatThrownBy(() -> IssuerConfig.builder("iss").jwksUrl(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("***@idp.example")
+        .message()
+        .doesNotContain("hunter2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "http://localhost/jwks.json",
         "http://LOCALHOST:8080/jwks.json",
         "http://127.0.0.1/jwks.json",
