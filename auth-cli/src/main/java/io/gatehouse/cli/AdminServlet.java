@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.core.Identity;
+import io.gatehouse.core.Redact;
 import io.gatehouse.servlet.GatehouseFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,6 +55,10 @@ final class AdminServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
   private static final Pattern TOKEN_ID = Pattern.compile("/tokens/([^/]+)");
   private static final Pattern ROTATE = Pattern.compile("/tokens/([^/]+)/rotate");
+  private static final Pattern SLASH = Pattern.compile("/");
+
+  /** Longer path segments than this may be a token's text (ids are 10 characters). */
+  private static final int LONGEST_LOGGED_SEGMENT = 16;
 
   private final transient BiFunction<String, Caller, Management> managementForSpace;
 
@@ -76,16 +81,12 @@ final class AdminServlet extends HttpServlet {
     try (Management management = managementForSpace.apply(identity.space(), Caller.of(identity))) {
       Map<String, Object> result = route(route, request, management);
       if (result == null) {
-        HttpJson.error(
-            request,
-            response,
-            404,
-            "no such admin operation: " + io.gatehouse.core.Redact.safe(route));
+        HttpJson.error(request, response, 404, "no such admin operation: " + Redact.safe(route));
       } else {
         HttpJson.send(request, response, route.equals("POST /tokens") ? 201 : 200, result);
       }
     } catch (PermissionDenied e) {
-      LOG.info("admin operation {} refused: {}", route, e.getMessage());
+      LOG.info("admin operation {} refused: {}", loggable(route), e.getMessage());
       HttpJson.error(
           request, response, 403, Objects.requireNonNullElse(e.getMessage(), "forbidden"));
     } catch (CliException e) {
@@ -99,9 +100,23 @@ final class AdminServlet extends HttpServlet {
       HttpJson.error(
           request, response, 400, Objects.requireNonNullElse(e.getMessage(), "bad request"));
     } catch (RuntimeException e) {
-      LOG.warn("admin operation {} failed", route, e);
+      LOG.warn("admin operation {} failed", loggable(route), e);
       HttpJson.error(request, response, 500, "internal error");
     }
+  }
+
+  /**
+   * The route for a log line. {@code DELETE /tokens/{x}} and {@code POST /tokens/{x}/rotate} take a
+   * token's id or its whole text, so any long segment is cut to a short prefix.
+   */
+  static String loggable(String route) {
+    String[] segments = SLASH.split(route, -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i].length() > LONGEST_LOGGED_SEGMENT) {
+        segments[i] = Redact.secret(segments[i]);
+      }
+    }
+    return Redact.safe(String.join("/", segments));
   }
 
   private static @Nullable Map<String, Object> route(

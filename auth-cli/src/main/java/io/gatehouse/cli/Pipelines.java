@@ -116,7 +116,8 @@ final class Pipelines {
 
   /** True when {@code identity} may change settings (and so run the console's JWKS test fetch). */
   static boolean canChangeSettings(io.gatehouse.core.Identity identity) {
-    return identity.hasPermission(MANAGE) || identity.hasPermission(SETTINGS);
+    return identity.access() == Access.ADMIN
+        && (identity.hasPermission(MANAGE) || identity.hasPermission(SETTINGS));
   }
 
   /** Runs {@code request} through {@code gatehouse} as a dry run. */
