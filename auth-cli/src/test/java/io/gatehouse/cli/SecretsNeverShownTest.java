@@ -81,7 +81,14 @@ class SecretsNeverShownTest {
     try (StderrCapture logs = new StderrCapture()) {
       for (Cli.Result result :
           List.of(
-              cli.run("jwt-secret", "--from-file", secretFile.toString(), "--issuer", "me"),
+              cli.run(
+                  "jwt-secret",
+                  "--from-file",
+                  secretFile.toString(),
+                  "--issuer",
+                  "me",
+                  "--audience",
+                  "api"),
               cli.run("jwks"),
               cli.run("check", "-H", "Authorization: Bearer " + header, "GET", "/api/hello"),
               cli.run("check", "-H", "x-apikey: ghk_" + header, "GET", "/api/hello"),

@@ -45,7 +45,8 @@ class StoreAtRestTest {
   void theDefaultStoreDirectoryAndItsFilesAreOwnerOnly() throws Exception {
     assumeTrue(posix());
     Cli cli = new Cli(dir);
-    assertThat(cli.run("jwt-secret", "--generate", "--issuer", "me").code()).isZero();
+    assertThat(cli.run("jwt-secret", "--generate", "--issuer", "me", "--audience", "api").code())
+        .isZero();
     cli.run("add-token").token();
 
     Path store = dir.resolve(StoreLocation.DEFAULT_DIRECTORY);
