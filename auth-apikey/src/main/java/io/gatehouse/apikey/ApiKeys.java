@@ -237,7 +237,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     // A narrow write (the revocation time, only where there is none): a rotation or another
     // revocation running at the same time can neither undo it nor be undone by it.
     boolean revokedNow = store.revoke(record.id(), now());
-    lookup.onRevocation(record.id()); // remembered here at once, whatever the feed does
+    lookup.onRevocation(
+        record); // remembered here at once (id and hash keys), whatever the feed does
     lookup.invalidate(record.id());
     Optional<TokenRecord> stored = store.findById(record.id()); // whoever revoked it, as stored
     if (revokedNow) {

@@ -275,24 +275,84 @@ final class TokenLookup {
   }
 
   /**
-   * Remembers that token {@code id} is revoked, and under the hash keys of its cached imported
-   * secrets too (the feed carries only the id, so those keys are learned here or not at all: the
-   * stores publish a revocation before the token change that drops these entries).
+   * Remembers that token {@code id} is revoked, and under the hash keys of its imported secrets
+   * too. The feed carries only the id (never a hash: a NOTIFY payload can be read by any role that
+   * may connect to the database, and an imported token may have little entropy), and an imported
+   * token is presented without its id, so its hash keys are learned from the record: from this
+   * cache when it holds the record (the stores publish a revocation before the token change that
+   * drops these entries), otherwise by reading it by id in the background, on the I/O executor.
    */
   void onRevocation(String id) {
     revocations.remember(id);
+    boolean[] cached = {false};
     cache
         .asMap()
         .forEach(
             (key, future) -> {
-              if (key.startsWith(HASH_KEY_PREFIX)
-                  && future.isDone()
+              if (future.isDone()
                   && !future.isCompletedExceptionally()
                   && future.join() instanceof Found found
                   && found.record.id().equals(id)) {
-                revocations.remember(key);
+                cached[0] = true;
+                rememberHashKeys(found.record);
+                if (key.startsWith(HASH_KEY_PREFIX)) {
+                  revocations.remember(key);
+                }
               }
             });
+    if (!cached[0]) {
+      learnHashKeysLater(id);
+    }
+  }
+
+  /** Remembers a revoked record: its id, and the hash keys it can be presented under. */
+  void onRevocation(TokenRecord record) {
+    revocations.remember(record.id());
+    rememberHashKeys(record);
+  }
+
+  /** An imported secret is looked up by its hash, and so is a rotated one's previous secret. */
+  private void rememberHashKeys(TokenRecord record) {
+    if (record.imported()) {
+      revocations.remember(hashKey(record.hash()));
+    }
+    TokenHash previous = record.previousHash();
+    if (previous != null) {
+      revocations.remember(hashKey(previous));
+    }
+  }
+
+  /**
+   * Reads a revoked token that this instance has not cached, to learn its hash keys. The revocation
+   * just committed, so the store is almost always up; if it is not, or the I/O queue is full, the
+   * id alone is remembered (an uncached imported token then gets 503 while the store is down).
+   */
+  private void learnHashKeysLater(String id) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              store
+                  .findById(id)
+                  .filter(record -> record.revokedAt() != null)
+                  .ifPresent(this::rememberHashKeys);
+            } catch (RuntimeException e) {
+              listener.onEvent(
+                  new AuthEvent(
+                      "apikey.store_failed",
+                      "",
+                      "the token store could not answer a lookup of a revoked token",
+                      Map.of(
+                          "key",
+                          Redact.safe(id),
+                          "error",
+                          e.getClass().getSimpleName() + ": " + safe(e)),
+                      clock.instant()));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // The I/O queue is full: the id is remembered, the hash keys are not (documented limit).
+    }
   }
 
   /** Applies one revocation-feed event. */
