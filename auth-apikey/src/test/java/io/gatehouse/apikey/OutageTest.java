@@ -111,7 +111,9 @@ class OutageTest {
     List<ChangeFeed.Change> changes = new CopyOnWriteArrayList<>();
     var unused = keys.store().changes().subscribe(TokenStore.TOKEN_TOPIC, changes::add);
     CreatedToken cached = keys.create(NewToken.apiToken("default").build());
-    await(changes, change -> change.key().equals(cached.info().id())); // its own change is in
+    // Its own change arrives twice on PostgreSQL (NOTIFY, then the poll), each time dropping the
+    // entry: let both pass before caching it (the poll runs every 100 ms, so 5 s is ample).
+    awaitCount(changes, cached.info().id(), 2, Duration.ofSeconds(5));
     assertThat(decide(gatehouse, cached.token()).allowed()).isTrue();
 
     postgres.close();
@@ -124,6 +126,18 @@ class OutageTest {
     assertThat(decision.allowed()).as(decision.explain()).isTrue();
     Decision unknown = decide(gatehouse, TokenCodec.newToken(TokenKind.API, "Missing000"));
     assertThat(unknown.status()).isEqualTo(503);
+  }
+
+  /** Waits until {@code key} was delivered {@code times} times, or {@code bound} passed. */
+  private static void awaitCount(
+      List<ChangeFeed.Change> changes, String key, int times, Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (changes.stream().filter(change -> change.key().equals(key)).count() < times
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(changes).anyMatch(change -> change.key().equals(key));
   }
 
   private static void await(List<ChangeFeed.Change> changes, Predicate<ChangeFeed.Change> wanted)
