@@ -237,7 +237,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     // A narrow write (the revocation time, only where there is none): a rotation or another
     // revocation running at the same time can neither undo it nor be undone by it.
     boolean revokedNow = store.revoke(record.id(), now());
-    lookup.onRevocation(record.id()); // remembered here at once, whatever the feed does
+    lookup.onRevocation(
+        record); // remembered here at once (id and hash keys), whatever the feed does
     lookup.invalidate(record.id());
     Optional<TokenRecord> stored = store.findById(record.id()); // whoever revoked it, as stored
     if (revokedNow) {
@@ -489,6 +490,14 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
      * revocation on the change feed or by reading a revoked token; while the store is down, such a
      * token is refused as {@code revoked} (401) instead of {@code unavailable} (503), after its
      * cache entry is gone. Beyond {@code maxEntries} the oldest are forgotten first.
+     *
+     * <p>The feed's revocation event names the token id only (never a hash: any database role may
+     * listen to PostgreSQL notifications). A Gatehouse token carries its id, so it is always
+     * matched. An imported (foreign) token is matched by its hash, which an instance learns from
+     * its cache or, when it never cached the token, by reading the revoked record in the background
+     * when the revocation arrives. If that read fails (the store went down right after the
+     * revocation) or the I/O queue is full, such an uncached imported token gets {@code
+     * unavailable} (503), not {@code revoked}, until the store answers again.
      */
     public Builder revocationMemory(int maxEntries, Duration keepFor) {
       if (maxEntries < 1) {

@@ -102,6 +102,13 @@ final class JdbcTokenStore implements TokenStore {
   /** Change numbers below {@link #lastSeq} not read yet, with when they were noticed. */
   private final NavigableMap<Long, Long> gaps = new TreeMap<>(); // guarded by this (poll)
 
+  /**
+   * What the current poll will deliver, in order, once its connection is back in the pool: a
+   * subscriber may read the store from its callback, and with a small pool that read would wait for
+   * the very connection the poll holds. Guarded by this (poll).
+   */
+  private final List<Runnable> pendingDeliveries = new ArrayList<>();
+
   private long lastPrune; // guarded by this (poll)
   private boolean pollFailing; // guarded by this (poll)
 
@@ -358,7 +365,11 @@ final class JdbcTokenStore implements TokenStore {
     }
   }
 
-  /** One poll of the change table: deliver what is new, prune what is old. */
+  /**
+   * One poll of the change table: collect what is new, prune what is old, give the connection back,
+   * then deliver. Every change marked as seen is delivered, even when the poll failed after reading
+   * it (at least once); deliveries stay in order, since polls run one at a time.
+   */
   synchronized void poll() {
     if (closed) {
       return;
@@ -378,6 +389,17 @@ final class JdbcTokenStore implements TokenStore {
         LOG.warn("token database unreachable; cached tokens keep working until it returns", e);
         pollFailing = true;
       }
+    } finally {
+      deliverPending();
+    }
+  }
+
+  /** Delivers what the poll collected; its connection is back in the pool. Guarded by this. */
+  private void deliverPending() {
+    List<Runnable> deliveries = List.copyOf(pendingDeliveries);
+    pendingDeliveries.clear();
+    for (Runnable delivery : deliveries) {
+      delivery.run();
     }
   }
 
@@ -401,7 +423,7 @@ final class JdbcTokenStore implements TokenStore {
       // The change table went backwards (database restored or recreated): any change may have
       // been missed.
       gaps.clear();
-      feed.deliverAll();
+      pendingDeliveries.add(feed::deliverAll);
       lastSeq.set(maxSeq);
     } else if (maxSeq > seen || !gaps.isEmpty()) {
       long from = gaps.isEmpty() ? seen : Math.min(seen, gaps.firstKey() - 1);
@@ -414,7 +436,8 @@ final class JdbcTokenStore implements TokenStore {
           while (rs.next()) {
             long seq = rs.getLong(1);
             if (isNews(seq, now)) {
-              feed.deliver(new ChangeFeed.Change(rs.getString(2), rs.getString(3)));
+              ChangeFeed.Change change = new ChangeFeed.Change(rs.getString(2), rs.getString(3));
+              pendingDeliveries.add(() -> feed.deliver(change));
             }
           }
         }
@@ -462,7 +485,7 @@ final class JdbcTokenStore implements TokenStore {
   private void giveUp(String why) {
     LOG.info("{}: every subscriber resyncs in full", why);
     gaps.clear();
-    feed.deliverAll();
+    pendingDeliveries.add(feed::deliverAll);
   }
 
   private long maxSeq(Connection connection) throws SQLException {

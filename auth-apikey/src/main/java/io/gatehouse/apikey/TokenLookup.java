@@ -9,6 +9,9 @@ import io.gatehouse.core.Redact;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +33,13 @@ import org.jspecify.annotations.Nullable;
  *       reads no clock: an unknown key is forgotten after {@code negativeTtl}, a known one re-read
  *       in the background after {@code refreshAfter} (a refresh that fails keeps the old entry:
  *       cached tokens survive an outage) and dropped after {@code maxAge}.
- *   <li>Change-feed events drop entries at once.
+ *   <li>A change-feed event naming a token drops its entries at once. An event meaning "anything
+ *       may have changed" ({@link ChangeFeed#ALL}: a listener reconnect, a given-up gap in the
+ *       change poll) drops nothing: every cached entry is marked stale and re-read in the
+ *       background, one at a time on the I/O executor ({@link #resync}). A re-read that fails keeps
+ *       the old entry serving (so a flapping database does not turn every working token into a
+ *       503), one that succeeds replaces it at once (a revoked token is refused as soon as the
+ *       store said so). A stale entry that the sweep did not reach is re-read on its next hit.
  *   <li>Revocations it learns (on the feed, or in a record it loads) are also kept in a {@link
  *       RevocationMemory}, which outlives the cache entries, so that a revoked token is refused as
  *       revoked, not as "unavailable", while the store is down.
@@ -43,15 +53,19 @@ final class TokenLookup {
   abstract static sealed class Entry permits Found, Absent {
     final long loadedAtMillis;
 
-    Entry(Instant loadedAt) {
+    /** The {@link #generation} when the read began: an older one means "re-read me". */
+    final long generation;
+
+    Entry(Instant loadedAt, long generation) {
       this.loadedAtMillis = loadedAt.toEpochMilli();
+      this.generation = generation;
     }
   }
 
   /** The store does not know the key. */
   static final class Absent extends Entry {
-    Absent(Instant loadedAt) {
-      super(loadedAt);
+    Absent(Instant loadedAt, long generation) {
+      super(loadedAt, generation);
     }
   }
 
@@ -67,8 +81,8 @@ final class TokenLookup {
     volatile long lastMarkedMillis;
     volatile @Nullable Granted granted;
 
-    Found(TokenRecord record, Instant loadedAt) {
-      super(loadedAt);
+    Found(TokenRecord record, Instant loadedAt, long generation) {
+      super(loadedAt, generation);
       this.record = record;
       Instant lastUsed = record.lastUsedAt();
       this.lastMarkedMillis = lastUsed == null ? Long.MIN_VALUE / 2 : lastUsed.toEpochMilli();
@@ -83,6 +97,18 @@ final class TokenLookup {
   private final long refreshAfterMillis;
   private final AsyncLoadingCache<String, Entry> cache;
   private final RevocationMemory revocations;
+  private final Executor executor;
+
+  /**
+   * Counts "anything may have changed" events: an entry whose read began before the latest one is
+   * stale, however recently it was loaded (a clock could not tell a read that began just before the
+   * event from one just after).
+   */
+  private final AtomicLong generation = new AtomicLong();
+
+  private final Object sweepLock = new Object();
+  private boolean sweeping; // guarded by sweepLock
+  private boolean sweepAgain; // guarded by sweepLock
 
   TokenLookup(
       TokenStore store,
@@ -96,6 +122,7 @@ final class TokenLookup {
       Duration refreshAfter) {
     this.store = store;
     this.revocations = revocations;
+    this.executor = executor;
     this.listener = listener;
     this.clock = clock;
     this.maxAgeMillis = maxAge.toMillis();
@@ -120,6 +147,7 @@ final class TokenLookup {
 
   /** A cache miss: one store read, off the request path, told to the listener either way. */
   private Entry load(String key) {
+    long loadGeneration = generation.get(); // before the read: a change during it makes it stale
     Optional<TokenRecord> found;
     try {
       found =
@@ -147,7 +175,9 @@ final class TokenLookup {
             found.isPresent() ? "token loaded from the store" : "no such token in the store",
             Map.of("key", describe(key), "found", Boolean.toString(found.isPresent())),
             now));
-    return found.<Entry>map(record -> new Found(record, now)).orElseGet(() -> new Absent(now));
+    return found
+        .<Entry>map(record -> new Found(record, now, loadGeneration))
+        .orElseGet(() -> new Absent(now, loadGeneration));
   }
 
   /** A token id is public; an imported token's hash is shown by its first 8 hex digits only. */
@@ -192,7 +222,8 @@ final class TokenLookup {
       if (entry instanceof Absent ? age >= negativeTtlMillis : age >= maxAgeMillis) {
         return reload(key, future);
       }
-      if (entry instanceof Found && age >= refreshAfterMillis) {
+      if (entry.generation != generation.get()
+          || (entry instanceof Found && age >= refreshAfterMillis)) {
         var unused = cache.synchronous().refresh(key); // in the background; failures keep it
       }
       return future;
@@ -244,24 +275,84 @@ final class TokenLookup {
   }
 
   /**
-   * Remembers that token {@code id} is revoked, and under the hash keys of its cached imported
-   * secrets too (the feed carries only the id, so those keys are learned here or not at all: the
-   * stores publish a revocation before the token change that drops these entries).
+   * Remembers that token {@code id} is revoked, and under the hash keys of its imported secrets
+   * too. The feed carries only the id (never a hash: a NOTIFY payload can be read by any role that
+   * may connect to the database, and an imported token may have little entropy), and an imported
+   * token is presented without its id, so its hash keys are learned from the record: from this
+   * cache when it holds the record (the stores publish a revocation before the token change that
+   * drops these entries), otherwise by reading it by id in the background, on the I/O executor.
    */
   void onRevocation(String id) {
     revocations.remember(id);
+    boolean[] cached = {false};
     cache
         .asMap()
         .forEach(
             (key, future) -> {
-              if (key.startsWith(HASH_KEY_PREFIX)
-                  && future.isDone()
+              if (future.isDone()
                   && !future.isCompletedExceptionally()
                   && future.join() instanceof Found found
                   && found.record.id().equals(id)) {
-                revocations.remember(key);
+                cached[0] = true;
+                rememberHashKeys(found.record);
+                if (key.startsWith(HASH_KEY_PREFIX)) {
+                  revocations.remember(key);
+                }
               }
             });
+    if (!cached[0]) {
+      learnHashKeysLater(id);
+    }
+  }
+
+  /** Remembers a revoked record: its id, and the hash keys it can be presented under. */
+  void onRevocation(TokenRecord record) {
+    revocations.remember(record.id());
+    rememberHashKeys(record);
+  }
+
+  /** An imported secret is looked up by its hash, and so is a rotated one's previous secret. */
+  private void rememberHashKeys(TokenRecord record) {
+    if (record.imported()) {
+      revocations.remember(hashKey(record.hash()));
+    }
+    TokenHash previous = record.previousHash();
+    if (previous != null) {
+      revocations.remember(hashKey(previous));
+    }
+  }
+
+  /**
+   * Reads a revoked token that this instance has not cached, to learn its hash keys. The revocation
+   * just committed, so the store is almost always up; if it is not, or the I/O queue is full, the
+   * id alone is remembered (an uncached imported token then gets 503 while the store is down).
+   */
+  private void learnHashKeysLater(String id) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              store
+                  .findById(id)
+                  .filter(record -> record.revokedAt() != null)
+                  .ifPresent(this::rememberHashKeys);
+            } catch (RuntimeException e) {
+              listener.onEvent(
+                  new AuthEvent(
+                      "apikey.store_failed",
+                      "",
+                      "the token store could not answer a lookup of a revoked token",
+                      Map.of(
+                          "key",
+                          Redact.safe(id),
+                          "error",
+                          e.getClass().getSimpleName() + ": " + safe(e)),
+                      clock.instant()));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // The I/O queue is full: the id is remembered, the hash keys are not (documented limit).
+    }
   }
 
   /** Applies one revocation-feed event. */
@@ -271,16 +362,127 @@ final class TokenLookup {
     }
   }
 
-  void invalidateAll() {
-    cache.synchronous().invalidateAll();
-  }
-
   /** Applies one change-feed event. */
   void onChange(ChangeFeed.Change change) {
     if (change.isAll()) {
-      invalidateAll();
+      resync();
     } else {
       invalidate(change.key());
+    }
+  }
+
+  /**
+   * Anything may have changed: marks every entry stale and re-reads them in the background. Called
+   * on the feed's thread (the change poll), so it only starts the sweep: the keys are listed and
+   * read on the I/O executor, one read at a time, so a resync never takes more than one of its
+   * threads or queue slots from the requests' own cache misses. Events during a sweep coalesce into
+   * one more sweep.
+   */
+  void resync() {
+    generation.incrementAndGet();
+    synchronized (sweepLock) {
+      if (sweeping) {
+        sweepAgain = true;
+        return;
+      }
+      sweeping = true;
+    }
+    startSweep();
+  }
+
+  private void startSweep() {
+    try {
+      executor.execute(() -> new Sweep().next());
+    } catch (RejectedExecutionException e) {
+      sweepEnded(); // the entries stay stale: each is re-read on its next hit
+    }
+  }
+
+  /**
+   * A sweep ended (done, or stopped by a failure); starts the next one if events came meanwhile.
+   */
+  private void sweepEnded() {
+    synchronized (sweepLock) {
+      if (!sweepAgain) {
+        sweeping = false;
+        return;
+      }
+      sweepAgain = false;
+    }
+    startSweep();
+  }
+
+  /** True when {@code future} holds an entry read before the latest "anything changed" event. */
+  private boolean isStale(@Nullable CompletableFuture<Entry> future) {
+    return future != null
+        && future.isDone()
+        && !future.isCompletedExceptionally()
+        && future.join().generation != generation.get();
+  }
+
+  /** One pass over the cached keys, refreshing each stale one through the cache's own refresh. */
+  private final class Sweep {
+    private final Iterator<String> keys;
+
+    Sweep() {
+      List<String> stale = new ArrayList<>();
+      cache
+          .asMap()
+          .forEach(
+              (key, future) -> {
+                if (isStale(future)) {
+                  stale.add(key);
+                }
+              });
+      this.keys = stale.iterator();
+    }
+
+    /**
+     * The next key still stale: one evicted, dropped or already re-read (by a hit) since the list
+     * was taken costs no read (and refreshing an evicted key would load it again).
+     */
+    private @Nullable String nextStaleKey() {
+      while (keys.hasNext()) {
+        String key = keys.next();
+        if (isStale(cache.getIfPresent(key))) {
+          return key;
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Refreshes the next key; continues (through the executor, so the stack never grows) when that
+     * read succeeded, and stops at the first failure: the store is down, and reading every other
+     * key would only fail the same way while holding an I/O thread. Whatever is left stays stale
+     * and is re-read on its next hit, or by the sweep of the next reconnect.
+     */
+    void next() {
+      String key = nextStaleKey();
+      if (key == null) {
+        sweepEnded();
+        return;
+      }
+      CompletableFuture<Entry> refreshed;
+      try {
+        refreshed = cache.synchronous().refresh(key);
+      } catch (RuntimeException e) {
+        sweepEnded();
+        return;
+      }
+      var unused =
+          refreshed.whenComplete(
+              (entry, error) -> {
+                if (error != null) {
+                  sweepEnded();
+                  return;
+                }
+                try {
+                  executor.execute(this::next);
+                } catch (RejectedExecutionException e) {
+                  sweepEnded();
+                }
+              });
     }
   }
 }

@@ -113,7 +113,12 @@ public final class TokenStores {
       return this;
     }
 
-    /** Connects through {@code dataSource} (e.g. the application's pool). */
+    /**
+     * Connects through {@code dataSource} (e.g. the application's pool). Each store operation holds
+     * one connection at a time, and change subscribers are called after the change poll gave its
+     * connection back, so a pool of one connection is enough on H2. On PostgreSQL the change
+     * listener keeps one connection for its {@code LISTEN}: give the pool at least two.
+     */
     public JdbcBuilder dataSource(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
       return this;

@@ -13,9 +13,16 @@ final class CountingStore implements TokenStore {
   final AtomicInteger writes = new AtomicInteger();
   final AtomicInteger lastUsedWrites = new AtomicInteger();
   volatile boolean down;
+  private final ChangeFeed feed;
 
   CountingStore(TokenStore delegate) {
+    this(delegate, delegate.changes());
+  }
+
+  /** Subscribers hear {@code feed} only: the delegate's own changes can be "missed" on purpose. */
+  CountingStore(TokenStore delegate, ChangeFeed feed) {
     this.delegate = delegate;
+    this.feed = feed;
   }
 
   int calls() {
@@ -79,7 +86,7 @@ final class CountingStore implements TokenStore {
 
   @Override
   public ChangeFeed changes() {
-    return delegate.changes();
+    return feed;
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,46 @@ class RevokedDuringOutageTest {
       assertThat(decide(gatehouse, created.token()).status()).isEqualTo(401);
       assertReason(gatehouse, unknown, Reason.UNAVAILABLE, instance + ", unknown token");
       assertThat(decide(gatehouse, unknown).status()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void onPostgresAnInstanceThatNeverCachedARevokedImportedTokenStillRefusesItAsRevoked()
+      throws Exception {
+    postgres = EmbeddedPostgres.builder().setDataDirectory(data).start();
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    ExecutorService ioOfB = Executors.newSingleThreadExecutor();
+    try {
+      a = instance(TokenStores.jdbc().url(url, "postgres", "").build());
+      b =
+          ApiKeys.builder(TokenStores.jdbc().url(url, "postgres", "").build())
+              .clock(clock)
+              .cacheTtl(CACHE_TTL)
+              .ioExecutor(ioOfB)
+              .build();
+      Gatehouse onB = gatehouse(b);
+      List<String> revokedOnB = new CopyOnWriteArrayList<>();
+      var seen =
+          b.store().changes().subscribe(TokenStore.REVOCATION_TOPIC, c -> revokedOnB.add(c.key()));
+      TokenInfo imported = a.importToken(UUID, NewToken.apiToken("default").build());
+
+      a.revoke(imported.id()); // B has never looked this token up
+
+      awaitChanges(revokedOnB, Set.of(imported.id()), 1);
+      seen.close();
+      // B's own subscriber ran first and queued its read of the record: let it finish.
+      ioOfB.submit(() -> {}).get(10, TimeUnit.SECONDS);
+      postgres.close();
+      postgres = null;
+
+      assertReason(onB, UUID, Reason.REVOKED, "B, revoked imported token it never cached");
+      assertThat(decide(onB, UUID).status()).isEqualTo(401);
+    } finally {
+      if (b != null) {
+        b.close();
+        b = null;
+      }
+      ioOfB.shutdown();
     }
   }
 
