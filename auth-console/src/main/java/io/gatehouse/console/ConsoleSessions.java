@@ -203,11 +203,11 @@ public final class ConsoleSessions {
     Session session =
         new Session(hash(id), randomToken(), spaces, identity.space(), now, absolute, idleTimeout);
     if (previous != null) {
-      session.inheritSecrets(previous);
+      session.inheritSecrets(previous, identity.credentialId());
     }
     TokenStore store = tokenStore;
     if (store != null) {
-      TokenStanding.rememberSecrets(store, session, now);
+      new TokenStanding(store, now).of(session); // notes which secrets the session may hold
     }
     byIdHash.put(session.idHash(), session);
     return new Opened(id, session);

@@ -107,6 +107,53 @@ class SessionRecheckTest {
   }
 
   @Test
+  void aSessionOpenedWithTheOldSecretDuringTheGraceEndsWhenTheGraceDoes() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(8)));
+    String old = app.adminToken("default", "manage");
+    String rotated =
+        app.keys.rotate(app.keys.find(old).orElseThrow().id(), Duration.ofHours(1)).token();
+    ConsoleApp.Signed withOld = app.signedIn(old);
+    ConsoleApp.Signed withNew = app.signedIn(rotated);
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withOld)).as("the old secret works for an hour").isEqualTo(200);
+
+    app.clock.advance(Duration.ofMinutes(59));
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withOld)).as("59 min: still in the grace").isEqualTo(200);
+    app.clock.advance(Duration.ofMinutes(1));
+    assertThat(app.adminApiStatus(withOld)).as("the grace is over: at once").isEqualTo(401);
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withNew)).as("signed in with the new secret").isEqualTo(200);
+  }
+
+  @Test
+  void aSessionOpenedWithTheOldSecretEndsWhenARotationTheFeedMissedReplacesIt() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(8)));
+    String old = app.adminToken("default", "manage");
+    String id = app.keys.find(old).orElseThrow().id();
+    app.keys.rotate(id, Duration.ofHours(1));
+    ConsoleApp.Signed withOld = app.signedIn(old);
+    store.deliverChanges(false);
+
+    app.keys.rotate(id, Duration.ofHours(1)); // the old secret stops working at once
+    app.console.sessions().recheck();
+
+    assertThat(app.adminApiStatus(withOld)).isEqualTo(401);
+  }
+
+  @Test
+  void withoutATokenStoreASessionOpenedWithTheOldSecretStillEndsWithTheGrace() throws Exception {
+    app = new ConsoleApp(store.store(), builder -> builder.idleTimeout(Duration.ofHours(2)));
+    String old = app.adminToken("default", "manage");
+    app.keys.rotate(app.keys.find(old).orElseThrow().id(), Duration.ofMinutes(30));
+    ConsoleApp.Signed withOld = app.signedIn(old);
+
+    app.clock.advance(Duration.ofMinutes(30));
+
+    assertThat(app.adminApiStatus(withOld)).isEqualTo(401);
+  }
+
+  @Test
   void aChangeEventForTheTokenEndsItsSessionsAtOnce() throws Exception {
     start(builder -> {});
     String token = app.adminToken("default", "manage");
