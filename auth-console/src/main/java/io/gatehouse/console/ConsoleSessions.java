@@ -18,13 +18,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +71,9 @@ public final class ConsoleSessions {
   private final Duration unconfirmedLimit;
   private final Object recheckLock = new Object();
   private volatile Instant lastRecheck;
+
+  /** Counts change events, so that a sign-in can tell whether one arrived while it opened. */
+  private final AtomicLong changesSeen = new AtomicLong();
 
   ConsoleSessions(
       Clock clock,
@@ -168,6 +174,7 @@ public final class ConsoleSessions {
    * re-checked.
    */
   void onTokenChange(ChangeFeed.Change change) {
+    changesSeen.incrementAndGet();
     if (change.isAll()) {
       recheck();
     } else {
@@ -180,16 +187,16 @@ public final class ConsoleSessions {
   /**
    * Opens a session for {@code identity}, carrying over the other spaces of {@code previous} (a
    * second sign-in adds a space). The previous session ends: a sign-in always gets a new id.
+   *
+   * <p>With a token store, the store has the last word: the sign-in pipeline may have judged the
+   * token from a cache that has not yet seen its revocation. Returns null (the sign-in is refused,
+   * the previous session kept) when the token just signed in with no longer stands in the store; a
+   * space of {@code previous} whose token no longer stands is not carried over. A store that cannot
+   * answer refuses nothing: an outage is not a revocation, and the re-checks catch up.
    */
-  Opened open(Identity identity, @Nullable Session previous) {
+  @Nullable Opened open(Identity identity, @Nullable Session previous) {
     Instant now = clock.instant();
     purgeExpired(now);
-    if (previous != null) {
-      byIdHash.remove(previous.idHash());
-    }
-    if (byIdHash.size() >= maxSessions) {
-      throw new IllegalStateException("too many console sessions are open; try again later");
-    }
     Map<String, Identity> spaces = new LinkedHashMap<>();
     if (previous != null) {
       previous.spaces().forEach(spaces::put);
@@ -205,12 +212,50 @@ public final class ConsoleSessions {
     if (previous != null) {
       session.inheritSecrets(previous, identity.credentialId());
     }
-    TokenStore store = tokenStore;
-    if (store != null) {
-      new TokenStanding(store, now).of(session); // notes which secrets the session may hold
+    long changesBefore = changesSeen.get();
+    if (!keepStandingSpaces(session, now)) {
+      return null;
+    }
+    if (previous != null) {
+      byIdHash.remove(previous.idHash());
+    }
+    if (byIdHash.size() >= maxSessions) {
+      throw new IllegalStateException("too many console sessions are open; try again later");
     }
     byIdHash.put(session.idHash(), session);
+    if (changesSeen.get() != changesBefore && !keepStandingSpaces(session, now)) {
+      // A change event arrived between the store's answer and the session being listed, so it
+      // could not end it: ask the store again, now that the change is in.
+      byIdHash.remove(session.idHash(), session);
+      return null;
+    }
     return new Opened(id, session);
+  }
+
+  /**
+   * Asks the store whether the session's tokens still stand (noting which secrets it may hold);
+   * drops the spaces whose token no longer does; false when the active space's does not.
+   */
+  private boolean keepStandingSpaces(Session session, Instant now) {
+    TokenStore store = tokenStore;
+    if (store == null) {
+      return true;
+    }
+    TokenStanding standing = new TokenStanding(store, now);
+    Set<String> ended = new HashSet<>();
+    session
+        .spaces()
+        .forEach(
+            (space, identity) -> {
+              if (standing.of(session, identity) == TokenStanding.Verdict.ENDED) {
+                ended.add(space);
+              }
+            });
+    if (ended.contains(session.activeSpace())) {
+      return false;
+    }
+    session.dropSpaces(ended);
+    return true;
   }
 
   /** The live session for the cookie value, touched; null when unknown or expired (and dropped). */

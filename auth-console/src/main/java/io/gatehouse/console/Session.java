@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Session {
   private final String idHash;
   private final String csrfToken;
-  private final Map<String, Identity> spaces;
+  private volatile Map<String, Identity> spaces;
   private final Instant absoluteExpiry;
   private final Duration idleTimeout;
   private volatile String activeSpace;
@@ -144,6 +144,16 @@ final class Session {
       unconfirmedSince = since;
     }
     return Duration.between(since, now);
+  }
+
+  /** Signs the session out of {@code ended} (spaces whose token no longer stands). */
+  void dropSpaces(Set<String> ended) {
+    if (ended.isEmpty()) {
+      return;
+    }
+    Map<String, Identity> kept = new LinkedHashMap<>(spaces);
+    kept.keySet().removeAll(ended);
+    spaces = Collections.unmodifiableMap(kept);
   }
 
   /** Makes {@code space} the one the admin API acts on; false when it was never signed into. */

@@ -8,7 +8,9 @@ import io.gatehouse.apikey.TokenRecord;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Gatehouse;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +153,56 @@ class SessionRecheckTest {
     app.clock.advance(Duration.ofMinutes(30));
 
     assertThat(app.adminApiStatus(withOld)).isEqualTo(401);
+  }
+
+  @Test
+  void aSignInWithATokenRevokedSinceThePipelineCachedItIsRefused() throws Exception {
+    start(builder -> {});
+    String token = app.adminToken("default", "manage");
+    app.signedIn(token); // the sign-in pipeline now holds the token in its cache
+    String id = app.keys.find(token).orElseThrow().id();
+    store.deliverChanges(false);
+    store.store().revoke(id, app.clock.instant());
+    int before = app.console.sessions().activeSessions();
+
+    HttpResponse<String> refused = app.signIn(token, null, null);
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("sign-in refused: unknown admin token");
+    assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(app.console.sessions().activeSessions()).isEqualTo(before);
+  }
+
+  @Test
+  void aRevocationArrivingWhileTheSessionOpensStillRefusesTheSignIn() throws Exception {
+    start(builder -> {});
+    String token = app.adminToken("default", "manage");
+    app.signedIn(token); // cached: the sign-in's only read is the console's own
+    String id = app.keys.find(token).orElseThrow().id();
+    // Revoked (and its event delivered) just after the console read the still-valid record.
+    store.afterNextRead(() -> store.store().revoke(id, app.clock.instant()));
+
+    HttpResponse<String> refused = app.signIn(token, null, null);
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(app.console.sessions().activeSessions()).isZero();
+  }
+
+  @Test
+  void aSecondSignInDoesNotCarryOverASpaceWhoseTokenNoLongerStands() throws Exception {
+    start(builder -> {});
+    String revokedToken = app.adminToken("default", "manage");
+    ConsoleApp.Signed first = app.signedIn(revokedToken);
+    store.deliverChanges(false);
+    store.store().revoke(app.keys.find(revokedToken).orElseThrow().id(), app.clock.instant());
+
+    HttpResponse<String> second = app.signIn(app.adminToken("staging", "manage"), first, "staging");
+
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(MiniJson.parseObject(second.body()).get("spaces")).isEqualTo(List.of("staging"));
+    assertThat(app.adminApiStatus(ConsoleApp.signed(second)))
+        .as("space 'default', whose token was revoked")
+        .isEqualTo(403);
   }
 
   @Test
