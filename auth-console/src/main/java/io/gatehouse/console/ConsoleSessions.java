@@ -46,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a {@linkplain AdminConsole.Builder#tokenStore token store}, a session lasts no longer
  * than its admin token: a change event for the token ends its sessions at once, and every session
- * is {@linkplain #recheck() re-checked} against the store periodically and whenever the change feed
- * reports that it may have missed events.
+ * is {@linkplain #recheck() re-checked} against the store periodically and, within a second,
+ * whenever the change feed reports that it may have missed events.
  */
 public final class ConsoleSessions {
   /** The cookie holding the session id. */
@@ -71,6 +71,7 @@ public final class ConsoleSessions {
   private final Duration unconfirmedLimit;
   private final Object recheckLock = new Object();
   private volatile Instant lastRecheck;
+  private volatile boolean recheckRequested;
 
   /** Counts change events, so that a sign-in can tell whether one arrived while it opened. */
   private final AtomicLong changesSeen = new AtomicLong();
@@ -135,6 +136,7 @@ public final class ConsoleSessions {
       return 0;
     }
     synchronized (recheckLock) {
+      recheckRequested = false; // before reading: a request arriving meanwhile runs another pass
       Instant now = clock.instant();
       lastRecheck = now;
       purgeExpired(now);
@@ -161,9 +163,12 @@ public final class ConsoleSessions {
     };
   }
 
-  /** Runs {@link #recheck} when the clock says the re-check interval has passed since the last. */
+  /**
+   * Runs {@link #recheck} when one was asked for by a change event, or when the clock says the
+   * re-check interval has passed since the last.
+   */
   void recheckIfDue() {
-    if (!clock.instant().isBefore(lastRecheck.plus(recheckInterval))) {
+    if (recheckRequested || !clock.instant().isBefore(lastRecheck.plus(recheckInterval))) {
       recheck();
     }
   }
@@ -171,12 +176,17 @@ public final class ConsoleSessions {
   /**
    * A change to token records: a named token changed (revoked, rotated, edited), so its sessions
    * end at once; or anything may have changed (the feed missed events), so every session is
-   * re-checked.
+   * re-checked, by the re-check thread within a tick.
+   *
+   * <p>This runs on the store's change-delivery thread (a JDBC store's poll, which holds a pooled
+   * connection and its lock while it delivers), so it never reads the store itself: a re-check here
+   * (one read per token) could wait for a connection the poll holds (a pool of one deadlocks) and
+   * would hold up the other subscribers' events.
    */
   void onTokenChange(ChangeFeed.Change change) {
     changesSeen.incrementAndGet();
     if (change.isAll()) {
-      recheck();
+      recheckRequested = true;
     } else {
       endSessionsOf(change.key());
     }

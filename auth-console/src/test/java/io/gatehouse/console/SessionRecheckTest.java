@@ -80,9 +80,30 @@ class SessionRecheckTest {
     store.deliverChanges(true);
     store.store().changes().publish(TokenStore.TOKEN_TOPIC, ChangeFeed.ALL);
 
-    assertThat(app.adminApiStatus(revoked)).isEqualTo(401);
-    assertThat(app.adminApiStatus(narrowed)).as("permissions changed").isEqualTo(401);
+    // The re-check runs on its own thread within a tick, not on the thread delivering the event.
+    awaitStatus(revoked, 401);
+    awaitStatus(narrowed, 401); // permissions changed
     assertThat(app.adminApiStatus(untouched)).isEqualTo(200);
+  }
+
+  @Test
+  void aReloadAllEventReadsNothingOnTheThreadThatDeliversIt() throws Exception {
+    start(builder -> {});
+    ConsoleApp.Signed signed = app.signedIn(app.adminToken("default", "manage"));
+    app.signedIn(app.adminToken("default", "manage"));
+    int before = store.readsOnThisThread();
+
+    // Delivered on this thread, as a JDBC store delivers on its poll thread holding a connection.
+    store.store().changes().publish(TokenStore.TOKEN_TOPIC, ChangeFeed.ALL);
+
+    assertThat(store.readsOnThisThread()).as("store reads while delivering").isEqualTo(before);
+    int reads = store.reads();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (store.reads() < reads + 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(store.reads()).as("the re-check thread ran it").isGreaterThanOrEqualTo(reads + 2);
+    assertThat(app.adminApiStatus(signed)).isEqualTo(200);
   }
 
   @Test
