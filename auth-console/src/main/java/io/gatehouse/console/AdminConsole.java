@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin web console: a servlet to mount under {@code /_admin/*} (static UI from this jar, sign
@@ -48,6 +50,11 @@ public final class AdminConsole implements AutoCloseable {
 
   /** How often the background thread asks the clock whether a re-check is due. */
   private static final Duration RECHECK_TICK = Duration.ofSeconds(1);
+
+  /** How long {@link #close()} waits for a re-check under way. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminConsole.class);
 
   private final ConsoleSessions sessions;
   private final ConsoleServlet servlet;
@@ -146,14 +153,27 @@ public final class AdminConsole implements AutoCloseable {
     return sessions.authenticator();
   }
 
-  /** Stops re-checking sessions (the background thread and the change-feed subscription). */
+  /**
+   * Stops re-checking sessions (the background thread and the change-feed subscription), waiting up
+   * to 10 s for a re-check under way to finish. The token store stays open: it is the caller's.
+   */
   @Override
   public void close() {
     if (tokenChanges != null) {
       tokenChanges.close();
     }
-    if (recheckThread != null) {
-      recheckThread.shutdownNow();
+    ScheduledExecutorService thread = recheckThread;
+    if (thread != null) {
+      // No interrupts: the thread may be inside a store call, and an interrupted JDBC call can
+      // break the store the app goes on using (H2 closes its file).
+      thread.shutdown();
+      try {
+        if (!thread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("a session re-check still running after {}; closing anyway", CLOSE_WAIT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
