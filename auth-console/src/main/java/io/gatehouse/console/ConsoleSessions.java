@@ -8,6 +8,7 @@ import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Identity;
+import io.gatehouse.core.MethodOverride;
 import io.gatehouse.core.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +54,10 @@ public final class ConsoleSessions {
   /** The cookie holding the session id. */
   public static final String COOKIE = "gatehouse_console";
 
-  /** The request header that must carry the session's CSRF token on POST, PUT, DELETE, PATCH. */
+  /**
+   * The request header that must carry the session's CSRF token on POST, PUT, DELETE, PATCH, and on
+   * any request whose {@linkplain MethodOverride method override} names such a method.
+   */
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
   private static final Pattern COOKIE_SEPARATOR = Pattern.compile(";");
@@ -379,7 +383,10 @@ public final class ConsoleSessions {
                 "the console session has ended or expired: sign in again")
             .completed();
       }
-      if (changesState(request.method()) && !csrfMatches(session, request.header(CSRF_HEADER))) {
+      // The strictest of the method and its overrides: a GET carrying X-HTTP-Method-Override:
+      // DELETE (or ?_method=DELETE) is a delete in many apps, so it needs the CSRF token too.
+      if (changesState(MethodOverride.strictest(request))
+          && !csrfMatches(session, request.header(CSRF_HEADER))) {
         return AuthOutcome.failure(
                 Reason.INSUFFICIENT_ACCESS,
                 "a console request that changes state needs the session's " + CSRF_HEADER)
