@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * AdminConsole console = AdminConsole.builder(signInPipeline)
  *     .tokenStore(keys.store())                    // sessions last no longer than their token
- *     .build();
+ *     .build();                                    // (without it: a warning, see below)
  * Gatehouse adminApi = Gatehouse.builder()
  *     .authenticator(console.authenticator())      // first: console sessions (cookie + CSRF)
  *     .authenticator(keys.adminAuthenticator())    // then Authorization: Bearer gha_... (the CLI)
@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * it would an {@code Authorization: Bearer} request from the same client (address rules and trusted
  * proxies apply), and on success the browser gets an {@code HttpOnly; SameSite=Strict} session
  * cookie ({@code Secure} over TLS) and a CSRF token. The token is never stored, on either side.
+ *
+ * <p>Always pass {@link Builder#tokenStore tokenStore(keys.store())}: without it nothing re-checks
+ * a session against the store, so a session outlives the revocation or rotation of its admin token
+ * until it expires (15 minutes idle, 8 hours at most, by default), and {@link Builder#build()} logs
+ * a warning saying so. {@link #close()} stops the re-check; the store stays the caller's.
  */
 public final class AdminConsole implements AutoCloseable {
   private static final int MAX_THROTTLED_ADDRESSES = 10_000;
@@ -339,10 +344,22 @@ public final class AdminConsole implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The console. Without a {@link #tokenStore} it logs a warning (once per build): its sessions
+     * are then never re-checked, and outlive a revoked or rotated admin token until they expire.
+     */
     public AdminConsole build() {
       if (idleTimeout.compareTo(absoluteTimeout) > 0) {
         throw new IllegalArgumentException(
             "idleTimeout " + idleTimeout + " is longer than absoluteTimeout " + absoluteTimeout);
+      }
+      if (tokenStore == null) {
+        LOG.warn(
+            "AdminConsole built without tokenStore(...): console sessions are never re-checked"
+                + " and outlive a revoked or rotated admin token until they expire (idle {},"
+                + " at most {}); pass the admin tokens' store, e.g. .tokenStore(keys.store())",
+            idleTimeout,
+            absoluteTimeout);
       }
       return new AdminConsole(this);
     }

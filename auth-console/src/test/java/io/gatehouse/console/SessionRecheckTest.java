@@ -284,6 +284,19 @@ class SessionRecheckTest {
         .hasMessageContaining("unconfirmedSessionLimit must be positive");
   }
 
+  @Test
+  void buildingWithoutATokenStoreWarnsThatSessionsOutliveRevokedTokens() {
+    try (LogCapture log = new LogCapture()) {
+      AdminConsole.builder(Gatehouse.builder().build()).build().close();
+      assertThat(log.text())
+          .contains("WARN", "without tokenStore(...)", "outlive a revoked or rotated admin token");
+    }
+    try (LogCapture log = new LogCapture()) {
+      AdminConsole.builder(Gatehouse.builder().build()).tokenStore(store.store()).build().close();
+      assertThat(log.text()).doesNotContain("tokenStore(");
+    }
+  }
+
   private void awaitStatus(ConsoleApp.Signed signed, int expected) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     int status = app.adminApiStatus(signed);
