@@ -203,10 +203,11 @@ public final class ConsoleSessions {
    * second sign-in adds a space). The previous session ends: a sign-in always gets a new id.
    *
    * <p>With a token store, the store has the last word: the sign-in pipeline may have judged the
-   * token from a cache that has not yet seen its revocation. Returns null (the sign-in is refused,
-   * the previous session kept) when the token just signed in with no longer stands in the store; a
-   * space of {@code previous} whose token no longer stands is not carried over. A store that cannot
-   * answer refuses nothing: an outage is not a revocation, and the re-checks catch up.
+   * token from a cache that has not yet seen its revocation. Returns null (the sign-in is refused;
+   * the previous session is kept, unless a change event raced the sign-in) when the token just
+   * signed in with no longer stands in the store; a space of {@code previous} whose token no longer
+   * stands is not carried over. A store that cannot answer refuses nothing: an outage is not a
+   * revocation, and the re-checks catch up.
    */
   @Nullable Opened open(Identity identity, @Nullable Session previous) {
     Instant now = clock.instant();
