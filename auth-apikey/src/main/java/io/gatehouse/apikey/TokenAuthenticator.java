@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 final class TokenAuthenticator implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuthenticator.class);
 
+  /**
+   * The claim, on the identity of a token's replaced secret presented during a rotation's grace, of
+   * the instant (ISO-8601) that secret stops working. Absent when the current secret was presented.
+   */
+  static final String GRACE_UNTIL_CLAIM = "token_grace_until";
+
   /** Longer input is refused before anything else looks at it. */
   static final int MAX_TOKEN_LENGTH = 512;
 
@@ -279,11 +285,12 @@ final class TokenAuthenticator implements Authenticator {
     if (!record.space().equals(context.space())) {
       return unknown; // a token of another space is unknown here; say nothing more
     }
+    Instant graceEnd = null;
     if (!record.hash().matches(hash)) {
       if (!hash.matches(record.previousHash())) {
         return unknown;
       }
-      Instant graceEnd = record.previousValidUntil();
+      graceEnd = record.previousValidUntil();
       if (graceEnd == null || !now.isBefore(graceEnd)) {
         return rotatedOut;
       }
@@ -300,19 +307,29 @@ final class TokenAuthenticator implements Authenticator {
       return expired;
     }
     lastUsed.mark(found, now);
+    if (graceEnd != null) {
+      // The replaced secret, during its grace: built per request and never cached, since the cached
+      // outcome is the current secret's and must not carry this secret's end.
+      return CompletableFuture.completedFuture(AuthOutcome.success(identity(record, graceEnd)));
+    }
     // The record is immutable and cached: build its identity and completed outcome once (per
     // authenticator id, since several authenticators may share the cache).
     TokenLookup.Granted granted = found.granted;
     if (granted == null || !granted.method().equals(id)) {
       granted =
           new TokenLookup.Granted(
-              id, CompletableFuture.completedFuture(AuthOutcome.success(identity(record))));
+              id, CompletableFuture.completedFuture(AuthOutcome.success(identity(record, null))));
       found.granted = granted;
     }
     return granted.outcome();
   }
 
-  private Identity identity(TokenRecord record) {
+  /**
+   * The identity of a token; {@code graceEnd} is set when the token's replaced secret was presented
+   * during a rotation's grace: the identity then says, in {@value #GRACE_UNTIL_CLAIM}, when that
+   * secret stops working, so that whatever outlives the request (a console session) can end then.
+   */
+  private Identity identity(TokenRecord record, @Nullable Instant graceEnd) {
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("token_kind", record.kind().name().toLowerCase(Locale.ROOT));
     claims.put("token_name", record.name());
@@ -320,6 +337,9 @@ final class TokenAuthenticator implements Authenticator {
     String owner = record.owner();
     if (owner != null) {
       claims.put("token_owner", owner);
+    }
+    if (graceEnd != null) {
+      claims.put(GRACE_UNTIL_CLAIM, graceEnd.toString());
     }
     String subject = record.kind() == TokenKind.ADMIN && owner != null ? owner : record.id();
     return Identity.builder(subject, id, record.space())

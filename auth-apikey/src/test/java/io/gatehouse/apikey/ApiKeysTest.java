@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -151,6 +152,31 @@ class ApiKeysTest {
     assertThat(decision.reason()).isEqualTo(Reason.EXPIRED);
     assertThat(keys.list("default").get(0).status(clock.instant()))
         .isEqualTo(TokenInfo.Status.EXPIRED);
+  }
+
+  @Test
+  void theReplacedSecretsIdentitySaysWhenItsGraceEndsAndTheCurrentSecretsNeverDoes() {
+    open(StoreKind.MEMORY);
+    CreatedToken original = keys.create(NewToken.adminToken("default").name("ops").build());
+    CreatedToken rotated = keys.rotate(original.info().id(), Duration.ofHours(1));
+    String graceEnd = clock.instant().plus(Duration.ofHours(1)).toString();
+
+    // The current secret first: its outcome is cached, and must not leak into the old one's.
+    Identity current = decide(adminRequest(rotated.token())).identity();
+    Identity replaced = decide(adminRequest(original.token())).identity();
+    Identity currentAgain = decide(adminRequest(rotated.token())).identity();
+
+    assertThat(replaced.claims()).containsEntry("token_grace_until", graceEnd);
+    assertThat(current.claims()).doesNotContainKey("token_grace_until");
+    assertThat(currentAgain.claims()).doesNotContainKey("token_grace_until");
+    assertThat(replaced.expiresAt()).isEqualTo(current.expiresAt());
+  }
+
+  private static AuthRequest.Builder adminRequest(String token) {
+    return AuthRequest.builder()
+        .method("GET")
+        .path("/x")
+        .header("authorization", "Bearer " + token);
   }
 
   @ParameterizedTest

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin web console: a servlet to mount under {@code /_admin/*} (static UI from this jar, sign
@@ -27,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * AdminConsole console = AdminConsole.builder(signInPipeline)
  *     .tokenStore(keys.store())                    // sessions last no longer than their token
- *     .build();
+ *     .build();                                    // (without it: a warning, see below)
  * Gatehouse adminApi = Gatehouse.builder()
  *     .authenticator(console.authenticator())      // first: console sessions (cookie + CSRF)
  *     .authenticator(keys.adminAuthenticator())    // then Authorization: Bearer gha_... (the CLI)
@@ -42,12 +44,22 @@ import org.jspecify.annotations.Nullable;
  * it would an {@code Authorization: Bearer} request from the same client (address rules and trusted
  * proxies apply), and on success the browser gets an {@code HttpOnly; SameSite=Strict} session
  * cookie ({@code Secure} over TLS) and a CSRF token. The token is never stored, on either side.
+ *
+ * <p>Always pass {@link Builder#tokenStore tokenStore(keys.store())}: without it nothing re-checks
+ * a session against the store, so a session outlives the revocation or rotation of its admin token
+ * until it expires (15 minutes idle, 8 hours at most, by default), and {@link Builder#build()} logs
+ * a warning saying so. {@link #close()} stops the re-check; the store stays the caller's.
  */
 public final class AdminConsole implements AutoCloseable {
   private static final int MAX_THROTTLED_ADDRESSES = 10_000;
 
   /** How often the background thread asks the clock whether a re-check is due. */
   private static final Duration RECHECK_TICK = Duration.ofSeconds(1);
+
+  /** How long {@link #close()} waits for a re-check under way. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminConsole.class);
 
   private final ConsoleSessions sessions;
   private final ConsoleServlet servlet;
@@ -146,14 +158,27 @@ public final class AdminConsole implements AutoCloseable {
     return sessions.authenticator();
   }
 
-  /** Stops re-checking sessions (the background thread and the change-feed subscription). */
+  /**
+   * Stops re-checking sessions (the background thread and the change-feed subscription), waiting up
+   * to 10 s for a re-check under way to finish. The token store stays open: it is the caller's.
+   */
   @Override
   public void close() {
     if (tokenChanges != null) {
       tokenChanges.close();
     }
-    if (recheckThread != null) {
-      recheckThread.shutdownNow();
+    ScheduledExecutorService thread = recheckThread;
+    if (thread != null) {
+      // No interrupts: the thread may be inside a store call, and an interrupted JDBC call can
+      // break the store the app goes on using (H2 closes its file).
+      thread.shutdown();
+      try {
+        if (!thread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("a session re-check still running after {}; closing anyway", CLOSE_WAIT);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -319,10 +344,22 @@ public final class AdminConsole implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The console. Without a {@link #tokenStore} it logs a warning (once per build): its sessions
+     * are then never re-checked, and outlive a revoked or rotated admin token until they expire.
+     */
     public AdminConsole build() {
       if (idleTimeout.compareTo(absoluteTimeout) > 0) {
         throw new IllegalArgumentException(
             "idleTimeout " + idleTimeout + " is longer than absoluteTimeout " + absoluteTimeout);
+      }
+      if (tokenStore == null) {
+        LOG.warn(
+            "AdminConsole built without tokenStore(...): console sessions are never re-checked"
+                + " and outlive a revoked or rotated admin token until they expire (idle {},"
+                + " at most {}); pass the admin tokens' store, e.g. .tokenStore(keys.store())",
+            idleTimeout,
+            absoluteTimeout);
       }
       return new AdminConsole(this);
     }

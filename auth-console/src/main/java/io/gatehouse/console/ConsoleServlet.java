@@ -184,6 +184,13 @@ final class ConsoleServlet extends HttpServlet {
       return;
     }
     ConsoleSessions.Opened opened = sessions.open(identity, current(request));
+    if (opened == null) {
+      // The token store says the token no longer stands (the pipeline judged it from a cache that
+      // had not yet seen its revocation or change): refused as an unknown token is.
+      throttle.failed(client);
+      error(request, response, 401, "sign-in refused: unknown admin token");
+      return;
+    }
     response.addHeader("Set-Cookie", cookie(request, opened.id(), false));
     json(request, response, 200, describe(opened.session()));
   }

@@ -8,6 +8,7 @@ import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Identity;
+import io.gatehouse.core.MethodOverride;
 import io.gatehouse.core.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,13 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -43,14 +47,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With a {@linkplain AdminConsole.Builder#tokenStore token store}, a session lasts no longer
  * than its admin token: a change event for the token ends its sessions at once, and every session
- * is {@linkplain #recheck() re-checked} against the store periodically and whenever the change feed
- * reports that it may have missed events.
+ * is {@linkplain #recheck() re-checked} against the store periodically and, within a second,
+ * whenever the change feed reports that it may have missed events.
  */
 public final class ConsoleSessions {
   /** The cookie holding the session id. */
   public static final String COOKIE = "gatehouse_console";
 
-  /** The request header that must carry the session's CSRF token on POST, PUT, DELETE, PATCH. */
+  /**
+   * The request header that must carry the session's CSRF token on POST, PUT, DELETE, PATCH, and on
+   * any request whose {@linkplain MethodOverride method override} names such a method.
+   */
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
   private static final Pattern COOKIE_SEPARATOR = Pattern.compile(";");
@@ -68,6 +75,10 @@ public final class ConsoleSessions {
   private final Duration unconfirmedLimit;
   private final Object recheckLock = new Object();
   private volatile Instant lastRecheck;
+  private volatile boolean recheckRequested;
+
+  /** Counts change events, so that a sign-in can tell whether one arrived while it opened. */
+  private final AtomicLong changesSeen = new AtomicLong();
 
   ConsoleSessions(
       Clock clock,
@@ -129,6 +140,7 @@ public final class ConsoleSessions {
       return 0;
     }
     synchronized (recheckLock) {
+      recheckRequested = false; // before reading: a request arriving meanwhile runs another pass
       Instant now = clock.instant();
       lastRecheck = now;
       purgeExpired(now);
@@ -155,9 +167,12 @@ public final class ConsoleSessions {
     };
   }
 
-  /** Runs {@link #recheck} when the clock says the re-check interval has passed since the last. */
+  /**
+   * Runs {@link #recheck} when one was asked for by a change event, or when the clock says the
+   * re-check interval has passed since the last.
+   */
   void recheckIfDue() {
-    if (!clock.instant().isBefore(lastRecheck.plus(recheckInterval))) {
+    if (recheckRequested || !clock.instant().isBefore(lastRecheck.plus(recheckInterval))) {
       recheck();
     }
   }
@@ -165,11 +180,17 @@ public final class ConsoleSessions {
   /**
    * A change to token records: a named token changed (revoked, rotated, edited), so its sessions
    * end at once; or anything may have changed (the feed missed events), so every session is
-   * re-checked.
+   * re-checked, by the re-check thread within a tick.
+   *
+   * <p>This runs on the store's change-delivery thread (a JDBC store's poll, which holds a pooled
+   * connection and its lock while it delivers), so it never reads the store itself: a re-check here
+   * (one read per token) could wait for a connection the poll holds (a pool of one deadlocks) and
+   * would hold up the other subscribers' events.
    */
   void onTokenChange(ChangeFeed.Change change) {
+    changesSeen.incrementAndGet();
     if (change.isAll()) {
-      recheck();
+      recheckRequested = true;
     } else {
       endSessionsOf(change.key());
     }
@@ -180,16 +201,17 @@ public final class ConsoleSessions {
   /**
    * Opens a session for {@code identity}, carrying over the other spaces of {@code previous} (a
    * second sign-in adds a space). The previous session ends: a sign-in always gets a new id.
+   *
+   * <p>With a token store, the store has the last word: the sign-in pipeline may have judged the
+   * token from a cache that has not yet seen its revocation. Returns null (the sign-in is refused;
+   * the previous session is kept, unless a change event raced the sign-in) when the token just
+   * signed in with no longer stands in the store; a space of {@code previous} whose token no longer
+   * stands is not carried over. A store that cannot answer refuses nothing: an outage is not a
+   * revocation, and the re-checks catch up.
    */
-  Opened open(Identity identity, @Nullable Session previous) {
+  @Nullable Opened open(Identity identity, @Nullable Session previous) {
     Instant now = clock.instant();
     purgeExpired(now);
-    if (previous != null) {
-      byIdHash.remove(previous.idHash());
-    }
-    if (byIdHash.size() >= maxSessions) {
-      throw new IllegalStateException("too many console sessions are open; try again later");
-    }
     Map<String, Identity> spaces = new LinkedHashMap<>();
     if (previous != null) {
       previous.spaces().forEach(spaces::put);
@@ -203,14 +225,52 @@ public final class ConsoleSessions {
     Session session =
         new Session(hash(id), randomToken(), spaces, identity.space(), now, absolute, idleTimeout);
     if (previous != null) {
-      session.inheritSecrets(previous);
+      session.inheritSecrets(previous, identity.credentialId());
     }
-    TokenStore store = tokenStore;
-    if (store != null) {
-      TokenStanding.rememberSecrets(store, session, now);
+    long changesBefore = changesSeen.get();
+    if (!keepStandingSpaces(session, now)) {
+      return null;
+    }
+    if (previous != null) {
+      byIdHash.remove(previous.idHash());
+    }
+    if (byIdHash.size() >= maxSessions) {
+      throw new IllegalStateException("too many console sessions are open; try again later");
     }
     byIdHash.put(session.idHash(), session);
+    if (changesSeen.get() != changesBefore && !keepStandingSpaces(session, now)) {
+      // A change event arrived between the store's answer and the session being listed, so it
+      // could not end it: ask the store again, now that the change is in.
+      byIdHash.remove(session.idHash(), session);
+      return null;
+    }
     return new Opened(id, session);
+  }
+
+  /**
+   * Asks the store whether the session's tokens still stand (noting which secrets it may hold);
+   * drops the spaces whose token no longer does; false when the active space's does not.
+   */
+  private boolean keepStandingSpaces(Session session, Instant now) {
+    TokenStore store = tokenStore;
+    if (store == null) {
+      return true;
+    }
+    TokenStanding standing = new TokenStanding(store, now);
+    Set<String> ended = new HashSet<>();
+    session
+        .spaces()
+        .forEach(
+            (space, identity) -> {
+              if (standing.of(session, identity) == TokenStanding.Verdict.ENDED) {
+                ended.add(space);
+              }
+            });
+    if (ended.contains(session.activeSpace())) {
+      return false;
+    }
+    session.dropSpaces(ended);
+    return true;
   }
 
   /** The live session for the cookie value, touched; null when unknown or expired (and dropped). */
@@ -324,7 +384,10 @@ public final class ConsoleSessions {
                 "the console session has ended or expired: sign in again")
             .completed();
       }
-      if (changesState(request.method()) && !csrfMatches(session, request.header(CSRF_HEADER))) {
+      // The strictest of the method and its overrides: a GET carrying X-HTTP-Method-Override:
+      // DELETE (or ?_method=DELETE) is a delete in many apps, so it needs the CSRF token too.
+      if (changesState(MethodOverride.strictest(request))
+          && !csrfMatches(session, request.header(CSRF_HEADER))) {
         return AuthOutcome.failure(
                 Reason.INSUFFICIENT_ACCESS,
                 "a console request that changes state needs the session's " + CSRF_HEADER)

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 final class Session {
   private final String idHash;
   private final String csrfToken;
-  private final Map<String, Identity> spaces;
+  private volatile Map<String, Identity> spaces;
   private final Instant absoluteExpiry;
   private final Duration idleTimeout;
   private volatile String activeSpace;
@@ -74,19 +74,24 @@ final class Session {
     return absoluteExpiry;
   }
 
-  /** When the session ends if unused: idle timeout, absolute limit or the credential's expiry. */
+  /**
+   * When the session ends if unused: idle timeout, absolute limit, the credential's expiry, or the
+   * end of the rotation's grace when it signed in with a token's replaced secret.
+   */
   Instant expiresAt() {
     Instant at = lastSeen.plus(idleTimeout);
     if (absoluteExpiry.isBefore(at)) {
       at = absoluteExpiry;
     }
     for (Identity identity : spaces.values()) {
-      Instant credentialExpiry = identity.expiresAt();
-      if (credentialExpiry != null && credentialExpiry.isBefore(at)) {
-        at = credentialExpiry;
-      }
+      at = earlier(at, identity.expiresAt());
+      at = earlier(at, TokenStanding.graceUntil(identity));
     }
     return at;
+  }
+
+  private static Instant earlier(Instant at, @Nullable Instant other) {
+    return other != null && other.isBefore(at) ? other : at;
   }
 
   boolean expiredAt(Instant now) {
@@ -110,9 +115,17 @@ final class Session {
     secrets.put(credentialId, Set.copyOf(hashes));
   }
 
-  /** Carries what {@code previous} knew about its secrets over to this session. */
-  void inheritSecrets(Session previous) {
-    previous.secrets.forEach(secrets::putIfAbsent);
+  /**
+   * Carries what {@code previous} knew about its secrets over to this session, except for {@code
+   * renewed}: the credential just signed in with again, whose secret may be another one now.
+   */
+  void inheritSecrets(Session previous, @Nullable String renewed) {
+    previous.secrets.forEach(
+        (credentialId, hashes) -> {
+          if (!credentialId.equals(renewed)) {
+            secrets.putIfAbsent(credentialId, hashes);
+          }
+        });
   }
 
   /** The token store confirmed that the session's tokens still stand. */
@@ -131,6 +144,16 @@ final class Session {
       unconfirmedSince = since;
     }
     return Duration.between(since, now);
+  }
+
+  /** Signs the session out of {@code ended} (spaces whose token no longer stands). */
+  void dropSpaces(Set<String> ended) {
+    if (ended.isEmpty()) {
+      return;
+    }
+    Map<String, Identity> kept = new LinkedHashMap<>(spaces);
+    kept.keySet().removeAll(ended);
+    spaces = Collections.unmodifiableMap(kept);
   }
 
   /** Makes {@code space} the one the admin API acts on; false when it was never signed into. */

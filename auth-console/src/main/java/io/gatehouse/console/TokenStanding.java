@@ -5,12 +5,14 @@ import io.gatehouse.apikey.TokenRecord;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.core.Identity;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Judges, for one re-check pass, whether the admin tokens behind console sessions still stand, from
@@ -21,6 +23,12 @@ import java.util.Set;
 final class TokenStanding {
   /** The claim the token authenticators of auth-apikey put on every identity they build. */
   static final String TOKEN_KIND_CLAIM = "token_kind";
+
+  /**
+   * The claim auth-apikey's token authenticators add when a token's replaced secret was presented
+   * during a rotation's grace: when that secret stops working (ISO-8601).
+   */
+  static final String GRACE_UNTIL_CLAIM = "token_grace_until";
 
   enum Verdict {
     /** Every token behind the session still grants what it granted at sign-in. */
@@ -56,7 +64,8 @@ final class TokenStanding {
     return verdict;
   }
 
-  private Verdict of(Session session, Identity identity) {
+  /** The verdict on one of the session's identities. */
+  Verdict of(Session session, Identity identity) {
     String id = identity.credentialId();
     if (id == null || !identity.claims().containsKey(TOKEN_KIND_CLAIM)) {
       return Verdict.VALID; // not signed in with a token of this store: nothing to re-check
@@ -75,18 +84,42 @@ final class TokenStanding {
     Optional<TokenRecord> record = Objects.requireNonNull(records.get(id), "read above");
     return record.isPresent()
             && stands(record.get(), identity)
-            && secretStillWorks(session, record.get())
+            && secretStillWorks(session, identity, record.get())
         ? Verdict.VALID
         : Verdict.ENDED;
   }
 
   /**
-   * Remembers the first time which secrets the session may hold (the current one, and the replaced
-   * one while a rotation's grace lasts); after that, keeps only those still valid: none left means
-   * the token was rotated and the session's secret no longer works. Across a rotation with grace
-   * the session cannot tell which of the two it holds, so it lasts as long as the newer.
+   * When the secret {@code identity} signed in with stops working: the end of the rotation's grace
+   * when it was the replaced secret, else null. A claim that does not parse ends at once (fail
+   * closed).
    */
-  private boolean secretStillWorks(Session session, TokenRecord record) {
+  static @Nullable Instant graceUntil(Identity identity) {
+    Object claim = identity.claims().get(GRACE_UNTIL_CLAIM);
+    if (claim == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(claim.toString());
+    } catch (DateTimeParseException e) {
+      return Instant.MIN;
+    }
+  }
+
+  /**
+   * Whether the secret the session signed in with still works. The session learns which secret that
+   * is the first time it reads the record (at sign-in), and from then on keeps only those of them
+   * still valid: none left means the token was rotated and its secret no longer works.
+   *
+   * <p>Which secret: an identity with {@value #GRACE_UNTIL_CLAIM} signed in with the secret a
+   * rotation replaced, so with the record's previous secret as long as the record is still that
+   * rotation's (same grace end); that secret also ends the session when the grace does ({@link
+   * Session#expiresAt()}), store or not. Without the claim the authenticator judged the secret
+   * current; the record read since may already be a newer rotation's (a rotation racing the
+   * sign-in, or an authenticator cache that had not yet seen it), so the session may hold either of
+   * the record's working secrets and lasts as long as the newer.
+   */
+  private boolean secretStillWorks(Session session, Identity identity, TokenRecord record) {
     Set<TokenHash> valid = new HashSet<>();
     valid.add(record.hash());
     TokenHash previous = record.previousHash();
@@ -95,17 +128,29 @@ final class TokenStanding {
       valid.add(previous);
     }
     Set<TokenHash> known = session.secretsOf(record.id());
-    if (known != null) {
-      valid.retainAll(known);
+    if (known == null) {
+      known = secretsAtSignIn(identity, record);
     }
+    valid.retainAll(known);
     session.rememberSecrets(record.id(), valid);
     return !valid.isEmpty();
   }
 
-  /** Notes at sign-in which secrets the new session may hold (skipped when the store is down). */
-  static void rememberSecrets(TokenStore store, Session session, Instant now) {
-    TokenStanding standing = new TokenStanding(store, now);
-    standing.of(session);
+  private static Set<TokenHash> secretsAtSignIn(Identity identity, TokenRecord record) {
+    Instant signedInUntil = graceUntil(identity);
+    if (signedInUntil == null) {
+      Set<TokenHash> either = new HashSet<>();
+      either.add(record.hash());
+      TokenHash previous = record.previousHash();
+      if (previous != null) {
+        either.add(previous);
+      }
+      return either;
+    }
+    TokenHash previous = record.previousHash();
+    return previous != null && signedInUntil.equals(record.previousValidUntil())
+        ? Set.of(previous)
+        : Set.of(); // rotated again since: the replaced secret is gone
   }
 
   /**

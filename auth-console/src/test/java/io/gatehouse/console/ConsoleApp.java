@@ -124,19 +124,34 @@ final class ConsoleApp implements AutoCloseable {
   record Signed(String cookie, String csrf) {}
 
   Signed signedIn(String token) throws Exception {
-    java.net.http.HttpResponse<String> response =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(uri("/_admin/session"))
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        java.net.http.HttpRequest.BodyPublishers.ofString(
-                            MiniJson.write(java.util.Map.of("token", token))))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> response = signIn(token, null, null);
     if (response.statusCode() != 200) {
       throw new AssertionError("sign-in failed: " + response.body());
     }
+    return signed(response);
+  }
+
+  /** Signs in with {@code token}, in the session {@code previous} if any, to {@code space}. */
+  java.net.http.HttpResponse<String> signIn(String token, Signed previous, String space)
+      throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(uri("/_admin/session"))
+            .header("Content-Type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    MiniJson.write(java.util.Map.of("token", token))));
+    if (previous != null) {
+      request.header("Cookie", previous.cookie());
+    }
+    if (space != null) {
+      request.header("x-space", space);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The session a successful sign-in opened. */
+  static Signed signed(java.net.http.HttpResponse<String> response) {
     String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         setCookie.substring(0, setCookie.indexOf(';')),

@@ -81,6 +81,41 @@ class ConsoleSessionsHttpTest {
   }
 
   @Test
+  void aMethodOverrideThatChangesStateNeedsTheCsrfTokenToo() throws Exception {
+    Signed signed = signedIn(app.adminToken("default", "manage"));
+    List<HttpRequest.Builder> overridden =
+        List.of(
+            HttpRequest.newBuilder(app.uri("/_admin/api/whitelist"))
+                .header("X-HTTP-Method-Override", "DELETE"),
+            HttpRequest.newBuilder(app.uri("/_admin/api/whitelist"))
+                .header("X-HTTP-Method", "GET, PUT"),
+            HttpRequest.newBuilder(app.uri("/_admin/api/whitelist"))
+                .header("X-Method-Override", "patch"),
+            HttpRequest.newBuilder(app.uri("/_admin/api/whitelist?_method=DELETE")),
+            HttpRequest.newBuilder(app.uri("/_admin/api/whitelist?%5Fmethod=DELETE")));
+    for (HttpRequest.Builder request : overridden) {
+      request.header("Cookie", signed.cookie());
+      HttpRequest withoutCsrf = request.copy().GET().build();
+      HttpResponse<String> refused = http.send(withoutCsrf, HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode())
+          .as(withoutCsrf.headers() + " " + withoutCsrf.uri())
+          .isEqualTo(403);
+      assertThat(refused.body()).contains("X-CSRF-Token");
+      HttpRequest withCsrf =
+          request.copy().header(ConsoleSessions.CSRF_HEADER, signed.csrf()).GET().build();
+      assertThat(http.send(withCsrf, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+    }
+    HttpRequest safeOverride =
+        HttpRequest.newBuilder(app.uri("/_admin/api/whitelist?_method=HEAD"))
+            .header("Cookie", signed.cookie())
+            .header("X-HTTP-Method-Override", "GET")
+            .build();
+    assertThat(http.send(safeOverride, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void aSessionWithoutThePermissionIs403() throws Exception {
     Signed tokensOnly = signedIn(app.adminToken("default", "tokens"));
 

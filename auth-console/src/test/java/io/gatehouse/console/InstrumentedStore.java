@@ -5,8 +5,11 @@ import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStoreException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +24,9 @@ final class InstrumentedStore {
   private final AtomicBoolean delivering = new AtomicBoolean(true);
   private final AtomicBoolean down = new AtomicBoolean();
   private final TokenStore store;
+  private final Map<Thread, AtomicInteger> readsByThread = new ConcurrentHashMap<>();
+  private final AtomicReference<Runnable> afterNextRead = new AtomicReference<>();
+  private volatile Runnable beforeEachRead = () -> {};
 
   InstrumentedStore(TokenStore real) {
     this.real = real;
@@ -41,15 +47,42 @@ final class InstrumentedStore {
                   if (down.get()) {
                     throw new TokenStoreException("the test store is down");
                   }
-                  if (name.equals("findById") || name.equals("findByHash")) {
+                  boolean read = name.equals("findById") || name.equals("findByHash");
+                  if (read) {
                     reads.incrementAndGet();
+                    readsByThread
+                        .computeIfAbsent(Thread.currentThread(), thread -> new AtomicInteger())
+                        .incrementAndGet();
+                    beforeEachRead.run();
                   }
+                  Object result;
                   try {
-                    return method.invoke(real, args);
+                    result = method.invoke(real, args);
                   } catch (InvocationTargetException e) {
                     throw e.getCause();
                   }
+                  Runnable after = read ? afterNextRead.getAndSet(null) : null;
+                  if (after != null) {
+                    after.run();
+                  }
+                  return result;
                 });
+  }
+
+  /** How many record reads the calling thread has made. */
+  int readsOnThisThread() {
+    AtomicInteger count = readsByThread.get(Thread.currentThread());
+    return count == null ? 0 : count.get();
+  }
+
+  /** Runs {@code hook} before every record read, on the reading thread. */
+  void beforeEachRead(Runnable hook) {
+    beforeEachRead = hook;
+  }
+
+  /** Runs {@code hook} once, right after the next record read has returned, on its thread. */
+  void afterNextRead(Runnable hook) {
+    afterNextRead.set(hook);
   }
 
   /** The instrumented store. */

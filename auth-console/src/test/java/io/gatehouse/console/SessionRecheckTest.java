@@ -8,7 +8,9 @@ import io.gatehouse.apikey.TokenRecord;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Gatehouse;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -78,9 +80,30 @@ class SessionRecheckTest {
     store.deliverChanges(true);
     store.store().changes().publish(TokenStore.TOKEN_TOPIC, ChangeFeed.ALL);
 
-    assertThat(app.adminApiStatus(revoked)).isEqualTo(401);
-    assertThat(app.adminApiStatus(narrowed)).as("permissions changed").isEqualTo(401);
+    // The re-check runs on its own thread within a tick, not on the thread delivering the event.
+    awaitStatus(revoked, 401);
+    awaitStatus(narrowed, 401); // permissions changed
     assertThat(app.adminApiStatus(untouched)).isEqualTo(200);
+  }
+
+  @Test
+  void aReloadAllEventReadsNothingOnTheThreadThatDeliversIt() throws Exception {
+    start(builder -> {});
+    ConsoleApp.Signed signed = app.signedIn(app.adminToken("default", "manage"));
+    app.signedIn(app.adminToken("default", "manage"));
+    int before = store.readsOnThisThread();
+
+    // Delivered on this thread, as a JDBC store delivers on its poll thread holding a connection.
+    store.store().changes().publish(TokenStore.TOKEN_TOPIC, ChangeFeed.ALL);
+
+    assertThat(store.readsOnThisThread()).as("store reads while delivering").isEqualTo(before);
+    int reads = store.reads();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (store.reads() < reads + 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(store.reads()).as("the re-check thread ran it").isGreaterThanOrEqualTo(reads + 2);
+    assertThat(app.adminApiStatus(signed)).isEqualTo(200);
   }
 
   @Test
@@ -104,6 +127,103 @@ class SessionRecheckTest {
     app.console.sessions().recheck();
     assertThat(app.adminApiStatus(inGrace)).as("the grace is over").isEqualTo(401);
     assertThat(app.adminApiStatus(newSecret)).as("signed in with the new secret").isEqualTo(200);
+  }
+
+  @Test
+  void aSessionOpenedWithTheOldSecretDuringTheGraceEndsWhenTheGraceDoes() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(8)));
+    String old = app.adminToken("default", "manage");
+    String rotated =
+        app.keys.rotate(app.keys.find(old).orElseThrow().id(), Duration.ofHours(1)).token();
+    ConsoleApp.Signed withOld = app.signedIn(old);
+    ConsoleApp.Signed withNew = app.signedIn(rotated);
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withOld)).as("the old secret works for an hour").isEqualTo(200);
+
+    app.clock.advance(Duration.ofMinutes(59));
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withOld)).as("59 min: still in the grace").isEqualTo(200);
+    app.clock.advance(Duration.ofMinutes(1));
+    assertThat(app.adminApiStatus(withOld)).as("the grace is over: at once").isEqualTo(401);
+    app.console.sessions().recheck();
+    assertThat(app.adminApiStatus(withNew)).as("signed in with the new secret").isEqualTo(200);
+  }
+
+  @Test
+  void aSessionOpenedWithTheOldSecretEndsWhenARotationTheFeedMissedReplacesIt() throws Exception {
+    start(builder -> builder.idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(8)));
+    String old = app.adminToken("default", "manage");
+    String id = app.keys.find(old).orElseThrow().id();
+    app.keys.rotate(id, Duration.ofHours(1));
+    ConsoleApp.Signed withOld = app.signedIn(old);
+    store.deliverChanges(false);
+
+    app.keys.rotate(id, Duration.ofHours(1)); // the old secret stops working at once
+    app.console.sessions().recheck();
+
+    assertThat(app.adminApiStatus(withOld)).isEqualTo(401);
+  }
+
+  @Test
+  void withoutATokenStoreASessionOpenedWithTheOldSecretStillEndsWithTheGrace() throws Exception {
+    app = new ConsoleApp(store.store(), builder -> builder.idleTimeout(Duration.ofHours(2)));
+    String old = app.adminToken("default", "manage");
+    app.keys.rotate(app.keys.find(old).orElseThrow().id(), Duration.ofMinutes(30));
+    ConsoleApp.Signed withOld = app.signedIn(old);
+
+    app.clock.advance(Duration.ofMinutes(30));
+
+    assertThat(app.adminApiStatus(withOld)).isEqualTo(401);
+  }
+
+  @Test
+  void aSignInWithATokenRevokedSinceThePipelineCachedItIsRefused() throws Exception {
+    start(builder -> {});
+    String token = app.adminToken("default", "manage");
+    app.signedIn(token); // the sign-in pipeline now holds the token in its cache
+    String id = app.keys.find(token).orElseThrow().id();
+    store.deliverChanges(false);
+    store.store().revoke(id, app.clock.instant());
+    int before = app.console.sessions().activeSessions();
+
+    HttpResponse<String> refused = app.signIn(token, null, null);
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("sign-in refused: unknown admin token");
+    assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(app.console.sessions().activeSessions()).isEqualTo(before);
+  }
+
+  @Test
+  void aRevocationArrivingWhileTheSessionOpensStillRefusesTheSignIn() throws Exception {
+    start(builder -> {});
+    String token = app.adminToken("default", "manage");
+    app.signedIn(token); // cached: the sign-in's only read is the console's own
+    String id = app.keys.find(token).orElseThrow().id();
+    // Revoked (and its event delivered) just after the console read the still-valid record.
+    store.afterNextRead(() -> store.store().revoke(id, app.clock.instant()));
+
+    HttpResponse<String> refused = app.signIn(token, null, null);
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(app.console.sessions().activeSessions()).isZero();
+  }
+
+  @Test
+  void aSecondSignInDoesNotCarryOverASpaceWhoseTokenNoLongerStands() throws Exception {
+    start(builder -> {});
+    String revokedToken = app.adminToken("default", "manage");
+    ConsoleApp.Signed first = app.signedIn(revokedToken);
+    store.deliverChanges(false);
+    store.store().revoke(app.keys.find(revokedToken).orElseThrow().id(), app.clock.instant());
+
+    HttpResponse<String> second = app.signIn(app.adminToken("staging", "manage"), first, "staging");
+
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(MiniJson.parseObject(second.body()).get("spaces")).isEqualTo(List.of("staging"));
+    assertThat(app.adminApiStatus(ConsoleApp.signed(second)))
+        .as("space 'default', whose token was revoked")
+        .isEqualTo(403);
   }
 
   @Test
@@ -162,6 +282,19 @@ class SessionRecheckTest {
                 AdminConsole.builder(Gatehouse.builder().build())
                     .unconfirmedSessionLimit(Duration.ofSeconds(-1)))
         .hasMessageContaining("unconfirmedSessionLimit must be positive");
+  }
+
+  @Test
+  void buildingWithoutATokenStoreWarnsThatSessionsOutliveRevokedTokens() {
+    try (LogCapture log = new LogCapture()) {
+      AdminConsole.builder(Gatehouse.builder().build()).build().close();
+      assertThat(log.text())
+          .contains("WARN", "without tokenStore(...)", "outlive a revoked or rotated admin token");
+    }
+    try (LogCapture log = new LogCapture()) {
+      AdminConsole.builder(Gatehouse.builder().build()).tokenStore(store.store()).build().close();
+      assertThat(log.text()).doesNotContain("tokenStore(");
+    }
   }
 
   private void awaitStatus(ConsoleApp.Signed signed, int expected) throws Exception {
