@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Jwks.class,
       SettingsCommands.JwtSecret.class,
       SettingsCommands.Whitelist.class,
+      SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,
