@@ -497,6 +497,36 @@ class CliCommandsTest {
     assertThat(cli.run("denylist", "--remove", "2001:db8::/32").out()).contains("No denylist");
   }
 
+  /** Settings rows as a gatehouse before denylists wrote them (no deny row) load with none. */
+  @Test
+  void settingsStoredBeforeDenylistsLoadWithAnEmptyDenylist() throws Exception {
+    String token = cli.run("add-token").token(); // creates the store
+    StoreLocation store = StoreLocation.resolve(null, java.util.Map.of(), dir);
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(store.url(), store.user(), store.password());
+        java.sql.PreparedStatement insert =
+            connection.prepareStatement(
+                "insert into gatehouse_space_settings (space, name, setting_value, updated_at)"
+                    + " values ('dev', ?, ?, 0)")) {
+      for (String[] row :
+          new String[][] {
+            {"issuers", "{\"issuers\":[]}"},
+            {"allow", "{\"allow\":[\"192.0.2.0/24\"]}"},
+            {"proxies", "{\"cidrs\":[],\"hops\":0}"}
+          }) {
+        insert.setString(1, row[0]);
+        insert.setString(2, row[1]);
+        insert.executeUpdate();
+      }
+    }
+
+    assertThat(cli.run("denylist").out()).contains("No denylist in space 'dev'");
+    assertThat(check(token, "192.0.2.7")).startsWith("ALLOW");
+    assertThat(cli.run("denylist", "192.0.2.7").code()).isZero();
+    assertThat(check(token, "192.0.2.7")).startsWith("DENY 403 address_denied");
+    assertThat(cli.run("whitelist").out()).contains("  192.0.2.0/24");
+  }
+
   @Test
   void aDenyEntryWinsOverAnAllowEntryCoveringTheSameAddress() {
     String token = cli.run("add-token").token();
