@@ -35,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * POST   /tokens/{id}/rotate        rotate      {grace: "24h"}
  * GET    /settings                  issuers (secrets as secretBits and secretFingerprint; a
  *                                   "warning" on any-audience or refused issuers), allowlist,
- *                                   trusted proxies
+ *                                   denylist, trusted proxies
  * PUT    /jwks                      set issuer  {issuer, jwks, audiences | anyAudience, algorithms}
  * PUT    /jwt-secret                set issuer  {issuer, secret (base64url key bytes),
  *                                               audiences | anyAudience, algorithms}
  * POST   /issuers/remove            {issuer}
  * POST   /whitelist                 {cidrs}
  * POST   /whitelist/remove          {cidrs}
+ * POST   /denylist                  {cidrs}     denied whatever the allowlist says
+ * POST   /denylist/remove           {cidrs}
  * PUT    /trusted-proxies           {cidrs, hops}
  * POST   /check                     {method, path, headers, ip}
  * </pre>
@@ -159,6 +161,12 @@ final class AdminServlet extends HttpServlet {
       }
       case "POST /whitelist/remove" -> {
         return management.removeAllowed(cidrs(body(request))).toJson(false);
+      }
+      case "POST /denylist" -> {
+        return management.deny(cidrs(body(request))).toJson(false);
+      }
+      case "POST /denylist/remove" -> {
+        return management.removeDenied(cidrs(body(request))).toJson(false);
       }
       case "PUT /trusted-proxies" -> {
         return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);

@@ -14,8 +14,8 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "gatehouse 0.1.0",
     description = {
-      "Manage Gatehouse API tokens, admin tokens, JWKS issuers and IP allowlists, and run the demo"
-          + " API.",
+      "Manage Gatehouse API tokens, admin tokens, JWKS issuers and IP allow- and denylists, and run"
+          + " the demo API.",
       "Start with: gatehouse demo"
     },
     footer = {
@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Jwks.class,
       SettingsCommands.JwtSecret.class,
       SettingsCommands.Whitelist.class,
+      SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,

@@ -160,6 +160,20 @@ final class LocalManagement implements Management {
   }
 
   @Override
+  public SpaceConfig deny(List<String> cidrs) {
+    AdminRules.requireSettings(caller);
+    List<String> parsed = SpaceConfig.normalise(cidrs); // validate before touching the store
+    return store.settings().update(space, config -> config.withDenied(parsed));
+  }
+
+  @Override
+  public SpaceConfig removeDenied(List<String> cidrs) {
+    AdminRules.requireSettings(caller);
+    List<String> parsed = SpaceConfig.normalise(cidrs);
+    return store.settings().update(space, config -> config.withoutDenied(parsed));
+  }
+
+  @Override
   public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
     AdminRules.requireSettings(caller);
     return store.settings().update(space, config -> config.withProxies(proxies));

@@ -37,6 +37,11 @@ interface Management extends AutoCloseable {
 
   SpaceConfig removeAllowed(List<String> cidrs);
 
+  /** Denies these addresses or blocks; a deny entry wins over any allow entry. */
+  SpaceConfig deny(List<String> cidrs);
+
+  SpaceConfig removeDenied(List<String> cidrs);
+
   SpaceConfig trustProxies(SpaceConfig.Proxies proxies);
 
   CheckResult check(CheckRequest request);

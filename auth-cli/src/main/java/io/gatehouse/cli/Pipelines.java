@@ -35,7 +35,7 @@ final class Pipelines {
   /** Grants the token operations of the admin API. */
   static final String TOKENS = AdminRules.TOKENS;
 
-  /** Grants the settings operations (JWKS, secrets, allowlist, proxies, check). */
+  /** Grants the settings operations (JWKS, secrets, allowlist, denylist, proxies, check). */
   static final String SETTINGS = AdminRules.SETTINGS;
 
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");

@@ -175,6 +175,16 @@ final class RemoteManagement implements Management {
   }
 
   @Override
+  public SpaceConfig deny(List<String> cidrs) {
+    return SpaceConfig.fromJson(call("POST", "/denylist", Map.of("cidrs", cidrs)));
+  }
+
+  @Override
+  public SpaceConfig removeDenied(List<String> cidrs) {
+    return SpaceConfig.fromJson(call("POST", "/denylist/remove", Map.of("cidrs", cidrs)));
+  }
+
+  @Override
   public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
     return SpaceConfig.fromJson(call("PUT", "/trusted-proxies", proxies.toJson()));
   }

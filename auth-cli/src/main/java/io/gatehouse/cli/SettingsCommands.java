@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** The space settings commands: jwks, jwt-secret, whitelist, trust-proxy. */
+/** The space settings commands: jwks, jwt-secret, whitelist, denylist, trust-proxy. */
 final class SettingsCommands {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -366,6 +366,76 @@ final class SettingsCommands {
               config.allow().isEmpty()
                   ? "No allowlist in " + root.target(config) + ": every address may call the API."
                   : "Only the " + config.allow().size() + " allowlisted entries may call the API.");
+    }
+  }
+
+  @Command(
+      name = "denylist",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Refuse these addresses or CIDR blocks (IPv4 and IPv6) with 403 address_denied.",
+        "A denied address is refused even when an allowlist entry covers it. Without arguments,"
+            + " lists the denylist. Parsing is strict: no DNS, no host bits."
+      })
+  static final class Denylist implements Callable<Integer> {
+    @SuppressWarnings("NullAway.Init") // set by picocli
+    @ParentCommand
+    GatehouseCommand root;
+
+    @Parameters(
+        arity = "0..*",
+        paramLabel = "IP|CIDR",
+        description = "e.g. 203.0.113.7 198.51.100.0/24 2001:db8::/32")
+    List<String> cidrs = new ArrayList<>();
+
+    @Option(
+        names = "--remove",
+        paramLabel = "IP|CIDR",
+        description = "Remove this entry (repeatable)")
+    List<String> remove = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      if (!cidrs.isEmpty() && !remove.isEmpty()) {
+        throw CliException.usage("add entries or --remove them, not both at once");
+      }
+      List<String> adding = SpaceConfig.normalise(cidrs);
+      List<String> removing = SpaceConfig.normalise(remove);
+      try (Management management = root.management()) {
+        if (!removing.isEmpty()) {
+          SpaceConfig config = management.removeDenied(removing);
+          root.out()
+              .println(
+                  "Removed "
+                      + String.join(", ", removing)
+                      + " from the denylist of "
+                      + root.target(config));
+          summary(config);
+        } else if (!adding.isEmpty()) {
+          SpaceConfig config = management.deny(adding);
+          root.out().println("Denied " + String.join(", ", adding) + " in " + root.target(config));
+          summary(config);
+        } else {
+          SpaceConfig config = management.settings();
+          if (config.deny().isEmpty()) {
+            summary(config);
+          } else {
+            root.out().println("Denylist of " + root.target(config) + ":");
+            config.deny().forEach(cidr -> root.out().println("  " + cidr));
+          }
+        }
+      }
+      return Main.EXIT_OK;
+    }
+
+    private void summary(SpaceConfig config) {
+      root.out()
+          .println(
+              config.deny().isEmpty()
+                  ? "No denylist in " + root.target(config) + ": no address is refused by one."
+                  : "The "
+                      + config.deny().size()
+                      + " denylisted entries are refused, whatever the allowlist says.");
     }
   }
 

@@ -26,14 +26,17 @@ import org.jspecify.annotations.Nullable;
  * @param space the space
  * @param issuers trusted JWT issuers
  * @param allow allowlisted CIDRs, normalised; empty means every address may connect
+ * @param deny denied CIDRs, normalised; an address in one is refused whatever the allowlist says
  * @param proxies trusted proxies
  */
-record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxies proxies) {
+record SpaceConfig(
+    String space, List<Issuer> issuers, List<String> allow, List<String> deny, Proxies proxies) {
 
   SpaceConfig {
     Settings.requireValidSpace(space);
     issuers = List.copyOf(issuers);
     allow = normalise(allow);
+    deny = normalise(deny);
     Objects.requireNonNull(proxies, "proxies");
     Set<String> names = new HashSet<>();
     for (Issuer issuer : issuers) {
@@ -44,7 +47,7 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
   }
 
   static SpaceConfig empty(String space) {
-    return new SpaceConfig(space, List.of(), List.of(), Proxies.NONE);
+    return new SpaceConfig(space, List.of(), List.of(), List.of(), Proxies.NONE);
   }
 
   /**
@@ -71,7 +74,7 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
       }
     }
     next.add(issuer);
-    return new SpaceConfig(space, next, allow, proxies);
+    return new SpaceConfig(space, next, allow, deny, proxies);
   }
 
   SpaceConfig withoutIssuer(String iss) {
@@ -79,13 +82,13 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
     if (next.size() == issuers.size()) {
       throw CliException.notFound("no issuer '" + iss + "' in space '" + space + "'");
     }
-    return new SpaceConfig(space, next, allow, proxies);
+    return new SpaceConfig(space, next, allow, deny, proxies);
   }
 
   SpaceConfig withAllowed(List<String> cidrs) {
     List<String> next = new ArrayList<>(allow);
     next.addAll(cidrs);
-    return new SpaceConfig(space, issuers, next, proxies);
+    return new SpaceConfig(space, issuers, next, deny, proxies);
   }
 
   SpaceConfig withoutAllowed(List<String> cidrs) {
@@ -96,11 +99,28 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
       }
     }
     List<String> next = allow.stream().filter(c -> !removed.contains(c)).toList();
-    return new SpaceConfig(space, issuers, next, proxies);
+    return new SpaceConfig(space, issuers, next, deny, proxies);
+  }
+
+  SpaceConfig withDenied(List<String> cidrs) {
+    List<String> next = new ArrayList<>(deny);
+    next.addAll(cidrs);
+    return new SpaceConfig(space, issuers, allow, next, proxies);
+  }
+
+  SpaceConfig withoutDenied(List<String> cidrs) {
+    List<String> removed = normalise(cidrs);
+    for (String cidr : removed) {
+      if (!deny.contains(cidr)) {
+        throw CliException.notFound(cidr + " is not in the denylist of space '" + space + "'");
+      }
+    }
+    List<String> next = deny.stream().filter(c -> !removed.contains(c)).toList();
+    return new SpaceConfig(space, issuers, allow, next, proxies);
   }
 
   SpaceConfig withProxies(Proxies next) {
-    return new SpaceConfig(space, issuers, allow, next);
+    return new SpaceConfig(space, issuers, allow, deny, next);
   }
 
   /** {@code settings} with this space's keys replaced by this config's values. */
@@ -119,19 +139,41 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
         configured.isEmpty()
             ? out.without(space, JwtSettings.ISSUERS)
             : out.with(space, JwtSettings.ISSUERS, configured);
+    IpRules rules = ipRules();
     out =
-        allow.isEmpty()
+        rules.isEmpty()
             ? out.without(space, IpFilter.RULES)
-            : out.with(
-                space,
-                IpFilter.RULES,
-                IpRules.builder().allow(allow.toArray(String[]::new)).build());
+            : out.with(space, IpFilter.RULES, rules);
     TrustedProxies trusted = proxies.toTrustedProxies();
     out =
         trusted.isNone()
             ? out.without(space, IpFilter.PROXIES)
             : out.with(space, IpFilter.PROXIES, trusted);
     return out;
+  }
+
+  /**
+   * The allow and deny entries as the library's rules, where a deny entry always wins. The library
+   * lets the most specific rule decide, so an allow entry inside (or equal to) a deny entry is left
+   * out; when that leaves none of a non-empty allowlist, every address is denied rather than the
+   * allowlist silently vanishing (which would let every address in).
+   */
+  IpRules ipRules() {
+    List<Cidr> denied = deny.stream().map(Cidr::parse).toList();
+    IpRules.Builder builder = IpRules.builder();
+    denied.forEach(builder::deny);
+    boolean anyAllowLeft = false;
+    for (String entry : allow) {
+      Cidr cidr = Cidr.parse(entry);
+      if (denied.stream().noneMatch(d -> d.contains(cidr))) {
+        builder.allow(cidr);
+        anyAllowLeft = true;
+      }
+    }
+    if (!allow.isEmpty() && !anyAllowLeft) {
+      builder.deny("0.0.0.0/0", "::/0");
+    }
+    return builder.build();
   }
 
   /** Parses (strictly: no host bits, no DNS) and normalises CIDRs, dropping repeats. */
@@ -458,6 +500,7 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
     map.put("space", space);
     map.put("issuers", issuers.stream().map(i -> i.toJson(withSecrets)).toList());
     map.put("allow", allow);
+    map.put("deny", deny);
     map.put("proxies", proxies.toJson());
     return map;
   }
@@ -472,6 +515,7 @@ record SpaceConfig(String space, List<Issuer> issuers, List<String> allow, Proxi
         Json.string(map, "space"),
         issuers,
         Json.strings(map, "allow"),
+        Json.strings(map, "deny"), // absent in settings stored before denylists: none
         map.containsKey("proxies") ? Proxies.fromJson(Json.object(map, "proxies")) : Proxies.NONE);
   }
 }

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Space settings in the token store's database: table {@code gatehouse_space_settings(space, name,
- * value, updated_at)}, one row per space and setting ({@code issuers}, {@code allow}, {@code
- * proxies}) holding JSON. The SQL is the common subset of H2 and PostgreSQL. Every change is one
- * transaction, then published on the token store's {@link ChangeFeed} as {@code ("settings",
+ * value, updated_at)}, one row per space and setting ({@code issuers}, {@code allow}, {@code deny},
+ * {@code proxies}) holding JSON. The SQL is the common subset of H2 and PostgreSQL. Every change is
+ * one transaction, then published on the token store's {@link ChangeFeed} as {@code ("settings",
  * space)} so every instance sharing the database reloads.
  */
 final class SpaceSettingsStore {
@@ -33,6 +33,7 @@ final class SpaceSettingsStore {
   private static final Logger LOG = LoggerFactory.getLogger(SpaceSettingsStore.class);
   private static final String ISSUERS = "issuers";
   private static final String ALLOW = "allow";
+  private static final String DENY = "deny";
   private static final String PROXIES = "proxies";
   private static final long PG_LOCK = 0x67617465736574L;
   private static final Object H2_LOCK = new Object();
@@ -256,6 +257,7 @@ final class SpaceSettingsStore {
     return Map.of(
         ISSUERS, Json.write(Map.of(ISSUERS, json.get(ISSUERS))),
         ALLOW, Json.write(Map.of(ALLOW, json.get(ALLOW))),
+        DENY, Json.write(Map.of(DENY, json.get(DENY))),
         PROXIES, Json.write(config.proxies().toJson()));
   }
 
@@ -269,6 +271,10 @@ final class SpaceSettingsStore {
     String allow = values.get(ALLOW);
     if (allow != null) {
       json.put(ALLOW, Json.parse(allow).get(ALLOW));
+    }
+    String deny = values.get(DENY); // no row in a store written before denylists: none
+    if (deny != null) {
+      json.put(DENY, Json.parse(deny).get(DENY));
     }
     String proxies = values.get(PROXIES);
     if (proxies != null) {

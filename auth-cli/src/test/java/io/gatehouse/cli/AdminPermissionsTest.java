@@ -249,6 +249,20 @@ class AdminPermissionsTest {
               404, // allowed, and then the block is not in the allowlist
               "remove an absent allowed block"),
           route(
+              "POST",
+              "/denylist",
+              "{\"cidrs\":[\"198.51.100.0/24\"]}",
+              holds("settings"),
+              200,
+              "deny an address block"),
+          route(
+              "POST",
+              "/denylist/remove",
+              "{\"cidrs\":[\"203.0.113.7\"]}",
+              holds("settings"),
+              404, // allowed, and then the block is not in the denylist
+              "remove an absent denied block"),
+          route(
               "PUT",
               "/trusted-proxies",
               "{\"cidrs\":[\"10.0.0.0/8\"],\"hops\":0}",

@@ -456,6 +456,120 @@ class CliCommandsTest {
   }
 
   @Test
+  void denylistRefusesItsAddressesListsAndRemoves() {
+    String token = cli.run("add-token").token();
+    assertThat(cli.run("denylist").out()).contains("No denylist in space 'dev'");
+
+    Cli.Result added = cli.run("denylist", "192.0.2.0/24", "2001:db8::/32");
+
+    assertThat(added.code()).as(added.toString()).isZero();
+    assertThat(added.out())
+        .contains("Denied 192.0.2.0/24, 2001:db8::/32 in space 'dev'")
+        .contains("The 2 denylisted entries are refused");
+    assertThat(cli.run("denylist").out())
+        .contains("Denylist of space 'dev':", "  192.0.2.0/24", "  2001:db8::/32");
+    Cli.Result denied =
+        cli.run("check", "--ip", "192.0.2.7", "-H", "x-apikey: " + token, "GET", "/api/hello");
+    assertThat(denied.code()).isEqualTo(Main.EXIT_REFUSED);
+    assertThat(denied.out()).startsWith("DENY 403 address_denied");
+    assertThat(
+            cli.run(
+                    "check",
+                    "--ip",
+                    "198.51.100.7",
+                    "-H",
+                    "x-apikey: " + token,
+                    "GET",
+                    "/api/hello")
+                .out())
+        .startsWith("ALLOW");
+    assertThat(cli.run("whitelist").out()).contains("No allowlist"); // a separate list
+
+    Cli.Result removed = cli.run("denylist", "--remove", "192.0.2.0/24");
+    assertThat(removed.out()).contains("Removed 192.0.2.0/24 from the denylist of space 'dev'");
+    assertThat(
+            cli.run("check", "--ip", "192.0.2.7", "-H", "x-apikey: " + token, "GET", "/api/hello")
+                .out())
+        .startsWith("ALLOW");
+    assertThat(cli.run("denylist", "--remove", "192.0.2.0/24").code()).isEqualTo(Main.EXIT_REFUSED);
+    assertThat(cli.run("denylist", "1.2.3.4", "--remove", "2001:db8::/32").code())
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(cli.run("denylist", "--remove", "2001:db8::/32").out()).contains("No denylist");
+  }
+
+  /** Settings rows as a gatehouse before denylists wrote them (no deny row) load with none. */
+  @Test
+  void settingsStoredBeforeDenylistsLoadWithAnEmptyDenylist() throws Exception {
+    String token = cli.run("add-token").token(); // creates the store
+    StoreLocation store = StoreLocation.resolve(null, java.util.Map.of(), dir);
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(store.url(), store.user(), store.password());
+        java.sql.PreparedStatement insert =
+            connection.prepareStatement(
+                "insert into gatehouse_space_settings (space, name, setting_value, updated_at)"
+                    + " values ('dev', ?, ?, 0)")) {
+      for (String[] row :
+          new String[][] {
+            {"issuers", "{\"issuers\":[]}"},
+            {"allow", "{\"allow\":[\"192.0.2.0/24\"]}"},
+            {"proxies", "{\"cidrs\":[],\"hops\":0}"}
+          }) {
+        insert.setString(1, row[0]);
+        insert.setString(2, row[1]);
+        insert.executeUpdate();
+      }
+    }
+
+    assertThat(cli.run("denylist").out()).contains("No denylist in space 'dev'");
+    assertThat(check(token, "192.0.2.7")).startsWith("ALLOW");
+    assertThat(cli.run("denylist", "192.0.2.7").code()).isZero();
+    assertThat(check(token, "192.0.2.7")).startsWith("DENY 403 address_denied");
+    assertThat(cli.run("whitelist").out()).contains("  192.0.2.0/24");
+  }
+
+  @Test
+  void aDenyEntryWinsOverAnAllowEntryCoveringTheSameAddress() {
+    String token = cli.run("add-token").token();
+    assertThat(cli.run("whitelist", "192.0.2.0/24", "203.0.113.0/24").code()).isZero();
+    assertThat(cli.run("denylist", "192.0.2.0/24").code()).isZero(); // the very same block
+    assertThat(check(token, "192.0.2.7")).startsWith("DENY 403 address_denied");
+    assertThat(check(token, "203.0.113.9")).startsWith("ALLOW");
+
+    assertThat(cli.run("whitelist", "192.0.2.7").code()).isZero(); // more specific than the deny
+    assertThat(check(token, "192.0.2.7")).startsWith("DENY 403 address_denied");
+    assertThat(cli.run("denylist", "203.0.113.9").code()).isZero(); // inside an allowed block
+    assertThat(check(token, "203.0.113.9")).startsWith("DENY 403 address_denied");
+    assertThat(check(token, "203.0.113.10")).startsWith("ALLOW");
+    assertThat(check(token, "198.51.100.1")).startsWith("DENY 403 address_denied"); // not allowed
+  }
+
+  @Test
+  void anAllowlistWhollyDeniedStillLetsNobodyIn() {
+    String token = cli.run("add-token").token();
+    assertThat(cli.run("whitelist", "192.0.2.7").code()).isZero();
+    assertThat(cli.run("denylist", "192.0.2.0/24").code()).isZero();
+
+    assertThat(check(token, "192.0.2.7")).startsWith("DENY 403 address_denied");
+    assertThat(check(token, "198.51.100.1")).startsWith("DENY 403 address_denied");
+    assertThat(check(token, "2001:db8::1")).startsWith("DENY 403 address_denied");
+  }
+
+  private String check(String token, String ip) {
+    return cli.run("check", "--ip", ip, "-H", "x-apikey: " + token, "GET", "/api/hello").out();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"999.1.1.1", "10.0.0.1/33", "localhost", "api.example.com", "10.0.0.1/8"})
+  void malformedDenyEntriesAreUsageErrorsAndNothingIsWritten(String bad) {
+    Cli.Result result = cli.run("denylist", "192.0.2.1", bad);
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(Main.EXIT_USAGE);
+    assertThat(Cli.lines(result.err())).hasSize(1);
+    assertThat(result.err()).contains(bad);
+    assertThat(cli.run("denylist").out()).contains("No denylist"); // 192.0.2.1 not stored either
+  }
+
+  @Test
   void trustProxyByCidrOrHopsOrNone() {
     assertThat(cli.run("trust-proxy").out()).contains("Trusting no proxy");
 

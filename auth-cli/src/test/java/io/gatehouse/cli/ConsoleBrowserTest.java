@@ -354,6 +354,33 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(9)
+  void addAndRemoveDenylistEntriesWithAnExplainedBadOne() throws Exception {
+    page("network");
+    WebElement cidr = driver.findElement(By.id("deny-cidr"));
+    cidr.sendKeys("localhost");
+    driver.findElement(By.cssSelector("#deny-form button[type=submit]")).click();
+    By error = By.cssSelector("[data-error-for=deny-cidr]");
+    wait.until(ExpectedConditions.textMatches(error, java.util.regex.Pattern.compile(".+")));
+    assertThat(driver.findElement(error).getText()).containsIgnoringCase("localhost");
+    assertThat(denylist()).isEmpty(); // nothing half-saved
+
+    cidr.clear();
+    cidr.sendKeys("198.51.100.0/24"); // not this browser's address, so it keeps its access
+    driver.findElement(By.cssSelector("#deny-form button[type=submit]")).click();
+    By denied = By.cssSelector("#deny-list li[data-cidr='198.51.100.0/24']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(denied));
+    screenshot("denylist");
+    assertThat(denylist()).containsExactly("198.51.100.0/24");
+
+    driver.findElement(denied).findElement(By.tagName("button")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+    driver.findElement(By.id("confirm-ok")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(denied));
+    assertThat(denylist()).isEmpty();
+  }
+
+  @Test
+  @Order(10)
   void signOutEndsTheSession() throws Exception {
     Cookie session = driver.manage().getCookieNamed("gatehouse_console");
     driver.findElement(By.id("sign-out")).click();
@@ -412,6 +439,10 @@ class ConsoleBrowserTest {
         .filter(token -> name.equals(token.get("name")))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no token named " + name));
+  }
+
+  private static List<String> denylist() throws Exception {
+    return Json.strings(Json.parse(adminApi("GET", "/settings", null).body()), "deny");
   }
 
   private static List<String> allowlist() throws Exception {

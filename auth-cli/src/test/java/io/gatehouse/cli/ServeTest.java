@@ -94,6 +94,59 @@ class ServeTest {
   }
 
   @Test
+  void denylistChangesMadeWithTheCliApplyWithinTwoSeconds() throws Exception {
+    String token = cli.run("add-token").token();
+    try (Cli.Running serve = cli.start("serve", "--port", "0")) {
+      Cli.StatusProbe hello =
+          () -> Cli.get(serve.uri("/api/hello"), "x-apikey", token).statusCode();
+      assertThat(hello.status()).isEqualTo(200);
+
+      assertThat(cli.run("denylist", "127.0.0.1").code()).isZero();
+      assertThat(Cli.await(403, Duration.ofSeconds(2), hello)).isLessThan(Duration.ofSeconds(2));
+      assertThat(Cli.get(serve.uri("/api/hello"), "x-apikey", token).body())
+          .contains("address_denied");
+
+      assertThat(cli.run("whitelist", "127.0.0.0/8").code()).isZero(); // deny still wins
+      assertThat(cli.run("denylist", "--remove", "127.0.0.1").code()).isZero();
+      assertThat(Cli.await(200, Duration.ofSeconds(2), hello)).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void remoteDenylistActsThroughTheAdminApi() throws Exception {
+    String settings = cli.run("add-admintoken", "--ops", "settings").token();
+    String tokensOnly = cli.run("add-admintoken", "--ops", "tokens").token();
+    try (Cli.Running serve = cli.start("serve", "--port", "0")) {
+      Cli remote = new Cli(dir.resolve("elsewhere")); // no store there: everything goes remote
+      remote.env.put("GATEHOUSE_SERVER", serve.server.uri().toString());
+      remote.env.put("GATEHOUSE_ADMINTOKEN", settings);
+
+      assertThat(remote.run("denylist").out()).contains("No denylist in space 'dev'");
+      Cli.Result added = remote.run("denylist", "198.51.100.0/24");
+      assertThat(added.code()).as(added.toString()).isZero();
+      assertThat(added.out()).contains("Denied 198.51.100.0/24 in space 'dev'");
+      assertThat(remote.run("denylist").out()).contains("  198.51.100.0/24");
+      assertThat(cli.run("denylist").out()).contains("  198.51.100.0/24"); // the same store
+      assertThat(remote.run("denylist", "999.1.1.1").code()).isEqualTo(Main.EXIT_USAGE);
+
+      remote.env.put("GATEHOUSE_ADMINTOKEN", tokensOnly);
+      Cli.Result refused = remote.run("denylist", "203.0.113.0/24");
+      assertThat(refused.code()).isEqualTo(Main.EXIT_REFUSED);
+      assertThat(refused.err()).contains("the server refused the admin token");
+      assertThat(remote.run("denylist", "--remove", "198.51.100.0/24").code())
+          .isEqualTo(Main.EXIT_REFUSED);
+      assertThat(cli.run("denylist").out()).contains("198.51.100.0/24").doesNotContain("203.0");
+
+      remote.env.put("GATEHOUSE_ADMINTOKEN", settings);
+      assertThat(remote.run("denylist", "--remove", "198.51.100.0/24").out())
+          .contains("Removed 198.51.100.0/24");
+      assertThat(remote.run("denylist", "--remove", "198.51.100.0/24").code())
+          .isEqualTo(Main.EXIT_REFUSED); // 404: no longer there
+      assertThat(cli.run("denylist").out()).contains("No denylist");
+    }
+  }
+
+  @Test
   void remoteModeActsThroughTheAdminApi() throws Exception {
     String admin = cli.run("add-admintoken", "--ops", "manage").token();
     String deployer = cli.run("add-admintoken", "--ops", "deploy").token();

@@ -304,7 +304,7 @@
     });
   }
 
-  // ---- settings: issuers, secrets, allowlist, proxies ----
+  // ---- settings: issuers, secrets, allowlist, denylist, proxies ----
 
   function loadSettings() {
     api('GET', 'settings').then(renderSettings, function (e) { notice(e.message, true); });
@@ -350,6 +350,17 @@
       item.appendChild(el('code', cidr));
       item.appendChild(button('Remove', 'small danger', function () { removeAllowed(cidr); }));
       allow.appendChild(item);
+    });
+    var deny = $('deny-list');
+    var denied = settings.deny || []; // a server from before denylists sends none
+    deny.textContent = '';
+    if (!denied.length) { deny.appendChild(el('li', 'empty: no address is denied', 'empty')); }
+    denied.forEach(function (cidr) {
+      var item = el('li');
+      item.setAttribute('data-cidr', cidr);
+      item.appendChild(el('code', cidr));
+      item.appendChild(button('Remove', 'small danger', function () { removeDenied(cidr); }));
+      deny.appendChild(item);
     });
     var proxies = settings.proxies;
     var from = proxies.cidrs.length ? proxies.cidrs.join(', ') : '';
@@ -482,6 +493,28 @@
     });
   }
 
+  function addDenied(event) {
+    event.preventDefault();
+    var form = $('deny-form');
+    clearErrors(form);
+    var cidr = $('deny-cidr').value.trim();
+    if (!cidr) { showError(form, 'Enter an address or a CIDR block.', $('deny-cidr')); return; }
+    api('POST', 'denylist', { cidrs: [cidr] }).then(function (settings) {
+      form.reset();
+      notice('Added ' + cidr + ' to the denylist.');
+      renderSettings(settings);
+    }, function (e) { showError(form, e, $('deny-cidr')); });
+  }
+
+  function removeDenied(cidr) {
+    confirmAction('Remove ' + cidr + ' from the denylist?', false, function () {
+      api('POST', 'denylist/remove', { cidrs: [cidr] }).then(function (settings) {
+        notice('Removed ' + cidr + ' from the denylist.');
+        renderSettings(settings);
+      }, function (e) { showError($('deny-list'), e); });
+    });
+  }
+
   function saveProxies(event) {
     event.preventDefault();
     var form = $('proxy-form');
@@ -572,6 +605,7 @@
     $('jwks-test').addEventListener('click', testFetch);
     $('secret-form').addEventListener('submit', generateSecret);
     $('allow-form').addEventListener('submit', addAllowed);
+    $('deny-form').addEventListener('submit', addDenied);
     $('proxy-form').addEventListener('submit', saveProxies);
     $('check-form').addEventListener('submit', explain);
     $('secret-copy').addEventListener('click', copySecret);
