@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.gatehouse.testkit.LogCapture;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Step;
+import io.gatehouse.testkit.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

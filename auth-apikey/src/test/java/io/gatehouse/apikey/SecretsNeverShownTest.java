@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.testkit.LogCapture;
 import io.gatehouse.testkit.SecretScan;
 import org.junit.jupiter.api.Test;
 

@@ -302,14 +302,11 @@ final class SettingsCommands {
     }
   }
 
-  @Command(
-      name = "whitelist",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Allow only these addresses or CIDR blocks to call the API (IPv4 and IPv6).",
-        "Without arguments, lists the allowlist. Parsing is strict: no DNS, no host bits."
-      })
-  static final class Whitelist implements Callable<Integer> {
+  /**
+   * The shape {@code whitelist} and {@code denylist} share: add entries, {@code --remove} them, or
+   * list them; each subclass names its list and the operations that change it.
+   */
+  abstract static class AddressListCommand implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init") // set by picocli
     @ParentCommand
     GatehouseCommand root;
@@ -326,6 +323,21 @@ final class SettingsCommands {
         description = "Remove this entry (repeatable)")
     List<String> remove = new ArrayList<>();
 
+    /** "allowlist" or "denylist". */
+    abstract String listName();
+
+    /** "Allowed" or "Denied". */
+    abstract String addedVerb();
+
+    abstract List<String> entries(SpaceConfig config);
+
+    abstract SpaceConfig add(Management management, List<String> adding);
+
+    abstract SpaceConfig removeFrom(Management management, List<String> removing);
+
+    /** One line on what the list now means. */
+    abstract String summary(SpaceConfig config);
+
     @Override
     public Integer call() {
       if (!cidrs.isEmpty() && !remove.isEmpty()) {
@@ -335,37 +347,77 @@ final class SettingsCommands {
       List<String> removing = SpaceConfig.normalise(remove);
       try (Management management = root.management()) {
         if (!removing.isEmpty()) {
-          SpaceConfig config = management.removeAllowed(removing);
+          SpaceConfig config = removeFrom(management, removing);
           root.out()
               .println(
                   "Removed "
                       + String.join(", ", removing)
-                      + " from the allowlist of "
+                      + " from the "
+                      + listName()
+                      + " of "
                       + root.target(config));
-          summary(config);
+          root.out().println(summary(config));
         } else if (!adding.isEmpty()) {
-          SpaceConfig config = management.allow(adding);
-          root.out().println("Allowed " + String.join(", ", adding) + " in " + root.target(config));
-          summary(config);
+          SpaceConfig config = add(management, adding);
+          root.out()
+              .println(
+                  addedVerb() + " " + String.join(", ", adding) + " in " + root.target(config));
+          root.out().println(summary(config));
         } else {
           SpaceConfig config = management.settings();
-          if (config.allow().isEmpty()) {
-            summary(config);
+          List<String> entries = entries(config);
+          if (entries.isEmpty()) {
+            root.out().println(summary(config));
           } else {
-            root.out().println("Allowlist of " + root.target(config) + ":");
-            config.allow().forEach(cidr -> root.out().println("  " + cidr));
+            String title =
+                listName().substring(0, 1).toUpperCase(Locale.ROOT) + listName().substring(1);
+            root.out().println(title + " of " + root.target(config) + ":");
+            entries.forEach(cidr -> root.out().println("  " + cidr));
           }
         }
       }
       return Main.EXIT_OK;
     }
+  }
 
-    private void summary(SpaceConfig config) {
-      root.out()
-          .println(
-              config.allow().isEmpty()
-                  ? "No allowlist in " + root.target(config) + ": every address may call the API."
-                  : "Only the " + config.allow().size() + " allowlisted entries may call the API.");
+  @Command(
+      name = "whitelist",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Allow only these addresses or CIDR blocks to call the API (IPv4 and IPv6).",
+        "Without arguments, lists the allowlist. Parsing is strict: no DNS, no host bits."
+      })
+  static final class Whitelist extends AddressListCommand {
+    @Override
+    String listName() {
+      return "allowlist";
+    }
+
+    @Override
+    String addedVerb() {
+      return "Allowed";
+    }
+
+    @Override
+    List<String> entries(SpaceConfig config) {
+      return config.allow();
+    }
+
+    @Override
+    SpaceConfig add(Management management, List<String> adding) {
+      return management.allow(adding);
+    }
+
+    @Override
+    SpaceConfig removeFrom(Management management, List<String> removing) {
+      return management.removeAllowed(removing);
+    }
+
+    @Override
+    String summary(SpaceConfig config) {
+      return config.allow().isEmpty()
+          ? "No allowlist in " + root.target(config) + ": every address may call the API."
+          : "Only the " + config.allow().size() + " allowlisted entries may call the API.";
     }
   }
 
@@ -377,65 +429,39 @@ final class SettingsCommands {
         "A denied address is refused even when an allowlist entry covers it. Without arguments,"
             + " lists the denylist. Parsing is strict: no DNS, no host bits."
       })
-  static final class Denylist implements Callable<Integer> {
-    @SuppressWarnings("NullAway.Init") // set by picocli
-    @ParentCommand
-    GatehouseCommand root;
-
-    @Parameters(
-        arity = "0..*",
-        paramLabel = "IP|CIDR",
-        description = "e.g. 203.0.113.7 198.51.100.0/24 2001:db8::/32")
-    List<String> cidrs = new ArrayList<>();
-
-    @Option(
-        names = "--remove",
-        paramLabel = "IP|CIDR",
-        description = "Remove this entry (repeatable)")
-    List<String> remove = new ArrayList<>();
-
+  static final class Denylist extends AddressListCommand {
     @Override
-    public Integer call() {
-      if (!cidrs.isEmpty() && !remove.isEmpty()) {
-        throw CliException.usage("add entries or --remove them, not both at once");
-      }
-      List<String> adding = SpaceConfig.normalise(cidrs);
-      List<String> removing = SpaceConfig.normalise(remove);
-      try (Management management = root.management()) {
-        if (!removing.isEmpty()) {
-          SpaceConfig config = management.removeDenied(removing);
-          root.out()
-              .println(
-                  "Removed "
-                      + String.join(", ", removing)
-                      + " from the denylist of "
-                      + root.target(config));
-          summary(config);
-        } else if (!adding.isEmpty()) {
-          SpaceConfig config = management.deny(adding);
-          root.out().println("Denied " + String.join(", ", adding) + " in " + root.target(config));
-          summary(config);
-        } else {
-          SpaceConfig config = management.settings();
-          if (config.deny().isEmpty()) {
-            summary(config);
-          } else {
-            root.out().println("Denylist of " + root.target(config) + ":");
-            config.deny().forEach(cidr -> root.out().println("  " + cidr));
-          }
-        }
-      }
-      return Main.EXIT_OK;
+    String listName() {
+      return "denylist";
     }
 
-    private void summary(SpaceConfig config) {
-      root.out()
-          .println(
-              config.deny().isEmpty()
-                  ? "No denylist in " + root.target(config) + ": no address is refused by one."
-                  : "The "
-                      + config.deny().size()
-                      + " denylisted entries are refused, whatever the allowlist says.");
+    @Override
+    String addedVerb() {
+      return "Denied";
+    }
+
+    @Override
+    List<String> entries(SpaceConfig config) {
+      return config.deny();
+    }
+
+    @Override
+    SpaceConfig add(Management management, List<String> adding) {
+      return management.deny(adding);
+    }
+
+    @Override
+    SpaceConfig removeFrom(Management management, List<String> removing) {
+      return management.removeDenied(removing);
+    }
+
+    @Override
+    String summary(SpaceConfig config) {
+      return config.deny().isEmpty()
+          ? "No denylist in " + root.target(config) + ": no address is refused by one."
+          : "The "
+              + config.deny().size()
+              + " denylisted entries are refused, whatever the allowlist says.";
     }
   }
 

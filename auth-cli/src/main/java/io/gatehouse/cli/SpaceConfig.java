@@ -86,37 +86,37 @@ record SpaceConfig(
   }
 
   SpaceConfig withAllowed(List<String> cidrs) {
-    List<String> next = new ArrayList<>(allow);
-    next.addAll(cidrs);
-    return new SpaceConfig(space, issuers, next, deny, proxies);
+    return new SpaceConfig(space, issuers, plus(allow, cidrs), deny, proxies);
   }
 
   SpaceConfig withoutAllowed(List<String> cidrs) {
-    List<String> removed = normalise(cidrs);
-    for (String cidr : removed) {
-      if (!allow.contains(cidr)) {
-        throw CliException.notFound(cidr + " is not in the allowlist of space '" + space + "'");
-      }
-    }
-    List<String> next = allow.stream().filter(c -> !removed.contains(c)).toList();
-    return new SpaceConfig(space, issuers, next, deny, proxies);
+    return new SpaceConfig(space, issuers, minus(allow, cidrs, "allowlist"), deny, proxies);
   }
 
   SpaceConfig withDenied(List<String> cidrs) {
-    List<String> next = new ArrayList<>(deny);
-    next.addAll(cidrs);
-    return new SpaceConfig(space, issuers, allow, next, proxies);
+    return new SpaceConfig(space, issuers, allow, plus(deny, cidrs), proxies);
   }
 
   SpaceConfig withoutDenied(List<String> cidrs) {
+    return new SpaceConfig(space, issuers, allow, minus(deny, cidrs, "denylist"), proxies);
+  }
+
+  private static List<String> plus(List<String> list, List<String> cidrs) {
+    List<String> next = new ArrayList<>(list);
+    next.addAll(cidrs);
+    return next;
+  }
+
+  /** {@code list} without {@code cidrs}; each must be in it (else not found, naming the list). */
+  private List<String> minus(List<String> list, List<String> cidrs, String listName) {
     List<String> removed = normalise(cidrs);
     for (String cidr : removed) {
-      if (!deny.contains(cidr)) {
-        throw CliException.notFound(cidr + " is not in the denylist of space '" + space + "'");
+      if (!list.contains(cidr)) {
+        throw CliException.notFound(
+            cidr + " is not in the " + listName + " of space '" + space + "'");
       }
     }
-    List<String> next = deny.stream().filter(c -> !removed.contains(c)).toList();
-    return new SpaceConfig(space, issuers, allow, next, proxies);
+    return list.stream().filter(c -> !removed.contains(c)).toList();
   }
 
   SpaceConfig withProxies(Proxies next) {

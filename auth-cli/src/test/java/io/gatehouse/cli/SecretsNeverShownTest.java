@@ -2,11 +2,8 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testkit.LogCapture;
 import io.gatehouse.testkit.SecretScan;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +37,7 @@ class SecretsNeverShownTest {
             .filter(r -> !r.getName().startsWith("io.gatehouse.testkit."))
             .toList();
 
-    try (StderrCapture logs = new StderrCapture()) {
+    try (LogCapture logs = new LogCapture()) {
       scan.scan(records);
       scan.check("logs", logs.text());
     }
@@ -78,7 +75,7 @@ class SecretsNeverShownTest {
     Path secretFile = Files.writeString(dir.resolve("hs.txt"), hsSecret + "\n");
     StringBuilder shown = new StringBuilder();
 
-    try (StderrCapture logs = new StderrCapture()) {
+    try (LogCapture logs = new LogCapture()) {
       for (Cli.Result result :
           List.of(
               cli.run(
@@ -124,45 +121,5 @@ class SecretsNeverShownTest {
           .isFalse();
     }
     assertThat(shown).contains("Set HS"); // the secret was taken, not refused
-  }
-
-  /** Tees System.err (where slf4j-simple writes) into a buffer. */
-  static final class StderrCapture implements AutoCloseable {
-    private final PrintStream original = System.err;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-    StderrCapture() {
-      OutputStream tee =
-          new OutputStream() {
-            @Override
-            public void write(int b) {
-              synchronized (buffer) {
-                buffer.write(b);
-              }
-              original.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-              synchronized (buffer) {
-                buffer.write(b, off, len);
-              }
-              original.write(b, off, len);
-            }
-          };
-      System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
-    }
-
-    String text() {
-      System.err.flush();
-      synchronized (buffer) {
-        return buffer.toString(StandardCharsets.UTF_8);
-      }
-    }
-
-    @Override
-    public void close() {
-      System.setErr(original);
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.gatehouse.apikey.TokenRecord;
 import io.gatehouse.apikey.TokenStore;
 import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Gatehouse;
+import io.gatehouse.testkit.LogCapture;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

@@ -1,16 +1,20 @@
-package io.gatehouse.apikey;
+package io.gatehouse.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Tees System.err (where slf4j-simple writes) into a buffer for the duration of a test. */
-final class LogCapture implements AutoCloseable {
+/**
+ * Tees {@code System.err} (where slf4j-simple writes) into a buffer until closed, so a test can
+ * read what was logged. Writes from any thread are kept ({@link ByteArrayOutputStream} is
+ * synchronized).
+ */
+public final class LogCapture implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-  LogCapture() {
+  public LogCapture() {
     OutputStream tee =
         new OutputStream() {
           @Override
@@ -28,7 +32,8 @@ final class LogCapture implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
-  String text() {
+  /** Everything written to {@code System.err} since this capture started. */
+  public String text() {
     System.err.flush();
     return buffer.toString(StandardCharsets.UTF_8);
   }
