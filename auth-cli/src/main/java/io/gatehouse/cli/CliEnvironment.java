@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.*;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.*;
 import io.gatehouse.core.Identity;
 import io.gatehouse.servlet.GatehouseFilter;
 import jakarta.servlet.http.HttpServlet;

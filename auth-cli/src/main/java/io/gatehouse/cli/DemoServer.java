@@ -1,13 +1,9 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.console.AdminConsole;
-import io.gatehouse.core.Gatehouse;
-import io.gatehouse.core.SettingsHolder;
-import io.gatehouse.jwks.JwtAuthenticator;
+import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.servlet.GatehouseFilter;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
-import java.time.Clock;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -16,39 +12,23 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The demo API: Jetty with the {@link GatehouseFilter} on {@code /api/*} and {@code /_admin/api/*}
- * (where console sessions are accepted too), the admin console under {@code /_admin/}, the pipeline
- * of {@link Pipelines#build}, and settings kept in step with the store by {@link SettingsSync}: a
- * token, allowlist or JWKS change made by any process sharing the store applies to the next
- * request, with no restart.
+ * The demo API: Jetty with a {@link ManagedGatehouse}'s filter on {@code /api/*} and its admin
+ * servlet (the console and the admin API) on {@code /_admin/*}. It embeds Gatehouse exactly as an
+ * app would: a token, allowlist or JWKS change made by any process sharing the store applies to the
+ * next request, with no restart.
  */
 final class DemoServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
-  private final SettingsSync sync;
-  private final AdminConsole console;
-  private final String space;
+  private final ManagedGatehouse managed;
+  private final String spaces;
 
-  DemoServer(StoreLocation.OpenStore store, String space, String host, int port, Clock clock)
-      throws Exception {
-    this.space = space;
-    SettingsHolder holder = new SettingsHolder();
-    this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), holder);
-    JwtAuthenticator jwt = JwtAuthenticator.builder().clock(clock).build();
-    Gatehouse gatehouse = Pipelines.build(space, store.keys(), jwt, holder);
-    // The console ends a session when its admin token changes anywhere (revoked, rotated: by
-    // this server, the CLI or another instance), on a reload-all, and at its periodic re-check,
-    // so a missed change event cannot keep a session alive.
-    this.console =
-        AdminConsole.builder(Pipelines.consoleSignIn(space, store.keys(), holder))
-            .clock(clock)
-            .testFetchAllowed(Pipelines::canChangeSettings)
-            .tokenStore(store.keys().store())
-            .build();
-    // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
-    Gatehouse adminGatehouse =
-        Pipelines.build(space, store.keys(), jwt, holder, console.authenticator());
-
+  /**
+   * @param spaces how requests map to spaces, for the banner
+   */
+  DemoServer(ManagedGatehouse managed, String spaces, String host, int port) throws Exception {
+    this.managed = managed;
+    this.spaces = spaces;
     server = new Server();
     connector = new ServerConnector(server);
     connector.setHost(host);
@@ -56,37 +36,20 @@ final class DemoServer implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    FilterHolder filter = new FilterHolder(GatehouseFilter.builder(gatehouse).build());
+    FilterHolder filter = new FilterHolder(GatehouseFilter.builder(managed.gatehouse()).build());
     filter.setAsyncSupported(true);
-    EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
-    context.addFilter(filter, "/api/*", dispatches);
-    FilterHolder adminFilter = new FilterHolder(GatehouseFilter.builder(adminGatehouse).build());
-    adminFilter.setAsyncSupported(true);
-    context.addFilter(adminFilter, AdminServlet.PREFIX + "/*", dispatches);
-    context.addServlet(new ServletHolder(console.servlet()), Pipelines.ADMIN_PREFIX + "*");
+    context.addFilter(filter, "/api/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     ServletHolder api = new ServletHolder(new DemoApi());
     api.setAsyncSupported(true);
     context.addServlet(api, "/api/*");
-    ServletHolder admin =
-        new ServletHolder(
-            new AdminServlet(
-                (adminSpace, caller) ->
-                    new LocalManagement(
-                        store,
-                        adminSpace,
-                        caller,
-                        clock,
-                        request -> Pipelines.check(gatehouse, request),
-                        false)));
+    ServletHolder admin = new ServletHolder(managed.adminServlet());
     admin.setAsyncSupported(true);
-    context.addServlet(admin, AdminServlet.PREFIX + "/*");
+    context.addServlet(admin, ManagedGatehouse.ADMIN_PATH + "/*");
     server.setHandler(context);
     server.setStopAtShutdown(true);
     try {
       server.start();
     } catch (Exception e) {
-      console.close();
-      sync.close();
       server.stop();
       throw e;
     }
@@ -96,8 +59,13 @@ final class DemoServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  String space() {
-    return space;
+  /** How requests map to spaces, e.g. "space 'dev'". */
+  String spaces() {
+    return spaces;
+  }
+
+  ManagedGatehouse managed() {
+    return managed;
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -116,10 +84,9 @@ final class DemoServer implements AutoCloseable {
     server.join();
   }
 
+  /** Stops the server; the {@link ManagedGatehouse} is its owner's to close. */
   @Override
   public void close() {
-    console.close();
-    sync.close();
     try {
       server.stop();
     } catch (Exception e) {

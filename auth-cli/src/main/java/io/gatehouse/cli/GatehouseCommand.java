@@ -1,6 +1,14 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.AdminClient;
+import io.gatehouse.admin.AdminException;
+import io.gatehouse.admin.AdminStore;
+import io.gatehouse.admin.Caller;
+import io.gatehouse.admin.ManagedGatehouse;
+import io.gatehouse.admin.Management;
+import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.core.Settings;
+import io.gatehouse.core.SpaceResolver;
 import java.io.PrintWriter;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -121,8 +129,24 @@ final class GatehouseCommand implements Runnable {
     return StoreLocation.resolve(store, env.env(), env.workDir());
   }
 
-  StoreLocation.OpenStore openStore() {
+  AdminStore openStore() {
     return location().open(env.clock(), POLL_INTERVAL, env.err());
+  }
+
+  /** The store as {@code serve} runs it: the managed pipeline, console and admin API. */
+  ManagedGatehouse openManaged() {
+    StoreLocation location = location();
+    try {
+      return ManagedGatehouse.builder(location.url())
+          .credentials(location.user(), location.password())
+          .clock(env.clock())
+          .pollInterval(POLL_INTERVAL)
+          .warnings(warning -> env.err().println("gatehouse: warning: " + warning))
+          .spaceResolver(SpaceResolver.fixed(space()))
+          .build();
+    } catch (AdminException e) {
+      throw new CliException(Main.exitCode(e), String.valueOf(e.getMessage()), e);
+    }
   }
 
   /** Remote when a server is named, else the store. */
@@ -133,7 +157,12 @@ final class GatehouseCommand implements Runnable {
       if (token == null) {
         throw CliException.usage("remote mode needs --admintoken or $GATEHOUSE_ADMINTOKEN");
       }
-      RemoteManagement remote = new RemoteManagement(url, token, insecure);
+      AdminClient remote;
+      try {
+        remote = new AdminClient(url, token, insecure);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(String.valueOf(e.getMessage()));
+      }
       if (remote.sendsTokenInClearText()) {
         env.err()
             .println(
@@ -144,14 +173,7 @@ final class GatehouseCommand implements Runnable {
       return remote;
     }
     String name = space();
-    StoreLocation.OpenStore opened = openStore();
-    return new LocalManagement(
-        opened,
-        name,
-        Caller.operator(),
-        env.clock(),
-        LocalManagement.storeChecker(opened, name),
-        true);
+    return openStore().managementClosingStore(name, Caller.operator());
   }
 
   /** Where the command acts, for messages: the server, or the space. */

@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.AdminException;
 import io.gatehouse.apikey.TokenStoreException;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -63,8 +64,8 @@ public final class Main {
   static int exitCode(Throwable e) {
     if (e instanceof CliException cli) {
       return cli.exitCode();
-    } else if (e instanceof PermissionDenied) {
-      return EXIT_REFUSED;
+    } else if (e instanceof AdminException admin) {
+      return admin.kind() == AdminException.Kind.UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_REFUSED;
     } else if (e instanceof TokenStoreException) {
       return EXIT_UNAVAILABLE;
     } else if (e instanceof NoSuchElementException) {
@@ -78,11 +79,16 @@ public final class Main {
   static String message(Throwable e) {
     String message = e.getMessage();
     if (e instanceof TokenStoreException) {
-      return "store unreachable: " + SpaceSettingsStore.firstLine(message);
+      return "store unreachable: " + firstLine(String.valueOf(message));
     }
     if (message == null || message.isBlank() || !(e instanceof RuntimeException)) {
       return "unexpected error: " + e;
     }
-    return SpaceSettingsStore.firstLine(message);
+    return firstLine(message);
+  }
+
+  static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -1,5 +1,9 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.Caller;
+import io.gatehouse.admin.ManagedGatehouse;
+import io.gatehouse.admin.Management;
+import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.ipfilter.IpAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -79,16 +83,16 @@ final class RunCommands {
     @Override
     public Integer call() throws Exception {
       requireLocal(root, "serve");
-      try (StoreLocation.OpenStore store = root.openStore()) {
-        DemoServer server = start(root, store, listen.host, listen.port);
+      try (ManagedGatehouse managed = root.openManaged()) {
+        DemoServer server = start(root, managed, listen.host, listen.port);
         PrintWriter out = root.out();
         out.println(
             "Gatehouse demo API on "
                 + server.uri()
-                + " for space '"
-                + server.space()
-                + "' (store "
-                + store.location().describe()
+                + " for "
+                + server.spaces()
+                + " (store "
+                + managed.store().describe()
                 + ")");
         out.println(
             "  GET  /api/hello     any valid token (x-apikey, or Authorization: Bearer JWT)");
@@ -125,19 +129,10 @@ final class RunCommands {
       StoreLocation location = root.location();
       out.println("Preparing the store at " + location.describe() + " ...");
       out.flush();
-      try (StoreLocation.OpenStore store = root.openStore()) {
+      try (ManagedGatehouse managed = root.openManaged()) {
         out.println("Creating a READ_WRITE and a READ token in space '" + space + "' ...");
         out.flush();
-        LocalManagement management =
-            new LocalManagement(
-                store,
-                space,
-                Caller.operator(),
-                root.env.clock(),
-                request -> {
-                  throw new IllegalStateException("no check in demo");
-                },
-                false);
+        Management management = managed.management(space, Caller.operator());
         String readWrite =
             management
                 .createToken(
@@ -151,7 +146,7 @@ final class RunCommands {
         warnAboutAddressSettings(out, management.settings());
         out.println("Starting the demo API ...");
         out.flush();
-        DemoServer server = start(root, store, listen.host, listen.port);
+        DemoServer server = start(root, managed, listen.host, listen.port);
         String base = server.uri().toString();
         out.println();
         out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
@@ -234,13 +229,12 @@ final class RunCommands {
   }
 
   private static DemoServer start(
-      GatehouseCommand root, StoreLocation.OpenStore store, String host, int port)
-      throws Exception {
+      GatehouseCommand root, ManagedGatehouse managed, String host, int port) throws Exception {
     if (port < 0 || port > 65535) {
       throw CliException.usage("--port must be 0-65535, was " + port);
     }
     try {
-      return new DemoServer(store, root.space(), host, port, root.env.clock());
+      return new DemoServer(managed, "space '" + root.space() + "'", host, port);
     } catch (IOException e) {
       throw CliException.usage(
           "cannot listen on "

@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.*;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package io.gatehouse.cli;
 
+import io.gatehouse.admin.*;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ final class TokenCommands {
     @Option(
         names = "--expires",
         paramLabel = "DURATION",
-        converter = Durations.class,
+        converter = DurationConverter.class,
         description = "Lifetime, e.g. 30d, 24h, 15m. Default: never expires")
     @Nullable Duration expires;
 
@@ -88,7 +89,7 @@ final class TokenCommands {
     @Option(
         names = "--expires",
         paramLabel = "DURATION",
-        converter = Durations.class,
+        converter = DurationConverter.class,
         description = "Lifetime, e.g. 30d. Default: never expires")
     @Nullable Duration expires;
 
@@ -201,7 +202,7 @@ final class TokenCommands {
     @Option(
         names = "--grace",
         paramLabel = "DURATION",
-        converter = Durations.class,
+        converter = DurationConverter.class,
         description = "How long the old token keeps working, e.g. 24h. Default: 0 (not at all)")
     Duration grace = Duration.ZERO;
 

@@ -3,6 +3,7 @@ package io.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.admin.*;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +68,11 @@ class RemoteServerTransportTest {
           "https://api.example",
           "https://127.0.0.1.nip.io"
         }) {
-      assertThat(RemoteManagement.parseServer(server, false).toString())
+      assertThat(AdminClient.parseServer(server, false).toString())
           .as(server)
           .isEqualToIgnoringCase(server);
     }
-    assertThat(RemoteManagement.parseServer("http://10.1.2.3:8080/", true))
+    assertThat(AdminClient.parseServer("http://10.1.2.3:8080/", true))
         .hasToString("http://10.1.2.3:8080");
     // https to a closed local port: accepted, then unreachable (exit 3), not a usage error.
     assertThat(cli.run("--server", "https://127.0.0.1:1", "tokens").code())

@@ -2,6 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.admin.*;
 import io.gatehouse.testkit.LogCapture;
 import io.gatehouse.testkit.SecretScan;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ class SecretsNeverShownTest {
             io.gatehouse.jwks.IssuerConfig.class);
     assertThat(scan.secretComponents())
         .contains(
-            "io.gatehouse.cli.SpaceConfig$Issuer#secret",
-            "io.gatehouse.cli.Management$CheckRequest#headers",
+            "io.gatehouse.admin.SpaceConfig$Issuer#secret",
+            "io.gatehouse.admin.Management$CheckRequest#headers",
             "io.gatehouse.cli.StoreLocation#password",
             "io.gatehouse.cli.CliEnvironment#env",
             "io.gatehouse.apikey.CreatedToken#token",

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.core.Access;
 import io.gatehouse.core.Identity;
@@ -16,20 +16,20 @@ import java.util.Set;
  * @param permissions the admin token's permissions (empty for the operator, who needs none)
  * @param atStore true for the operator with direct store access
  */
-record Caller(String label, Set<String> permissions, boolean atStore) {
+public record Caller(String label, Set<String> permissions, boolean atStore) {
 
-  Caller {
+  public Caller {
     Objects.requireNonNull(label, "label");
     permissions = Set.copyOf(permissions);
   }
 
   /** The CLI on the store itself. */
-  static Caller operator() {
+  public static Caller operator() {
     return new Caller("the operator", Set.of(), true);
   }
 
   /** An authenticated admin token (or a console session, which carries its token's identity). */
-  static Caller of(Identity identity) {
+  public static Caller of(Identity identity) {
     if (identity.access() != Access.ADMIN) {
       // The admin filter lets only admin tokens through; an API token here is a wiring mistake,
       // and it gets no permissions rather than the benefit of the doubt.
@@ -44,12 +44,12 @@ record Caller(String label, Set<String> permissions, boolean atStore) {
   }
 
   /** True for the operator, a {@code manage} token, or a token holding {@code permission}. */
-  boolean holds(String permission) {
+  public boolean holds(String permission) {
     return atStore || permissions.contains(AdminRules.MANAGE) || permissions.contains(permission);
   }
 
   /** True when this caller holds every one of {@code wanted}. */
-  boolean holdsAll(Collection<String> wanted) {
+  public boolean holdsAll(Collection<String> wanted) {
     for (String permission : wanted) {
       if (!holds(permission)) {
         return false;

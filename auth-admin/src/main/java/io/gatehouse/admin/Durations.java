@@ -1,17 +1,18 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /** Durations as people type them: {@code 30d}, {@code 24h}, {@code 15m}, {@code 45s}, {@code 0}. */
-final class Durations implements CommandLine.ITypeConverter<Duration> {
+public final class Durations {
+  private Durations() {}
+
   private static final Pattern SHAPE = Pattern.compile("(\\d{1,9})([smhdw])");
 
   /** Parses {@code text}; throws {@link IllegalArgumentException} naming it when malformed. */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String value = text.strip().toLowerCase(Locale.ROOT);
     if (value.equals("0")) {
       return Duration.ZERO;
@@ -34,7 +35,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
   }
 
   /** The short form {@link #parse} reads back, e.g. {@code 24h}. */
-  static String format(Duration duration) {
+  public static String format(Duration duration) {
     long seconds = duration.toSeconds();
     if (seconds == 0) {
       return "0";
@@ -46,14 +47,5 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
       return seconds / 60 + "m";
     }
     return seconds + "s";
-  }
-
-  @Override
-  public Duration convert(String value) {
-    try {
-      return parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.TypeConversionException(e.getMessage());
-    }
   }
 }

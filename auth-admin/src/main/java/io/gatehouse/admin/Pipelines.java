@@ -1,8 +1,10 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.core.Access;
 import io.gatehouse.core.AccessPolicy;
+import io.gatehouse.core.AuthHook;
+import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Decision;
@@ -13,6 +15,7 @@ import io.gatehouse.ipfilter.IpAddress;
 import io.gatehouse.ipfilter.IpFilter;
 import io.gatehouse.jwks.JwtAuthenticator;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,26 +45,51 @@ final class Pipelines {
 
   private Pipelines() {}
 
-  static Gatehouse build(
-      String space,
+  /**
+   * What every pipeline of a managed Gatehouse is made of.
+   *
+   * @param spaces maps a request to its space
+   * @param keys API and admin tokens
+   * @param jwt JWTs of the issuers in the settings
+   * @param settings the live settings
+   * @param hooks the app's authhooks, in order
+   * @param listeners the app's listeners
+   */
+  record Parts(
+      SpaceResolver spaces,
       ApiKeys keys,
       JwtAuthenticator jwt,
       Supplier<Settings> settings,
-      Authenticator... first) {
+      List<AuthHook> hooks,
+      List<AuthListener> listeners) {
+    Parts {
+      hooks = List.copyOf(hooks);
+      listeners = List.copyOf(listeners);
+    }
+
+    /** The same parts with every request in {@code space}: for dry runs. */
+    Parts inSpace(String space) {
+      return new Parts(SpaceResolver.fixed(space), keys, jwt, settings, hooks, listeners);
+    }
+  }
+
+  static Gatehouse build(Parts parts, Authenticator... first) {
     Gatehouse.Builder builder = Gatehouse.builder();
     for (Authenticator authenticator : first) {
       builder.authenticator(authenticator); // e.g. the console's sessions, before any token
     }
-    return builder
-        .spaceResolver(SpaceResolver.fixed(space))
+    builder
+        .spaceResolver(parts.spaces())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
-        .authenticator(keys.authenticator())
-        .authenticator(keys.adminAuthenticator())
-        .authenticator(jwt)
+        .authenticator(parts.keys().authenticator())
+        .authenticator(parts.keys().adminAuthenticator())
+        .authenticator(parts.jwt())
         .accessPolicy(AccessPolicy.byMethod().and(adminPolicy()))
-        .settings(settings)
-        .build();
+        .settings(parts.settings());
+    parts.hooks().forEach(builder::hook);
+    parts.listeners().forEach(builder::listener);
+    return builder.build();
   }
 
   /**
@@ -90,12 +118,14 @@ final class Pipelines {
    * Authorization: Bearer gha_...}) holding {@value #MANAGE}, {@value #TOKENS} or {@value
    * #SETTINGS}. What the session may then do is {@link #adminPolicy()}'s to say, per request.
    */
-  static Gatehouse consoleSignIn(String space, ApiKeys keys, Supplier<Settings> settings) {
-    return Gatehouse.builder()
-        .spaceResolver(SpaceResolver.fixed(space))
+  static Gatehouse consoleSignIn(Parts parts) {
+    Gatehouse.Builder builder = Gatehouse.builder();
+    parts.listeners().forEach(builder::listener);
+    return builder
+        .spaceResolver(parts.spaces())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
-        .authenticator(keys.adminAuthenticator())
+        .authenticator(parts.keys().adminAuthenticator())
         .accessPolicy(
             (request, identity) ->
                 identity.access() == Access.ADMIN
@@ -110,7 +140,7 @@ final class Pipelines {
                         + "' or '"
                         + SETTINGS
                         + "'")
-        .settings(settings)
+        .settings(parts.settings())
         .build();
   }
 

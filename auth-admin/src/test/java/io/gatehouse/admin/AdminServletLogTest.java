@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.core.Redact;
 import io.gatehouse.ipfilter.IpAddress;
@@ -22,17 +22,17 @@ import org.jspecify.annotations.Nullable;
  * {@link Management} through a running server's admin API ({@link AdminServlet}), authenticated by
  * an admin token. The server decides the space: the admin token's.
  */
-final class RemoteManagement implements Management {
+public final class AdminClient implements Management {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final URI base;
   private final String adminToken;
   private final HttpClient client;
 
-  RemoteManagement(String server, String adminToken, boolean insecure) {
+  public AdminClient(String server, String adminToken, boolean insecure) {
     this.base = parseServer(server, insecure);
     if (adminToken.isBlank()) {
-      throw CliException.usage("--admintoken (or $GATEHOUSE_ADMINTOKEN) is empty");
+      throw new IllegalArgumentException("--admintoken (or $GATEHOUSE_ADMINTOKEN) is empty");
     }
     this.adminToken = adminToken.strip();
     this.client =
@@ -48,30 +48,30 @@ final class RemoteManagement implements Management {
    * token goes in every request's header. Only the URI's text is judged, never a DNS answer, so
    * {@code http://127.0.0.1.nip.io} is not loopback.
    */
-  static URI parseServer(String server, boolean insecure) {
+  public static URI parseServer(String server, boolean insecure) {
     URI uri;
     try {
       uri = new URI(server.strip());
     } catch (URISyntaxException e) {
-      throw CliException.usage(
-          "invalid --server '" + Redact.safe(StoreLocation.redact(server)) + "': " + e.getReason());
+      throw new IllegalArgumentException(
+          "invalid --server '" + Redact.safe(AdminStore.redact(server)) + "': " + e.getReason());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     if ((!scheme.equals("http") && !scheme.equals("https")) || host == null) {
-      throw CliException.usage(
+      throw new IllegalArgumentException(
           "invalid --server '"
-              + Redact.safe(StoreLocation.redact(server))
+              + Redact.safe(AdminStore.redact(server))
               + "': use http(s)://host:port");
     }
     if (uri.getRawUserInfo() != null) {
       // Never echoed: user info is where a password would be. The admin token is the credential.
-      throw CliException.usage(
+      throw new IllegalArgumentException(
           "invalid --server: drop the user info (user:password@); remote mode authenticates with"
               + " the admin token");
     }
     if (scheme.equals("http") && !insecure && !isLoopback(host)) {
-      throw CliException.usage(
+      throw new IllegalArgumentException(
           "refusing to send the admin token in clear text to "
               + Redact.safe(server)
               + ": plain http is allowed only for a server on this machine (127.0.0.0/8, [::1],"
@@ -85,7 +85,7 @@ final class RemoteManagement implements Management {
    * True for exactly {@code localhost} and IP-literal loopback addresses (127.0.0.0/8, ::1, and
    * their IPv4-mapped forms); a host name is never resolved.
    */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host.equalsIgnoreCase("localhost")) {
       return true;
     }
@@ -99,12 +99,12 @@ final class RemoteManagement implements Management {
   }
 
   /** The server this talks to. */
-  URI server() {
+  public URI server() {
     return base;
   }
 
   /** True when the admin token goes over plain http to a host that is not loopback. */
-  boolean sendsTokenInClearText() {
+  public boolean sendsTokenInClearText() {
     return base.getScheme().equalsIgnoreCase("http") && !isLoopback(base.getHost());
   }
 
@@ -134,8 +134,8 @@ final class RemoteManagement implements Management {
     try {
       return Optional.of(
           TokenView.fromJson(call("POST", "/tokens/revoke", Map.of("token", idOrToken))));
-    } catch (CliException e) {
-      if (e.exitCode() == Main.EXIT_REFUSED && !(e instanceof AdminRefusal)) {
+    } catch (AdminException e) {
+      if (e.kind() == AdminException.Kind.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;
@@ -216,16 +216,16 @@ final class RemoteManagement implements Management {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw CliException.unavailable("server unreachable at " + base + ": " + e, e);
+      throw AdminException.unavailable("server unreachable at " + base + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw CliException.unavailable("interrupted while calling " + base, e);
+      throw AdminException.unavailable("interrupted while calling " + base, e);
     }
     Map<String, Object> json;
     try {
       json = Json.parse(response.body());
     } catch (IllegalArgumentException e) {
-      throw CliException.unavailable(
+      throw AdminException.unavailable(
           "unexpected answer from " + base + " (HTTP " + response.statusCode() + ")", e);
     }
     int status = response.statusCode();
@@ -234,24 +234,16 @@ final class RemoteManagement implements Management {
     }
     String message = describeError(json, status);
     if (status == 401 || status == 403) {
-      throw new AdminRefusal("the server refused the admin token: " + message);
+      throw new PermissionDenied("the server refused the admin token: " + message);
     }
     if (status == 404) {
-      throw CliException.notFound(message);
+      throw AdminException.notFound(message);
     }
     if (status == 400) {
-      throw CliException.usage(message);
+      throw new IllegalArgumentException(message);
     }
-    throw new CliException(Main.EXIT_UNAVAILABLE, "server error (HTTP " + status + "): " + message);
-  }
-
-  /** The server refused the admin token itself (401/403), as opposed to "no such token". */
-  private static final class AdminRefusal extends CliException {
-    private static final long serialVersionUID = 1L;
-
-    AdminRefusal(String message) {
-      super(Main.EXIT_REFUSED, message);
-    }
+    throw new AdminException(
+        AdminException.Kind.UNAVAILABLE, "server error (HTTP " + status + "): " + message);
   }
 
   private static String describeError(Map<String, Object> json, int status) {

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,15 +8,15 @@ import org.jose4j.lang.JoseException;
 import org.jspecify.annotations.Nullable;
 
 /** JSON through jose4j's small parser, with typed, validating getters. */
-final class Json {
+public final class Json {
   private Json() {}
 
-  static String write(Map<String, ?> value) {
+  public static String write(Map<String, ?> value) {
     return JsonUtil.toJson(value);
   }
 
   /** Parses a JSON object; throws {@link IllegalArgumentException} when it is not one. */
-  static Map<String, Object> parse(String text) {
+  public static Map<String, Object> parse(String text) {
     try {
       Map<String, Object> map = JsonUtil.parseJson(text.isBlank() ? "{}" : text);
       if (map == null) {
@@ -28,7 +28,7 @@ final class Json {
     }
   }
 
-  static String string(Map<String, ?> map, String key) {
+  public static String string(Map<String, ?> map, String key) {
     String value = optString(map, key);
     if (value == null) {
       throw new IllegalArgumentException("missing '" + key + "'");
@@ -36,7 +36,7 @@ final class Json {
     return value;
   }
 
-  static @Nullable String optString(Map<String, ?> map, String key) {
+  public static @Nullable String optString(Map<String, ?> map, String key) {
     Object value = map.get(key);
     if (value == null) {
       return null;
@@ -47,7 +47,7 @@ final class Json {
     return text;
   }
 
-  static boolean bool(Map<String, ?> map, String key) {
+  public static boolean bool(Map<String, ?> map, String key) {
     Object value = map.get(key);
     if (value == null) {
       return false;
@@ -58,7 +58,7 @@ final class Json {
     return flag;
   }
 
-  static long number(Map<String, ?> map, String key, long fallback) {
+  public static long number(Map<String, ?> map, String key, long fallback) {
     Object value = map.get(key);
     if (value == null) {
       return fallback;
@@ -69,7 +69,7 @@ final class Json {
     return number.longValue();
   }
 
-  static List<String> strings(Map<String, ?> map, String key) {
+  public static List<String> strings(Map<String, ?> map, String key) {
     Object value = map.get(key);
     if (value == null) {
       return List.of();
@@ -88,7 +88,7 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked") // jose4j parses objects as Map<String, Object>
-  static Map<String, Object> object(Map<String, ?> map, String key) {
+  public static Map<String, Object> object(Map<String, ?> map, String key) {
     Object value = map.get(key);
     if (!(value instanceof Map<?, ?>)) {
       throw new IllegalArgumentException("'" + key + "' must be a JSON object");
@@ -97,7 +97,7 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked") // jose4j parses objects as Map<String, Object>
-  static List<Map<String, Object>> objects(Map<String, ?> map, String key) {
+  public static List<Map<String, Object>> objects(Map<String, ?> map, String key) {
     Object value = map.get(key);
     if (value == null) {
       return List.of();

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.core.Settings;
 import io.gatehouse.ipfilter.Cidr;
@@ -29,10 +29,10 @@ import org.jspecify.annotations.Nullable;
  * @param deny denied CIDRs, normalised; an address in one is refused whatever the allowlist says
  * @param proxies trusted proxies
  */
-record SpaceConfig(
+public record SpaceConfig(
     String space, List<Issuer> issuers, List<String> allow, List<String> deny, Proxies proxies) {
 
-  SpaceConfig {
+  public SpaceConfig {
     Settings.requireValidSpace(space);
     issuers = List.copyOf(issuers);
     allow = normalise(allow);
@@ -46,7 +46,7 @@ record SpaceConfig(
     }
   }
 
-  static SpaceConfig empty(String space) {
+  public static SpaceConfig empty(String space) {
     return new SpaceConfig(space, List.of(), List.of(), List.of(), Proxies.NONE);
   }
 
@@ -54,7 +54,7 @@ record SpaceConfig(
    * Adds or replaces an issuer. Only complete entries are written: an audience (or the explicit
    * any-audience opt-out) and the secret itself, not a server's description of one.
    */
-  SpaceConfig withIssuer(Issuer issuer) {
+  public SpaceConfig withIssuer(Issuer issuer) {
     if (issuer.audienceMissing()) {
       throw new IllegalArgumentException(
           "issuer '"
@@ -77,27 +77,27 @@ record SpaceConfig(
     return new SpaceConfig(space, next, allow, deny, proxies);
   }
 
-  SpaceConfig withoutIssuer(String iss) {
+  public SpaceConfig withoutIssuer(String iss) {
     List<Issuer> next = issuers.stream().filter(i -> !i.issuer().equals(iss)).toList();
     if (next.size() == issuers.size()) {
-      throw CliException.notFound("no issuer '" + iss + "' in space '" + space + "'");
+      throw AdminException.notFound("no issuer '" + iss + "' in space '" + space + "'");
     }
     return new SpaceConfig(space, next, allow, deny, proxies);
   }
 
-  SpaceConfig withAllowed(List<String> cidrs) {
+  public SpaceConfig withAllowed(List<String> cidrs) {
     return new SpaceConfig(space, issuers, plus(allow, cidrs), deny, proxies);
   }
 
-  SpaceConfig withoutAllowed(List<String> cidrs) {
+  public SpaceConfig withoutAllowed(List<String> cidrs) {
     return new SpaceConfig(space, issuers, minus(allow, cidrs, "allowlist"), deny, proxies);
   }
 
-  SpaceConfig withDenied(List<String> cidrs) {
+  public SpaceConfig withDenied(List<String> cidrs) {
     return new SpaceConfig(space, issuers, allow, plus(deny, cidrs), proxies);
   }
 
-  SpaceConfig withoutDenied(List<String> cidrs) {
+  public SpaceConfig withoutDenied(List<String> cidrs) {
     return new SpaceConfig(space, issuers, allow, minus(deny, cidrs, "denylist"), proxies);
   }
 
@@ -112,19 +112,19 @@ record SpaceConfig(
     List<String> removed = normalise(cidrs);
     for (String cidr : removed) {
       if (!list.contains(cidr)) {
-        throw CliException.notFound(
+        throw AdminException.notFound(
             cidr + " is not in the " + listName + " of space '" + space + "'");
       }
     }
     return list.stream().filter(c -> !removed.contains(c)).toList();
   }
 
-  SpaceConfig withProxies(Proxies next) {
+  public SpaceConfig withProxies(Proxies next) {
     return new SpaceConfig(space, issuers, allow, deny, next);
   }
 
   /** {@code settings} with this space's keys replaced by this config's values. */
-  Settings applyTo(Settings settings) {
+  public Settings applyTo(Settings settings) {
     Settings out = settings;
     Issuers configured = Issuers.NONE;
     for (Issuer issuer : issuers) {
@@ -158,7 +158,7 @@ record SpaceConfig(
    * out; when that leaves none of a non-empty allowlist, every address is denied rather than the
    * allowlist silently vanishing (which would let every address in).
    */
-  IpRules ipRules() {
+  public IpRules ipRules() {
     List<Cidr> denied = deny.stream().map(Cidr::parse).toList();
     IpRules.Builder builder = IpRules.builder();
     denied.forEach(builder::deny);
@@ -177,7 +177,7 @@ record SpaceConfig(
   }
 
   /** Parses (strictly: no host bits, no DNS) and normalises CIDRs, dropping repeats. */
-  static List<String> normalise(List<String> cidrs) {
+  public static List<String> normalise(List<String> cidrs) {
     LinkedHashSet<String> out = new LinkedHashSet<>();
     for (String cidr : cidrs) {
       out.add(Cidr.parse(cidr.strip()).toString());
@@ -199,7 +199,7 @@ record SpaceConfig(
    * @param secretInfo the secret's size and fingerprint: derived from {@code secret}, or as a
    *     server listed it
    */
-  record Issuer(
+  public record Issuer(
       String issuer,
       @Nullable String jwksUrl,
       @Nullable String secret,
@@ -208,7 +208,7 @@ record SpaceConfig(
       List<String> algorithms,
       @Nullable SecretInfo secretInfo) {
 
-    Issuer {
+    public Issuer {
       audiences = List.copyOf(audiences);
       algorithms = List.copyOf(algorithms);
       if (secret != null) {
@@ -224,7 +224,7 @@ record SpaceConfig(
       }
     }
 
-    static Issuer jwks(
+    public static Issuer jwks(
         String issuer,
         String url,
         List<String> audiences,
@@ -233,7 +233,7 @@ record SpaceConfig(
       return new Issuer(issuer, url, null, audiences, anyAudience, algorithms, null);
     }
 
-    static Issuer hmac(
+    public static Issuer hmac(
         String issuer,
         byte[] key,
         List<String> audiences,
@@ -250,12 +250,12 @@ record SpaceConfig(
     }
 
     /** Stored without an audience and without the explicit opt-out (by an older gatehouse). */
-    boolean audienceMissing() {
+    public boolean audienceMissing() {
       return audiences.isEmpty() && !anyAudience;
     }
 
     /** Why an entry with no audience is refused, and how to fix it. */
-    String refusal() {
+    public String refusal() {
       return "it was stored without an audience (gatehouse before issue 11 accepted any); set one"
           + " with: gatehouse "
           + (jwksUrl != null ? "jwks " + jwksUrl : "jwt-secret --from-file F")
@@ -281,7 +281,7 @@ record SpaceConfig(
     }
 
     /** The library's configuration; not for an entry whose audience is missing. */
-    IssuerConfig toConfig() {
+    public IssuerConfig toConfig() {
       if (audienceMissing()) {
         throw new IllegalStateException("issuer '" + issuer + "' is refused: " + refusal());
       }
@@ -319,7 +319,7 @@ record SpaceConfig(
      * One line for listings; a secret shows as its size and fingerprint, never its value; an
      * any-audience or refused entry says so.
      */
-    String describe() {
+    public String describe() {
       StringBuilder out = new StringBuilder(issuer).append("  ");
       if (jwksUrl != null) {
         out.append("jwks ").append(jwksUrl);
@@ -345,7 +345,7 @@ record SpaceConfig(
     }
 
     /** What an operator must see in every listing, or null. */
-    @Nullable String warning() {
+    public @Nullable String warning() {
       if (anyAudience) {
         return "accepts tokens minted for ANY audience (--any-audience)";
       }
@@ -355,7 +355,7 @@ record SpaceConfig(
       return null;
     }
 
-    Map<String, Object> toJson(boolean withSecret) {
+    public Map<String, Object> toJson(boolean withSecret) {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("issuer", issuer);
       if (jwksUrl != null) {
@@ -378,7 +378,7 @@ record SpaceConfig(
     }
 
     /** Reads {@link #toJson}: a stored entry, a request, or a server's listing (no secret). */
-    static Issuer fromJson(Map<String, Object> map) {
+    public static Issuer fromJson(Map<String, Object> map) {
       String secret = Json.optString(map, "secret");
       String jwks = Json.optString(map, "jwks");
       SecretInfo listed = null;
@@ -426,12 +426,12 @@ record SpaceConfig(
    * @param bits its size
    * @param fingerprint {@link IssuerConfig#secretFingerprint}
    */
-  record SecretInfo(int bits, String fingerprint) {
-    static SecretInfo of(byte[] key) {
+  public record SecretInfo(int bits, String fingerprint) {
+    public static SecretInfo of(byte[] key) {
       return new SecretInfo(key.length * 8, IssuerConfig.secretFingerprint(key));
     }
 
-    String describe() {
+    public String describe() {
       return bits + " bits, fingerprint " + fingerprint;
     }
   }
@@ -443,17 +443,17 @@ record SpaceConfig(
    * @param cidrs trusted proxy blocks, normalised
    * @param hops trusted hop count, or 0
    */
-  record Proxies(List<String> cidrs, int hops) {
-    static final Proxies NONE = new Proxies(List.of(), 0);
+  public record Proxies(List<String> cidrs, int hops) {
+    public static final Proxies NONE = new Proxies(List.of(), 0);
 
-    Proxies {
+    public Proxies {
       cidrs = normalise(cidrs);
       if (hops < 0 || hops > 100) {
         throw new IllegalArgumentException("hops must be 1-100, was " + hops);
       }
     }
 
-    TrustedProxies toTrustedProxies() {
+    public TrustedProxies toTrustedProxies() {
       if (cidrs.isEmpty() && hops == 0) {
         return TrustedProxies.NONE;
       }
@@ -465,15 +465,15 @@ record SpaceConfig(
     }
 
     /** A hop count without CIDRs: any peer's header is believed, so a direct client can lie. */
-    boolean trustsAnyPeer() {
+    public boolean trustsAnyPeer() {
       return hops > 0 && cidrs.isEmpty();
     }
 
-    boolean isNone() {
+    public boolean isNone() {
       return cidrs.isEmpty() && hops == 0;
     }
 
-    String describe() {
+    public String describe() {
       if (hops > 0) {
         return hops
             + (hops == 1 ? " hop" : " hops")
@@ -483,19 +483,19 @@ record SpaceConfig(
       return cidrs.isEmpty() ? "none" : String.join(", ", cidrs) + " (X-Forwarded-For)";
     }
 
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("cidrs", cidrs);
       map.put("hops", hops);
       return map;
     }
 
-    static Proxies fromJson(Map<String, Object> map) {
+    public static Proxies fromJson(Map<String, Object> map) {
       return new Proxies(Json.strings(map, "cidrs"), (int) Json.number(map, "hops", 0));
     }
   }
 
-  Map<String, Object> toJson(boolean withSecrets) {
+  public Map<String, Object> toJson(boolean withSecrets) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("space", space);
     map.put("issuers", issuers.stream().map(i -> i.toJson(withSecrets)).toList());
@@ -506,7 +506,7 @@ record SpaceConfig(
   }
 
   /** Reads what {@link #toJson} wrote; secrets may be absent (a server never sends them). */
-  static SpaceConfig fromJson(Map<String, Object> map) {
+  public static SpaceConfig fromJson(Map<String, Object> map) {
     List<Issuer> issuers = new ArrayList<>();
     for (Map<String, Object> issuer : Json.objects(map, "issuers")) {
       issuers.add(Issuer.fromJson(issuer));

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Redact;
@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 403 not permitted, 404 not
  * found, 503 store unreachable.
  */
-final class AdminServlet extends HttpServlet {
-  static final String PREFIX = "/_admin/api";
+public final class AdminServlet extends HttpServlet {
+  public static final String PREFIX = "/_admin/api";
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
   private static final Pattern TOKEN_ID = Pattern.compile("/tokens/([^/]+)");
@@ -91,11 +91,8 @@ final class AdminServlet extends HttpServlet {
       LOG.info("admin operation {} refused: {}", loggable(route), e.getMessage());
       HttpJson.error(
           request, response, 403, Objects.requireNonNullElse(e.getMessage(), "forbidden"));
-    } catch (CliException e) {
-      int status =
-          e.exitCode() == Main.EXIT_UNAVAILABLE
-              ? 503
-              : e.exitCode() == Main.EXIT_REFUSED ? 404 : 400;
+    } catch (AdminException e) {
+      int status = e.kind().status();
       HttpJson.error(
           request, response, status, Objects.requireNonNullElse(e.getMessage(), "failed"));
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -199,7 +196,7 @@ final class AdminServlet extends HttpServlet {
   private static Map<String, Object> revoked(Optional<Management.TokenView> revoked) {
     return revoked
         .map(Management.TokenView::toJson)
-        .orElseThrow(() -> CliException.notFound("no such token in this space"));
+        .orElseThrow(() -> AdminException.notFound("no such token in this space"));
   }
 
   private static List<String> cidrs(Map<String, Object> body) {

@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.core.Identity;
 import io.gatehouse.servlet.UnreadBody;
@@ -13,16 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Small servlet helpers shared by the demo API and the admin API. */
-final class HttpJson {
+public final class HttpJson {
   /** Largest request body read. */
-  static final int MAX_BODY = 64 * 1024;
+  public static final int MAX_BODY = 64 * 1024;
 
   private HttpJson() {}
 
   /**
    * Answers with {@code body}; a request body left unread is settled first ({@link UnreadBody}).
    */
-  static void send(
+  public static void send(
       HttpServletRequest request, HttpServletResponse response, int status, Map<String, ?> body)
       throws IOException {
     UnreadBody.settle(request, response);
@@ -33,7 +33,7 @@ final class HttpJson {
     response.getOutputStream().write(bytes);
   }
 
-  static void error(
+  public static void error(
       HttpServletRequest request, HttpServletResponse response, int status, String message)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ final class HttpJson {
   /**
    * The body as text, or an {@link IllegalArgumentException} when larger than {@link #MAX_BODY}.
    */
-  static String body(HttpServletRequest request) throws IOException {
+  public static String body(HttpServletRequest request) throws IOException {
     try (InputStream in = request.getInputStream()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[8192];
@@ -62,7 +62,7 @@ final class HttpJson {
   }
 
   /** The caller as the demo API shows it: everything but secrets. */
-  static Map<String, Object> identity(
+  public static Map<String, Object> identity(
       Identity identity, @org.jspecify.annotations.Nullable InetAddress client) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("subject", identity.subject());

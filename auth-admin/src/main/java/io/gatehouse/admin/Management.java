@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the management commands do, on a store ({@link LocalManagement}) or through a running
- * server's admin API ({@link RemoteManagement}). Both return the same values, so every command
- * prints the same lines in either mode. Arguments that make no sense throw {@link
- * IllegalArgumentException}; an unreachable store or server throws {@link CliException} (exit 3).
+ * server's admin API ({@link AdminClient}). Both return the same values, so every command prints
+ * the same lines in either mode. Arguments that make no sense throw {@link
+ * IllegalArgumentException}; an unreachable store or server throws {@link AdminException} of kind
+ * {@code UNAVAILABLE}.
  */
-interface Management extends AutoCloseable {
+public interface Management extends AutoCloseable {
 
   CreatedTokenView createToken(TokenRequest request);
 
@@ -71,7 +72,7 @@ interface Management extends AutoCloseable {
       permissions = List.copyOf(permissions);
     }
 
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("kind", admin ? "admin" : "api");
       map.put("readOnly", readOnly);
@@ -86,7 +87,7 @@ interface Management extends AutoCloseable {
       return map;
     }
 
-    static TokenRequest fromJson(Map<String, Object> map) {
+    public static TokenRequest fromJson(Map<String, Object> map) {
       String kind = Json.optString(map, "kind");
       if (kind != null && !kind.equals("api") && !kind.equals("admin")) {
         throw new IllegalArgumentException("'kind' must be api or admin, was '" + kind + "'");
@@ -123,7 +124,7 @@ interface Management extends AutoCloseable {
       permissions = List.copyOf(permissions);
     }
 
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("id", id);
       map.put("space", space);
@@ -141,7 +142,7 @@ interface Management extends AutoCloseable {
       return map;
     }
 
-    static TokenView fromJson(Map<String, Object> map) {
+    public static TokenView fromJson(Map<String, Object> map) {
       return new TokenView(
           Json.string(map, "id"),
           Json.string(map, "space"),
@@ -169,14 +170,14 @@ interface Management extends AutoCloseable {
 
   /** A token just created or rotated: the only time its text is shown. */
   record CreatedTokenView(String token, TokenView info) {
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("token", token);
       map.put("info", info.toJson());
       return map;
     }
 
-    static CreatedTokenView fromJson(Map<String, Object> map) {
+    public static CreatedTokenView fromJson(Map<String, Object> map) {
       return new CreatedTokenView(
           Json.string(map, "token"), TokenView.fromJson(Json.object(map, "info")));
     }
@@ -200,7 +201,7 @@ interface Management extends AutoCloseable {
       headers = List.copyOf(headers);
     }
 
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("method", method);
       map.put("path", path);
@@ -209,7 +210,7 @@ interface Management extends AutoCloseable {
       return map;
     }
 
-    static CheckRequest fromJson(Map<String, Object> map) {
+    public static CheckRequest fromJson(Map<String, Object> map) {
       return new CheckRequest(
           Json.string(map, "method"),
           Json.string(map, "path"),
@@ -239,7 +240,7 @@ interface Management extends AutoCloseable {
 
   /** A dry run's outcome: the decision and its explanation (no secret in it). */
   record CheckResult(boolean allowed, int status, String explain) {
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("allowed", allowed);
       map.put("status", (long) status);
@@ -247,7 +248,7 @@ interface Management extends AutoCloseable {
       return map;
     }
 
-    static CheckResult fromJson(Map<String, Object> map) {
+    public static CheckResult fromJson(Map<String, Object> map) {
       return new CheckResult(
           Json.bool(map, "allowed"),
           (int) Json.number(map, "status", 0),

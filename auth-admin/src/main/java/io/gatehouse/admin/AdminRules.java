@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.apikey.TokenInfo;
 import io.gatehouse.apikey.TokenKind;
@@ -24,15 +24,15 @@ import java.util.TreeSet;
  *       operators.
  * </ul>
  */
-final class AdminRules {
+public final class AdminRules {
   /** Every admin operation, and every permission an admin token may grant. */
-  static final String MANAGE = "manage";
+  public static final String MANAGE = "manage";
 
   /** API tokens: list, create, import, revoke, rotate. */
-  static final String TOKENS = "tokens";
+  public static final String TOKENS = "tokens";
 
   /** Issuers, HS secrets, address rules, trusted proxies, dry runs. */
-  static final String SETTINGS = "settings";
+  public static final String SETTINGS = "settings";
 
   private AdminRules() {}
 

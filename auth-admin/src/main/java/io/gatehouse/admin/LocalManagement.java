@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.apikey.CreatedToken;
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * operation checks {@link AdminRules} itself before it touches the store.
  */
 final class LocalManagement implements Management {
-  private final StoreLocation.OpenStore store;
+  private final AdminStore store;
   private final String space;
   private final Caller caller;
   private final Clock clock;
@@ -31,32 +31,35 @@ final class LocalManagement implements Management {
   private final boolean ownsStore;
 
   LocalManagement(
-      StoreLocation.OpenStore store,
+      AdminStore store,
       String space,
       Caller caller,
-      Clock clock,
       Function<CheckRequest, CheckResult> checker,
       boolean ownsStore) {
     this.store = store;
     this.space = Settings.requireValidSpace(space);
     this.caller = caller;
-    this.clock = clock;
+    this.clock = store.clock();
     this.checker = checker;
     this.ownsStore = ownsStore;
   }
 
   /** A checker that builds the serve pipeline over the store's current settings. */
-  static Function<CheckRequest, CheckResult> storeChecker(
-      StoreLocation.OpenStore store, String space) {
+  static Function<CheckRequest, CheckResult> storeChecker(AdminStore store, String space) {
     return request -> {
       SpaceSettingsStore.Snapshot snapshot = store.settings().readAll();
       Settings settings =
           SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
       Supplier<Settings> fixed = () -> settings;
-      return Pipelines.check(
-          Pipelines.build(
-              space, store.keys(), io.gatehouse.jwks.JwtAuthenticator.builder().build(), fixed),
-          request);
+      Pipelines.Parts parts =
+          new Pipelines.Parts(
+              io.gatehouse.core.SpaceResolver.fixed(space),
+              store.keys(),
+              io.gatehouse.jwks.JwtAuthenticator.builder().clock(store.clock()).build(),
+              fixed,
+              java.util.List.of(),
+              java.util.List.of());
+      return Pipelines.check(Pipelines.build(parts), request);
     };
   }
 
@@ -116,14 +119,14 @@ final class LocalManagement implements Management {
         findInSpace(id)
             .orElseThrow(
                 () ->
-                    CliException.notFound(
+                    AdminException.notFound(
                         "no token " + Redact.safe(id) + " in space '" + space + "'"));
     AdminRules.requireMayControl(caller, info, "rotate"); // a rotation hands out a working secret
     try {
       CreatedToken rotated = tokens(keys -> keys.rotate(info.id(), grace));
       return new CreatedTokenView(rotated.token(), view(rotated.info()));
     } catch (NoSuchElementException e) {
-      throw CliException.notFound(e.getMessage() == null ? "no such token" : e.getMessage());
+      throw AdminException.notFound(e.getMessage() == null ? "no such token" : e.getMessage());
     }
   }
 
@@ -201,7 +204,7 @@ final class LocalManagement implements Management {
     try {
       return operation.apply(store.keys());
     } catch (TokenStoreException e) {
-      throw CliException.unavailable(
+      throw AdminException.unavailable(
           "store unreachable: " + SpaceSettingsStore.firstLine(e.getMessage()), e);
     }
   }

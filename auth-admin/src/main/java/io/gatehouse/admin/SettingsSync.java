@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.apikey.ChangeFeed;
 import io.gatehouse.core.Settings;

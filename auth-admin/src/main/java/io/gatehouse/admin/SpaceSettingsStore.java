@@ -1,4 +1,4 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
 import io.gatehouse.apikey.ChangeFeed;
 import java.sql.Connection;
@@ -189,8 +189,8 @@ final class SpaceSettingsStore {
     try {
       feed.publish(TOPIC, space);
     } catch (RuntimeException e) {
-      throw new CliException(
-          Main.EXIT_UNAVAILABLE,
+      throw new AdminException(
+          AdminException.Kind.UNAVAILABLE,
           "saved, but running servers could not be notified ("
               + e.getMessage()
               + "); they reload within "
@@ -283,8 +283,8 @@ final class SpaceSettingsStore {
     return SpaceConfig.fromJson(json);
   }
 
-  static CliException unavailable(SQLException e) {
-    return CliException.unavailable("store unreachable: " + firstLine(e.getMessage()), e);
+  static AdminException unavailable(SQLException e) {
+    return AdminException.unavailable("store unreachable: " + firstLine(e.getMessage()), e);
   }
 
   static String firstLine(@org.jspecify.annotations.Nullable String message) {

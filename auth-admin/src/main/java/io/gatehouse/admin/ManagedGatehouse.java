@@ -1,0 +1,236 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.apikey.TokenStores;
+import io.gatehouse.console.AdminConsole;
+import io.gatehouse.core.AuthHook;
+import io.gatehouse.core.AuthListener;
+import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Settings;
+import io.gatehouse.core.SettingsHolder;
+import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.jwks.JwtAuthenticator;
+import io.gatehouse.servlet.GatehouseFilter;
+import jakarta.servlet.http.HttpServlet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Gatehouse run from a store: the app embeds it, the operator runs it with {@code gatehouse} and
+ * the console. API and admin tokens, JWT issuers and HS secrets per space, IP allow and deny rules
+ * and trusted proxies all come from the database, and every change made by the CLI, the console or
+ * another instance sharing the database applies within 2 s, with no restart.
+ *
+ * <pre>{@code
+ * ManagedGatehouse managed = ManagedGatehouse.builder(TokenStores.h2Url(Path.of(".gatehouse")))
+ *     .hook(new OfficeHoursHook())
+ *     .build();
+ * Gatehouse gatehouse = managed.gatehouse();   // for GatehouseFilter or the Netty handler
+ * HttpServlet admin = managed.adminServlet();  // mount at /_admin/* (async supported)
+ * ...
+ * managed.close();
+ * }</pre>
+ *
+ * <p>While the database is unreachable, the last good settings stay in force and token lookups that
+ * miss the cache are refused with 503; nothing fails open.
+ */
+public final class ManagedGatehouse implements AutoCloseable {
+  /** The space every request is in when no {@link Builder#spaceResolver} is set. */
+  public static final String DEFAULT_SPACE = "dev";
+
+  /** Where {@link #adminServlet()} must be mounted: the console's pages call {@code api/...}. */
+  public static final String ADMIN_PATH = "/_admin";
+
+  private final AdminStore store;
+  private final SettingsSync sync;
+  private final SettingsHolder settings;
+  private final Pipelines.Parts parts;
+  private final Gatehouse gatehouse;
+  private final AdminConsole console;
+  private final HttpServlet adminServlet;
+
+  private ManagedGatehouse(Builder builder) {
+    AdminStore.Builder storeBuilder =
+        AdminStore.builder(builder.jdbcUrl)
+            .credentials(builder.user, builder.password)
+            .clock(builder.clock)
+            .pollInterval(builder.pollInterval)
+            .warnings(builder.warnings);
+    builder.listeners.forEach(storeBuilder::listener);
+    this.store = storeBuilder.open();
+    try {
+      this.settings = new SettingsHolder();
+      this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), settings);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    JwtAuthenticator.Builder jwt = JwtAuthenticator.builder().clock(builder.clock);
+    builder.listeners.forEach(jwt::listener);
+    this.parts =
+        new Pipelines.Parts(
+            builder.spaceResolver,
+            store.keys(),
+            jwt.build(),
+            settings,
+            builder.hooks,
+            builder.listeners);
+    this.gatehouse = Pipelines.build(parts);
+    // The console ends a session when its admin token changes anywhere (revoked, rotated: by
+    // this app, the CLI or another instance), on a reload-all, and at its periodic re-check, so
+    // a missed change event cannot keep a session alive.
+    this.console =
+        AdminConsole.builder(Pipelines.consoleSignIn(parts))
+            .clock(builder.clock)
+            .testFetchAllowed(Pipelines::canChangeSettings)
+            .tokenStore(store.keys().store())
+            .build();
+    // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
+    Gatehouse adminGatehouse = Pipelines.build(parts, console.authenticator());
+    AdminServlet api =
+        new AdminServlet(
+            (space, caller) ->
+                store.management(
+                    space,
+                    caller,
+                    request -> Pipelines.check(Pipelines.build(parts.inSpace(space)), request)));
+    this.adminServlet =
+        new AdminPlaneServlet(
+            console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
+  }
+
+  /**
+   * A managed Gatehouse on the database at {@code jdbcUrl}: {@code jdbc:postgresql://host/db}, or
+   * an H2 file as {@link TokenStores#h2Url} gives it (shared with the CLI through H2's auto-server
+   * mode).
+   */
+  public static Builder builder(String jdbcUrl) {
+    return new Builder(jdbcUrl);
+  }
+
+  /**
+   * The decision pipeline: space, client address through the space's trusted proxies, its allow and
+   * deny rules, API tokens ({@code x-apikey}), admin tokens and JWTs ({@code Authorization:
+   * Bearer}), the hooks, and access by method. Hand it to a {@code GatehouseFilter} or the Netty
+   * handler.
+   */
+  public Gatehouse gatehouse() {
+    return gatehouse;
+  }
+
+  /**
+   * The console and its admin API, as one servlet to mount at {@value #ADMIN_PATH}{@code /*} with
+   * async support: pages under {@code /_admin/}, the API under {@code /_admin/api/} for admin
+   * tokens and console sessions, acting in the caller's space with the caller's permissions.
+   */
+  public HttpServlet adminServlet() {
+    return adminServlet;
+  }
+
+  /** The live settings the pipeline reads (every space's), current within 2 s. */
+  public Supplier<Settings> settings() {
+    return settings;
+  }
+
+  /** The store: its tokens, and the management operations for any caller. */
+  public AdminStore store() {
+    return store;
+  }
+
+  /**
+   * The management operations in {@code space} for {@code caller} (e.g. {@link Caller#operator()}
+   * for the app itself); dry runs decide with this app's live settings and hooks.
+   */
+  public Management management(String space, Caller caller) {
+    return store.management(
+        space, caller, request -> Pipelines.check(Pipelines.build(parts.inSpace(space)), request));
+  }
+
+  /** Stops the console's sessions, the settings reload and the store's connections. */
+  @Override
+  public void close() {
+    try {
+      console.close();
+      sync.close();
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Builds a {@link ManagedGatehouse}. */
+  public static final class Builder {
+    private final String jdbcUrl;
+    private String user = "";
+    private String password = "";
+    private SpaceResolver spaceResolver = SpaceResolver.fixed(DEFAULT_SPACE);
+    private final List<AuthHook> hooks = new ArrayList<>();
+    private final List<AuthListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Duration pollInterval = AdminStore.DEFAULT_POLL_INTERVAL;
+    private java.util.function.Consumer<String> warnings =
+        warning -> org.slf4j.LoggerFactory.getLogger(ManagedGatehouse.class).warn("{}", warning);
+
+    private Builder(String jdbcUrl) {
+      this.jdbcUrl = AdminStore.normalise(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    }
+
+    /** The database user and password, when not in the URL. Never logged. */
+    public Builder credentials(String user, String password) {
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
+    }
+
+    /** Maps requests to spaces. Default: every request in {@value #DEFAULT_SPACE}. */
+    public Builder spaceResolver(SpaceResolver resolver) {
+      this.spaceResolver = Objects.requireNonNull(resolver, "spaceResolver");
+      return this;
+    }
+
+    /** An authhook, run after authentication; any number, in the order added. */
+    public Builder hook(AuthHook hook) {
+      hooks.add(Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
+    /** Receives every decision and the token and JWKS events; any number. */
+    public Builder listener(AuthListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The clock of expiry checks, sessions and audit entries (tests). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How often the store is polled for other processes' changes where nothing pushes them. */
+    public Builder pollInterval(Duration pollInterval) {
+      if (pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+      }
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /** Where warnings about the store's files go (default: the log). */
+    public Builder warnings(java.util.function.Consumer<String> warnings) {
+      this.warnings = Objects.requireNonNull(warnings, "warnings");
+      return this;
+    }
+
+    /**
+     * Opens the store (creating or migrating its schema), loads the settings and assembles the
+     * pipeline.
+     *
+     * @throws AdminException of kind {@code UNAVAILABLE} when the database cannot be reached
+     */
+    public ManagedGatehouse build() {
+      return new ManagedGatehouse(this);
+    }
+  }
+}
