@@ -107,7 +107,11 @@ public final class AdminStore implements AutoCloseable {
    */
   public Management management(String space, Caller caller) {
     return new LocalManagement(
-        this, space, caller, LocalManagement.storeChecker(this, space), false);
+        this,
+        space,
+        caller,
+        LocalManagement.storeChecker(this, space, LocalManagement.plainParts(this)),
+        false);
   }
 
   /**
@@ -116,7 +120,11 @@ public final class AdminStore implements AutoCloseable {
    */
   public Management managementClosingStore(String space, Caller caller) {
     return new LocalManagement(
-        this, space, caller, LocalManagement.storeChecker(this, space), true);
+        this,
+        space,
+        caller,
+        LocalManagement.storeChecker(this, space, LocalManagement.plainParts(this)),
+        true);
   }
 
   Management management(

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * {@link Management} on a store, in one space, on behalf of one {@link Caller}. Used by the CLI
@@ -44,23 +43,28 @@ final class LocalManagement implements Management {
     this.ownsStore = ownsStore;
   }
 
-  /** A checker that builds the serve pipeline over the store's current settings. */
-  static Function<CheckRequest, CheckResult> storeChecker(AdminStore store, String space) {
+  /**
+   * A checker that builds the pipeline of {@code parts} over the settings stored now: a dry run
+   * right after a change sees it, whatever the change feed has delivered.
+   */
+  static Function<CheckRequest, CheckResult> storeChecker(
+      AdminStore store, String space, Pipelines.Parts parts) {
     return request -> {
       SpaceSettingsStore.Snapshot snapshot = store.settings().readAll();
-      Settings settings =
-          SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
-      Supplier<Settings> fixed = () -> settings;
-      Pipelines.Parts parts =
-          new Pipelines.Parts(
-              io.gatehouse.core.SpaceResolver.fixed(space),
-              store.keys(),
-              io.gatehouse.jwks.JwtAuthenticator.builder().clock(store.clock()).build(),
-              fixed,
-              java.util.List.of(),
-              java.util.List.of());
-      return Pipelines.check(Pipelines.build(parts), request);
+      Settings stored = SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
+      return Pipelines.check(Pipelines.build(parts.forDryRun(space, stored)), request);
     };
+  }
+
+  /** Parts with no hooks or listeners, for a store opened by a tool such as the CLI. */
+  static Pipelines.Parts plainParts(AdminStore store) {
+    return new Pipelines.Parts(
+        io.gatehouse.core.SpaceResolver.fixed(io.gatehouse.core.SpaceResolver.DEFAULT_SPACE),
+        store.keys(),
+        io.gatehouse.jwks.JwtAuthenticator.builder().clock(store.clock()).build(),
+        Settings::empty,
+        List.of(),
+        List.of());
   }
 
   @Override

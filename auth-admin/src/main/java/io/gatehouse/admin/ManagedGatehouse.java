@@ -93,10 +93,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     AdminServlet api =
         new AdminServlet(
             (space, caller) ->
-                store.management(
-                    space,
-                    caller,
-                    request -> Pipelines.check(Pipelines.build(parts.inSpace(space)), request)));
+                store.management(space, caller, LocalManagement.storeChecker(store, space, parts)));
     this.adminServlet =
         new AdminPlaneServlet(
             console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
@@ -142,11 +139,10 @@ public final class ManagedGatehouse implements AutoCloseable {
 
   /**
    * The management operations in {@code space} for {@code caller} (e.g. {@link Caller#operator()}
-   * for the app itself); dry runs decide with this app's live settings and hooks.
+   * for the app itself); dry runs decide with the settings as stored and this app's hooks.
    */
   public Management management(String space, Caller caller) {
-    return store.management(
-        space, caller, request -> Pipelines.check(Pipelines.build(parts.inSpace(space)), request));
+    return store.management(space, caller, LocalManagement.storeChecker(store, space, parts));
   }
 
   /** Stops the console's sessions, the settings reload and the store's connections. */

@@ -67,9 +67,12 @@ final class Pipelines {
       listeners = List.copyOf(listeners);
     }
 
-    /** The same parts with every request in {@code space}: for dry runs. */
-    Parts inSpace(String space) {
-      return new Parts(SpaceResolver.fixed(space), keys, jwt, settings, hooks, listeners);
+    /**
+     * The same parts with every request in {@code space} and the given settings: a dry run decides
+     * with the settings as stored now, not as the change feed last delivered them.
+     */
+    Parts forDryRun(String space, Settings stored) {
+      return new Parts(SpaceResolver.fixed(space), keys, jwt, () -> stored, hooks, listeners);
     }
   }
 
