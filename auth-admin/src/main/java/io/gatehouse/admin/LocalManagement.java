@@ -203,7 +203,7 @@ final class LocalManagement implements Management {
     return tokens(keys -> keys.find(idOrToken)).filter(info -> info.space().equals(space));
   }
 
-  /** Runs a token operation, turning a store failure into exit code 3. */
+  /** Runs a token operation, turning a store failure into an {@code UNAVAILABLE} AdminException. */
   private <T> T tokens(Function<ApiKeys, T> operation) {
     try {
       return operation.apply(store.keys());

@@ -24,9 +24,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The pipeline {@code serve} runs and {@code check} dry-runs: space, client address through trusted
- * proxies, IP rules, API tokens ({@code x-apikey}), admin tokens and JWTs ({@code Authorization:
- * Bearer}), then access by method and, under {@code /_admin/}, admin permissions.
+ * The pipeline a {@link ManagedGatehouse} runs and {@code check} dry-runs: space, client address
+ * through trusted proxies, IP rules, API tokens ({@code x-apikey}), admin tokens and JWTs ({@code
+ * Authorization: Bearer}), then access by method and, under {@code /_admin/}, admin permissions.
  */
 final class Pipelines {
   /** Where the admin API lives. */
