@@ -48,7 +48,7 @@ class ConsoleSessionsHttpTest {
         .doesNotContain("Secure", "Max-Age");
     String sessionId = cookieValue(setCookie);
     assertThat(sessionId).matches("[A-Za-z0-9_-]{43}"); // 256 bits, base64url
-    Map<String, Object> body = MiniJson.parseObject(response.body());
+    Map<String, Object> body = ConsoleJson.parseObject(response.body());
     assertThat(body.get("space")).isEqualTo("default");
     assertThat(body.get("spaces")).isEqualTo(List.of("default"));
     assertThat(body.get("permissions")).isEqualTo(List.of("manage"));
@@ -334,7 +334,7 @@ class ConsoleSessionsHttpTest {
     assertThat(both.cookie()).isNotEqualTo(first.cookie());
     assertThat(send("GET", "/_admin/api/x", first.cookie(), null, null).statusCode())
         .isEqualTo(401);
-    assertThat(MiniJson.parseObject(second.body()).get("spaces"))
+    assertThat(ConsoleJson.parseObject(second.body()).get("spaces"))
         .isEqualTo(List.of("default", "staging"));
     assertThat(sendInSpace("staging", both.cookie()).body()).contains("\"space\":\"staging\"");
     assertThat(sendInSpace("default", both.cookie()).body()).contains("\"space\":\"default\"");
@@ -353,7 +353,7 @@ class ConsoleSessionsHttpTest {
     HttpResponse<String> switched =
         postJson("/_admin/session/space", both.cookie(), both.csrf(), "{\"space\":\"default\"}");
     assertThat(switched.statusCode()).isEqualTo(200);
-    assertThat(MiniJson.parseObject(switched.body()))
+    assertThat(ConsoleJson.parseObject(switched.body()))
         .containsEntry("space", "default")
         .containsEntry("spaceHeader", "x-space");
   }
@@ -371,7 +371,7 @@ class ConsoleSessionsHttpTest {
   void endingTheSessionsOfARevokedAdminToken() throws Exception {
     String token = app.adminToken("default", "manage");
     Signed signed = signedIn(token);
-    String id = (String) MiniJson.parseObject(signIn(token, null).body()).get("credentialId");
+    String id = (String) ConsoleJson.parseObject(signIn(token, null).body()).get("credentialId");
     assertThat(app.console.sessions().endSessionsOf(id)).isEqualTo(2);
     assertThat(send("GET", "/_admin/api/x", signed.cookie(), null, null).statusCode())
         .isEqualTo(401);
@@ -437,7 +437,7 @@ class ConsoleSessionsHttpTest {
     String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         ConsoleSessions.COOKIE + "=" + cookieValue(cookie),
-        (String) MiniJson.parseObject(response.body()).get("csrf"));
+        (String) ConsoleJson.parseObject(response.body()).get("csrf"));
   }
 
   private static String cookieValue(String setCookie) {
@@ -452,7 +452,7 @@ class ConsoleSessionsHttpTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(app.uri("/_admin/session"))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(MiniJson.write(Map.of("token", token))));
+            .POST(HttpRequest.BodyPublishers.ofString(ConsoleJson.write(Map.of("token", token))));
     if (cookie != null) {
       request.header("Cookie", cookie);
     }
