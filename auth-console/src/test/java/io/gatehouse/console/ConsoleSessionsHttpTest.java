@@ -267,6 +267,43 @@ class ConsoleSessionsHttpTest {
     }
   }
 
+  /**
+   * Issue 12, one JSON library: bodies are read by jose4j behind ConsoleJson's strict check. A
+   * malformed body is a clean 400 with a JSON message that quotes none of it, and signs no one in.
+   * A repeated "token" (MiniJson kept the last one) is refused too.
+   */
+  @Test
+  void malformedSignInBodiesAreA400WithAMessageAndNoSession() throws Exception {
+    String token = app.adminToken("default", "manage");
+    String member = "\"token\":\"" + token + "\"";
+    String head = "{" + member + ",";
+    int at = head.length();
+    Map<String, String> bodies = new java.util.LinkedHashMap<>();
+    bodies.put(head + member + "}", "invalid JSON: a member name appears twice");
+    bodies.put(head + "}", "invalid JSON at offset " + at + ": expected a quoted member name");
+    bodies.put(
+        head + "\"n\":1e400}", "invalid JSON at offset " + (at + 4) + ": number out of range");
+    bodies.put(
+        head + "\"a\":" + "[".repeat(4000) + "]".repeat(4000) + "}",
+        "invalid JSON at offset " + (at + 4 + 31) + ": JSON nested deeper than 32 levels");
+    bodies.put(
+        head + "\"a\":\"\u0001\"}",
+        "invalid JSON at offset " + (at + 5) + ": control character in a string");
+    bodies.put("[\"" + token + "\"]", "expected a JSON object");
+    for (Map.Entry<String, String> bad : bodies.entrySet()) {
+      HttpResponse<String> response = postJson("/_admin/session", null, null, bad.getKey());
+
+      assertThat(response.statusCode()).as(bad.getValue()).isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(ConsoleJson.parseObject(response.body()))
+          .as(bad.getValue())
+          .containsEntry("status", 400L)
+          .containsEntry("error", bad.getValue());
+      assertThat(response.body()).doesNotContain(token);
+    }
+  }
+
   @Test
   void sessionsExpireWhenIdleAndAtTheAbsoluteLimit() throws Exception {
     Signed signed = signedIn(app.adminToken("default", "manage"));
