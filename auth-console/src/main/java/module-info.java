@@ -9,6 +9,7 @@ module io.gatehouse.console {
   requires io.gatehouse.servlet;
   requires transitive io.gatehouse.apikey;
   requires java.net.http;
+  requires org.jose4j;
   requires org.slf4j;
 
   exports io.gatehouse.console;

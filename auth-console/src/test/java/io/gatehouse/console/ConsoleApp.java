@@ -139,7 +139,7 @@ final class ConsoleApp implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(
                 java.net.http.HttpRequest.BodyPublishers.ofString(
-                    MiniJson.write(java.util.Map.of("token", token))));
+                    ConsoleJson.write(java.util.Map.of("token", token))));
     if (previous != null) {
       request.header("Cookie", previous.cookie());
     }
@@ -155,7 +155,7 @@ final class ConsoleApp implements AutoCloseable {
     String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         setCookie.substring(0, setCookie.indexOf(';')),
-        (String) MiniJson.parseObject(response.body()).get("csrf"));
+        (String) ConsoleJson.parseObject(response.body()).get("csrf"));
   }
 
   /** GET on the admin API with the session's cookie; its status. */

@@ -48,7 +48,7 @@ class ConsoleSessionsHttpTest {
         .doesNotContain("Secure", "Max-Age");
     String sessionId = cookieValue(setCookie);
     assertThat(sessionId).matches("[A-Za-z0-9_-]{43}"); // 256 bits, base64url
-    Map<String, Object> body = MiniJson.parseObject(response.body());
+    Map<String, Object> body = ConsoleJson.parseObject(response.body());
     assertThat(body.get("space")).isEqualTo("default");
     assertThat(body.get("spaces")).isEqualTo(List.of("default"));
     assertThat(body.get("permissions")).isEqualTo(List.of("manage"));
@@ -267,6 +267,43 @@ class ConsoleSessionsHttpTest {
     }
   }
 
+  /**
+   * Issue 12, one JSON library: bodies are read by jose4j behind ConsoleJson's strict check. A
+   * malformed body is a clean 400 with a JSON message that quotes none of it, and signs no one in.
+   * A repeated "token" (MiniJson kept the last one) is refused too.
+   */
+  @Test
+  void malformedSignInBodiesAreA400WithAMessageAndNoSession() throws Exception {
+    String token = app.adminToken("default", "manage");
+    String member = "\"token\":\"" + token + "\"";
+    String head = "{" + member + ",";
+    int at = head.length();
+    Map<String, String> bodies = new java.util.LinkedHashMap<>();
+    bodies.put(head + member + "}", "invalid JSON: a member name appears twice");
+    bodies.put(head + "}", "invalid JSON at offset " + at + ": expected a quoted member name");
+    bodies.put(
+        head + "\"n\":1e400}", "invalid JSON at offset " + (at + 4) + ": number out of range");
+    bodies.put(
+        head + "\"a\":" + "[".repeat(4000) + "]".repeat(4000) + "}",
+        "invalid JSON at offset " + (at + 4 + 31) + ": JSON nested deeper than 32 levels");
+    bodies.put(
+        head + "\"a\":\"\u0001\"}",
+        "invalid JSON at offset " + (at + 5) + ": control character in a string");
+    bodies.put("[\"" + token + "\"]", "expected a JSON object");
+    for (Map.Entry<String, String> bad : bodies.entrySet()) {
+      HttpResponse<String> response = postJson("/_admin/session", null, null, bad.getKey());
+
+      assertThat(response.statusCode()).as(bad.getValue()).isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(ConsoleJson.parseObject(response.body()))
+          .as(bad.getValue())
+          .containsEntry("status", 400L)
+          .containsEntry("error", bad.getValue());
+      assertThat(response.body()).doesNotContain(token);
+    }
+  }
+
   @Test
   void sessionsExpireWhenIdleAndAtTheAbsoluteLimit() throws Exception {
     Signed signed = signedIn(app.adminToken("default", "manage"));
@@ -334,7 +371,7 @@ class ConsoleSessionsHttpTest {
     assertThat(both.cookie()).isNotEqualTo(first.cookie());
     assertThat(send("GET", "/_admin/api/x", first.cookie(), null, null).statusCode())
         .isEqualTo(401);
-    assertThat(MiniJson.parseObject(second.body()).get("spaces"))
+    assertThat(ConsoleJson.parseObject(second.body()).get("spaces"))
         .isEqualTo(List.of("default", "staging"));
     assertThat(sendInSpace("staging", both.cookie()).body()).contains("\"space\":\"staging\"");
     assertThat(sendInSpace("default", both.cookie()).body()).contains("\"space\":\"default\"");
@@ -353,7 +390,7 @@ class ConsoleSessionsHttpTest {
     HttpResponse<String> switched =
         postJson("/_admin/session/space", both.cookie(), both.csrf(), "{\"space\":\"default\"}");
     assertThat(switched.statusCode()).isEqualTo(200);
-    assertThat(MiniJson.parseObject(switched.body()))
+    assertThat(ConsoleJson.parseObject(switched.body()))
         .containsEntry("space", "default")
         .containsEntry("spaceHeader", "x-space");
   }
@@ -371,7 +408,7 @@ class ConsoleSessionsHttpTest {
   void endingTheSessionsOfARevokedAdminToken() throws Exception {
     String token = app.adminToken("default", "manage");
     Signed signed = signedIn(token);
-    String id = (String) MiniJson.parseObject(signIn(token, null).body()).get("credentialId");
+    String id = (String) ConsoleJson.parseObject(signIn(token, null).body()).get("credentialId");
     assertThat(app.console.sessions().endSessionsOf(id)).isEqualTo(2);
     assertThat(send("GET", "/_admin/api/x", signed.cookie(), null, null).statusCode())
         .isEqualTo(401);
@@ -437,7 +474,7 @@ class ConsoleSessionsHttpTest {
     String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         ConsoleSessions.COOKIE + "=" + cookieValue(cookie),
-        (String) MiniJson.parseObject(response.body()).get("csrf"));
+        (String) ConsoleJson.parseObject(response.body()).get("csrf"));
   }
 
   private static String cookieValue(String setCookie) {
@@ -452,7 +489,7 @@ class ConsoleSessionsHttpTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(app.uri("/_admin/session"))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(MiniJson.write(Map.of("token", token))));
+            .POST(HttpRequest.BodyPublishers.ofString(ConsoleJson.write(Map.of("token", token))));
     if (cookie != null) {
       request.header("Cookie", cookie);
     }
