@@ -12,7 +12,6 @@ module io.gatehouse.admin {
   requires transitive jakarta.servlet;
   requires io.gatehouse.servlet;
   requires java.net.http;
-  requires org.jose4j;
   requires org.slf4j;
 
   exports io.gatehouse.admin;

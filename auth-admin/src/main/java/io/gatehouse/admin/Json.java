@@ -1,31 +1,28 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.console.StrictJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.lang.JoseException;
 import org.jspecify.annotations.Nullable;
 
-/** JSON through jose4j's small parser, with typed, validating getters. */
+/**
+ * The admin API's and the settings rows' JSON: {@link StrictJson} (jose4j behind a strict RFC 8259
+ * check, the one JSON library of Gatehouse), with typed, validating getters.
+ */
 public final class Json {
   private Json() {}
 
   public static String write(Map<String, ?> value) {
-    return JsonUtil.toJson(value);
+    return StrictJson.write(value);
   }
 
-  /** Parses a JSON object; throws {@link IllegalArgumentException} when it is not one. */
+  /**
+   * Parses a JSON object (an empty body reads as {@code {}}); throws {@link
+   * IllegalArgumentException} when it is not one, with a message that never quotes the input.
+   */
   public static Map<String, Object> parse(String text) {
-    try {
-      Map<String, Object> map = JsonUtil.parseJson(text.isBlank() ? "{}" : text);
-      if (map == null) {
-        throw new IllegalArgumentException("expected a JSON object");
-      }
-      return map;
-    } catch (JoseException | ClassCastException e) {
-      throw new IllegalArgumentException("expected a JSON object: " + e.getMessage(), e);
-    }
+    return StrictJson.parseObject(text.isBlank() ? "{}" : text);
   }
 
   public static String string(Map<String, ?> map, String key) {

@@ -250,6 +250,27 @@ class ManagedGatehouseTest {
   }
 
   @Test
+  void hostileAdminApiBodiesAreA400ThatNeverQuotesThem() throws Exception {
+    String admin = operator().createToken(adminToken(AdminRules.MANAGE)).token();
+    String secretish = "ghk_" + "x".repeat(40);
+    for (String body :
+        List.of(
+            "{\"cidrs\": [\"" + secretish + "\"],}",
+            "{\"cidrs\": 1e400, \"x\": \"" + secretish + "\"}",
+            "[".repeat(5000) + "\"" + secretish + "\"",
+            "{\"cidrs\": [\"10.0.0.0/8\"], \"cidrs\": [\"" + secretish + "\"]}",
+            "{\"cidrs\": \"10.0.0.0/8\"}",
+            "\"" + secretish + "\"")) {
+      HttpResponse<String> answer =
+          app.post("/_admin/api/whitelist", body, "Authorization", "Bearer " + admin);
+      assertThat(answer.statusCode()).as(body).isEqualTo(400);
+      assertThat(Json.parse(answer.body())).containsKey("error");
+      assertThat(answer.body()).doesNotContain(secretish);
+    }
+    assertThat(operator().settings().allow()).as("nothing was written").isEmpty();
+  }
+
+  @Test
   void badStoreUrlsAndSettingsAreRefusedClearly() {
     assertThatThrownBy(() -> ManagedGatehouse.builder("jdbc:mysql://db/app"))
         .isInstanceOf(IllegalArgumentException.class)

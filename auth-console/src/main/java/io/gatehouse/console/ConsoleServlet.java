@@ -389,7 +389,7 @@ final class ConsoleServlet extends HttpServlet {
       if (bytes.length > MAX_BODY) {
         throw new IllegalArgumentException("request body larger than " + MAX_BODY + " bytes");
       }
-      return ConsoleJson.parseObject(new String(bytes, StandardCharsets.UTF_8));
+      return StrictJson.parseObject(new String(bytes, StandardCharsets.UTF_8));
     }
   }
 
@@ -425,7 +425,7 @@ final class ConsoleServlet extends HttpServlet {
       Map<String, Object> body)
       throws IOException {
     UnreadBody.settle(request, response);
-    byte[] bytes = (ConsoleJson.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (StrictJson.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
     response.setStatus(status);
     response.setContentType("application/json");
     response.setContentLength(bytes.length);

@@ -159,7 +159,7 @@ final class JwksProbe {
   private static Map<String, Object> describeKeys(Map<String, Object> report, String body) {
     Map<String, Object> document;
     try {
-      document = ConsoleJson.parseObject(body);
+      document = StrictJson.parseObject(body);
     } catch (IllegalArgumentException e) {
       return down(report, "not a JWKS document (not a JSON object)");
     }

@@ -139,7 +139,7 @@ final class ConsoleApp implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(
                 java.net.http.HttpRequest.BodyPublishers.ofString(
-                    ConsoleJson.write(java.util.Map.of("token", token))));
+                    StrictJson.write(java.util.Map.of("token", token))));
     if (previous != null) {
       request.header("Cookie", previous.cookie());
     }
@@ -155,7 +155,7 @@ final class ConsoleApp implements AutoCloseable {
     String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         setCookie.substring(0, setCookie.indexOf(';')),
-        (String) ConsoleJson.parseObject(response.body()).get("csrf"));
+        (String) StrictJson.parseObject(response.body()).get("csrf"));
   }
 
   /** GET on the admin API with the session's cookie; its status. */

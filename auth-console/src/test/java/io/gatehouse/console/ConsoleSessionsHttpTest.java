@@ -48,7 +48,7 @@ class ConsoleSessionsHttpTest {
         .doesNotContain("Secure", "Max-Age");
     String sessionId = cookieValue(setCookie);
     assertThat(sessionId).matches("[A-Za-z0-9_-]{43}"); // 256 bits, base64url
-    Map<String, Object> body = ConsoleJson.parseObject(response.body());
+    Map<String, Object> body = StrictJson.parseObject(response.body());
     assertThat(body.get("space")).isEqualTo("default");
     assertThat(body.get("spaces")).isEqualTo(List.of("default"));
     assertThat(body.get("permissions")).isEqualTo(List.of("manage"));
@@ -268,7 +268,7 @@ class ConsoleSessionsHttpTest {
   }
 
   /**
-   * Issue 12, one JSON library: bodies are read by jose4j behind ConsoleJson's strict check. A
+   * Issue 12, one JSON library: bodies are read by jose4j behind StrictJson's strict check. A
    * malformed body is a clean 400 with a JSON message that quotes none of it, and signs no one in.
    * A repeated "token" (MiniJson kept the last one) is refused too.
    */
@@ -296,7 +296,7 @@ class ConsoleSessionsHttpTest {
       assertThat(response.statusCode()).as(bad.getValue()).isEqualTo(400);
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
-      assertThat(ConsoleJson.parseObject(response.body()))
+      assertThat(StrictJson.parseObject(response.body()))
           .as(bad.getValue())
           .containsEntry("status", 400L)
           .containsEntry("error", bad.getValue());
@@ -371,7 +371,7 @@ class ConsoleSessionsHttpTest {
     assertThat(both.cookie()).isNotEqualTo(first.cookie());
     assertThat(send("GET", "/_admin/api/x", first.cookie(), null, null).statusCode())
         .isEqualTo(401);
-    assertThat(ConsoleJson.parseObject(second.body()).get("spaces"))
+    assertThat(StrictJson.parseObject(second.body()).get("spaces"))
         .isEqualTo(List.of("default", "staging"));
     assertThat(sendInSpace("staging", both.cookie()).body()).contains("\"space\":\"staging\"");
     assertThat(sendInSpace("default", both.cookie()).body()).contains("\"space\":\"default\"");
@@ -390,7 +390,7 @@ class ConsoleSessionsHttpTest {
     HttpResponse<String> switched =
         postJson("/_admin/session/space", both.cookie(), both.csrf(), "{\"space\":\"default\"}");
     assertThat(switched.statusCode()).isEqualTo(200);
-    assertThat(ConsoleJson.parseObject(switched.body()))
+    assertThat(StrictJson.parseObject(switched.body()))
         .containsEntry("space", "default")
         .containsEntry("spaceHeader", "x-space");
   }
@@ -408,7 +408,7 @@ class ConsoleSessionsHttpTest {
   void endingTheSessionsOfARevokedAdminToken() throws Exception {
     String token = app.adminToken("default", "manage");
     Signed signed = signedIn(token);
-    String id = (String) ConsoleJson.parseObject(signIn(token, null).body()).get("credentialId");
+    String id = (String) StrictJson.parseObject(signIn(token, null).body()).get("credentialId");
     assertThat(app.console.sessions().endSessionsOf(id)).isEqualTo(2);
     assertThat(send("GET", "/_admin/api/x", signed.cookie(), null, null).statusCode())
         .isEqualTo(401);
@@ -474,7 +474,7 @@ class ConsoleSessionsHttpTest {
     String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
     return new Signed(
         ConsoleSessions.COOKIE + "=" + cookieValue(cookie),
-        (String) ConsoleJson.parseObject(response.body()).get("csrf"));
+        (String) StrictJson.parseObject(response.body()).get("csrf"));
   }
 
   private static String cookieValue(String setCookie) {
@@ -489,7 +489,7 @@ class ConsoleSessionsHttpTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(app.uri("/_admin/session"))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(ConsoleJson.write(Map.of("token", token))));
+            .POST(HttpRequest.BodyPublishers.ofString(StrictJson.write(Map.of("token", token))));
     if (cookie != null) {
       request.header("Cookie", cookie);
     }

@@ -104,7 +104,7 @@ class JwksTestFetchTest {
     ConsoleApp.Signed signed = app.signedIn(app.adminToken("default", "manage"));
     HttpResponse<String> response = fetch(signed, url("/jwks.json"), true);
     assertThat(response.statusCode()).isEqualTo(200);
-    Map<String, Object> report = ConsoleJson.parseObject(response.body());
+    Map<String, Object> report = StrictJson.parseObject(response.body());
     assertThat(report).containsEntry("health", "UP").containsEntry("httpStatus", "2xx");
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> keys = (List<Map<String, Object>>) report.get("keys");
@@ -134,7 +134,7 @@ class JwksTestFetchTest {
     for (Map.Entry<String, String> c : cases.entrySet()) {
       HttpResponse<String> response = fetch(signed, url(c.getKey()), true);
       assertThat(response.statusCode()).as(c.getKey()).isEqualTo(200);
-      Map<String, Object> report = ConsoleJson.parseObject(response.body());
+      Map<String, Object> report = StrictJson.parseObject(response.body());
       assertThat(report).as(c.getKey()).containsEntry("health", "DOWN");
       assertThat((String) report.get("problem")).as(c.getKey()).contains(c.getValue());
     }
@@ -145,12 +145,12 @@ class JwksTestFetchTest {
     }
     {
       Map<String, Object> report =
-          ConsoleJson.parseObject(fetch(signed, "http://127.0.0.1:" + closed + "/j", true).body());
+          StrictJson.parseObject(fetch(signed, "http://127.0.0.1:" + closed + "/j", true).body());
       assertThat(report).containsEntry("health", "DOWN");
       assertThat((String) report.get("problem")).isEqualTo("connection refused");
     }
     Map<String, Object> timedOut =
-        ConsoleJson.parseObject(
+        StrictJson.parseObject(
             fetch(signed, "http://127.0.0.1:" + hung.getLocalPort() + "/jwks.json", true).body());
     assertThat(timedOut).containsEntry("health", "DOWN").containsEntry("problem", "timeout");
   }
@@ -165,7 +165,7 @@ class JwksTestFetchTest {
       assertThat(response.body())
           .as(path)
           .doesNotContain("boom", "internal", "db01", "4711", "<html>", "not json");
-      assertThat(ConsoleJson.parseObject(response.body()).get("httpStatus"))
+      assertThat(StrictJson.parseObject(response.body()).get("httpStatus"))
           .as(path)
           .isIn("2xx", "3xx", "4xx", "5xx");
     }
@@ -218,7 +218,7 @@ class JwksTestFetchTest {
         List.of(
             "http://127.0.0.1:" + port + "/jwks.json",
             "http://LOCALHOST:" + port + "/jwks.json?x=1")) {
-      Map<String, Object> report = ConsoleJson.parseObject(fetch(signed, url, true).body());
+      Map<String, Object> report = StrictJson.parseObject(fetch(signed, url, true).body());
       if (url.contains("LOCALHOST")) {
         // the test resolver says 127.0.0.2, where nothing listens: the fetch went to the checked
         // address, not to wherever a second lookup would have gone
@@ -238,13 +238,13 @@ class JwksTestFetchTest {
     ConsoleApp.Signed signed = app.signedIn(app.adminToken("default", "manage"));
     int port = jwks.getAddress().getPort();
     Map<String, Object> rebound =
-        ConsoleJson.parseObject(
+        StrictJson.parseObject(
             fetch(signed, "https://localhost:" + port + "/jwks.json", true).body());
     assertThat(rebound)
         .containsEntry("health", "DOWN")
         .containsEntry("problem", "refused: the host's address changed after it was checked");
     Map<String, Object> plainServer =
-        ConsoleJson.parseObject(
+        StrictJson.parseObject(
             fetch(signed, "https://127.0.0.1:" + port + "/jwks.json", true).body());
     // the checked address, reached: TLS is attempted (a plain HTTP server never completes it)
     assertThat(plainServer).containsEntry("health", "DOWN");
@@ -281,6 +281,6 @@ class JwksTestFetchTest {
 
   private static HttpResponse<String> fetch(ConsoleApp.Signed signed, String url, boolean csrf)
       throws Exception {
-    return app.postJson("/_admin/jwks-test", signed, csrf, ConsoleJson.write(Map.of("url", url)));
+    return app.postJson("/_admin/jwks-test", signed, csrf, StrictJson.write(Map.of("url", url)));
   }
 }

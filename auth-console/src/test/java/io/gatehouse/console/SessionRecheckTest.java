@@ -221,7 +221,7 @@ class SessionRecheckTest {
     HttpResponse<String> second = app.signIn(app.adminToken("staging", "manage"), first, "staging");
 
     assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-    assertThat(ConsoleJson.parseObject(second.body()).get("spaces")).isEqualTo(List.of("staging"));
+    assertThat(StrictJson.parseObject(second.body()).get("spaces")).isEqualTo(List.of("staging"));
     assertThat(app.adminApiStatus(ConsoleApp.signed(second)))
         .as("space 'default', whose token was revoked")
         .isEqualTo(403);

@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Fuzz target for the console's JSON reader (jose4j behind {@link ConsoleJson}'s strict check),
+ * Fuzz target for the console's JSON reader (jose4j behind {@link StrictJson}'s strict check),
  * which reads sign-in bodies and JWKS documents from anyone. Seeds in {@code
- * ConsoleJsonFuzzTestInputs}; fuzz with {@code JAZZER_FUZZ=1 mvn -pl auth-console test
- * -Dtest=ConsoleJsonFuzzTest}.
+ * StrictJsonFuzzTestInputs}; fuzz with {@code JAZZER_FUZZ=1 mvn -pl auth-console test
+ * -Dtest=StrictJsonFuzzTest}.
  */
-class ConsoleJsonFuzzTest {
+class StrictJsonFuzzTest {
 
   private static final Pattern REFUSAL =
       Pattern.compile(
@@ -25,7 +25,7 @@ class ConsoleJsonFuzzTest {
 
   /**
    * The reader accepts exactly the texts an independent reading of RFC 8259 accepts as an object at
-   * most {@value ConsoleJson#MAX_DEPTH} levels deep with finite numbers (except a repeated member
+   * most {@value StrictJson#MAX_DEPTH} levels deep with finite numbers (except a repeated member
    * name, which is refused); any other text fails with {@link IllegalArgumentException} (a 400,
    * never a 500) whose message quotes none of the input. What it accepts, written and read again,
    * is the same value, and what is written never holds a raw {@code <}, {@code >} or {@code &}, so
@@ -37,7 +37,7 @@ class ConsoleJsonFuzzTest {
     boolean valid = Rfc8259.acceptsObject(text);
     Map<String, Object> value;
     try {
-      value = ConsoleJson.parseObject(text);
+      value = StrictJson.parseObject(text);
     } catch (IllegalArgumentException refused) {
       assertThat(refused.getMessage()).matches(REFUSAL);
       // The reference does not look for repeated names; the strict check passed them on.
@@ -47,10 +47,10 @@ class ConsoleJsonFuzzTest {
     }
     assertThat(valid).as("accepted").isTrue();
 
-    String written = ConsoleJson.write(value);
+    String written = StrictJson.write(value);
 
     assertThat(written).doesNotContain("<", ">", "&");
-    assertThat(ConsoleJson.parseObject(written)).isEqualTo(value);
+    assertThat(StrictJson.parseObject(written)).isEqualTo(value);
   }
 
   /**
@@ -75,7 +75,7 @@ class ConsoleJsonFuzzTest {
       if (shape == null || !shape.startsWith("{")) {
         return false;
       }
-      for (int level = 1; level <= ConsoleJson.MAX_DEPTH; level++) {
+      for (int level = 1; level <= StrictJson.MAX_DEPTH; level++) {
         shape = INNERMOST.matcher(shape).replaceAll("v");
         if (shape.equals("v")) {
           return true;

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 
-class ConsoleJsonTest {
+class StrictJsonTest {
 
   @Test
   void roundTrips() {
@@ -25,13 +25,13 @@ class ConsoleJsonTest {
     map.put("z", null);
     map.put("l", Arrays.asList("x", 1L, false, null));
     map.put("m", Map.of("k<", "v"));
-    String text = ConsoleJson.write(map);
+    String text = StrictJson.write(map);
     assertThat(text).doesNotContain("<", ">", "&", "\u2028", "\u0001");
-    assertThat(ConsoleJson.parseObject(text)).isEqualTo(map);
-    assertThat(ConsoleJson.parseObject(" { } ")).isEqualTo(Map.of());
-    assertThat(ConsoleJson.parseObject("{\"s\":\"\\u00e9\\u00C9\\/\\b\\f\\r\"}"))
+    assertThat(StrictJson.parseObject(text)).isEqualTo(map);
+    assertThat(StrictJson.parseObject(" { } ")).isEqualTo(Map.of());
+    assertThat(StrictJson.parseObject("{\"s\":\"\\u00e9\\u00C9\\/\\b\\f\\r\"}"))
         .containsEntry("s", "\u00e9\u00c9/\b\f\r");
-    assertThat(ConsoleJson.parseObject("{\"a\":-1.5e3,\"b\":-0.0,\"c\":1e-400}"))
+    assertThat(StrictJson.parseObject("{\"a\":-1.5e3,\"b\":-0.0,\"c\":1e-400}"))
         .containsEntry("a", -1500.0)
         .containsEntry("b", -0.0)
         .containsEntry("c", 0.0);
@@ -47,7 +47,7 @@ class ConsoleJsonTest {
     answer.put("keys", List.of());
     answer.put("idle", Duration.ofSeconds(1));
     answer.put("nan", Double.NaN);
-    assertThat(ConsoleJson.write(answer))
+    assertThat(StrictJson.write(answer))
         .isEqualTo(
             "{\"status\":400,\"error\":\"use POST\",\"bits\":2048,\"usable\":false,"
                 + "\"keys\":[],\"idle\":\"PT1S\",\"nan\":null}");
@@ -98,13 +98,13 @@ class ConsoleJsonTest {
             "{\"a\"::1}",
             "{\"a\":1\u000b}",
             "{\"a\":\u00a01}")) {
-      assertThatThrownBy(() -> ConsoleJson.parseObject(bad))
+      assertThatThrownBy(() -> StrictJson.parseObject(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("invalid JSON");
     }
     for (String notAnObject : List.of("[]", "\"s\"", "1", "null", "true", " [{}] ")) {
-      assertThatThrownBy(() -> ConsoleJson.parseObject(notAnObject))
+      assertThatThrownBy(() -> StrictJson.parseObject(notAnObject))
           .as(notAnObject)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("expected a JSON object");
@@ -125,7 +125,7 @@ class ConsoleJsonTest {
             "{\"a\":\"x\u0001\"}",
             "{\"a\":\"\\x\"}")) {
       assertThat(JsonUtil.parseJson(lax)).as(lax).isNotNull();
-      assertThatThrownBy(() -> ConsoleJson.parseObject(lax))
+      assertThatThrownBy(() -> StrictJson.parseObject(lax))
           .as(lax)
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -133,11 +133,11 @@ class ConsoleJsonTest {
 
   @Test
   void hugeNumbersAreRefusedNotReadAsInfinity() {
-    assertThatThrownBy(() -> ConsoleJson.parseObject("{\"a\":1e400}"))
+    assertThatThrownBy(() -> StrictJson.parseObject("{\"a\":1e400}"))
         .hasMessage("invalid JSON at offset 5: number out of range");
-    assertThat(ConsoleJson.parseObject("{\"a\":1" + "0".repeat(300) + "}").get("a"))
+    assertThat(StrictJson.parseObject("{\"a\":1" + "0".repeat(300) + "}").get("a"))
         .isEqualTo(BigInteger.TEN.pow(300));
-    assertThat(ConsoleJson.parseObject("{\"a\":12345678901234567890}").get("a"))
+    assertThat(StrictJson.parseObject("{\"a\":12345678901234567890}").get("a"))
         .isEqualTo(new BigInteger("12345678901234567890"));
   }
 
@@ -147,37 +147,37 @@ class ConsoleJsonTest {
    */
   @Test
   void deepNestingIsRefusedBeforeItBecomesAValueThatOverflowsTheStack() throws Exception {
-    int levels = ConsoleJson.MAX_LENGTH / 2 - 16;
+    int levels = StrictJson.MAX_LENGTH / 2 - 16;
     String deep = "{\"a\":" + "[".repeat(levels) + "]".repeat(levels) + "}";
     Map<String, Object> unbounded = JsonUtil.parseJson(deep);
     assertThatThrownBy(() -> JsonUtil.toJson(unbounded)).isInstanceOf(StackOverflowError.class);
-    assertThatThrownBy(() -> ConsoleJson.parseObject(deep))
+    assertThatThrownBy(() -> StrictJson.parseObject(deep))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid JSON at offset 36: JSON nested deeper than 32 levels");
 
     String deepest = "{\"a\":" + "[".repeat(31) + "1" + "]".repeat(31) + "}";
-    assertThatCode(() -> ConsoleJson.parseObject(deepest)).doesNotThrowAnyException();
+    assertThatCode(() -> StrictJson.parseObject(deepest)).doesNotThrowAnyException();
     String oneTooMany = "{\"a\":" + "{\"b\":".repeat(32) + "1" + "}".repeat(32) + "}";
-    assertThatThrownBy(() -> ConsoleJson.parseObject(oneTooMany))
+    assertThatThrownBy(() -> StrictJson.parseObject(oneTooMany))
         .hasMessageContaining("nested deeper than 32 levels");
   }
 
   @Test
   void aDocumentLongerThanTheCapIsRefusedUnread() {
-    String big = "{\"a\":\"" + "x".repeat(ConsoleJson.MAX_LENGTH) + "\"}";
-    assertThatThrownBy(() -> ConsoleJson.parseObject(big))
-        .hasMessage("JSON longer than " + ConsoleJson.MAX_LENGTH + " characters");
+    String big = "{\"a\":\"" + "x".repeat(StrictJson.MAX_LENGTH) + "\"}";
+    assertThatThrownBy(() -> StrictJson.parseObject(big))
+        .hasMessage("JSON longer than " + StrictJson.MAX_LENGTH + " characters");
   }
 
   /** MiniJson kept the last of two equal names; a second reading of a member is now refused. */
   @Test
   void duplicateMemberNamesAreRefused() {
-    assertThatThrownBy(() -> ConsoleJson.parseObject("{\"token\":\"a\",\"token\":\"b\"}"))
+    assertThatThrownBy(() -> StrictJson.parseObject("{\"token\":\"a\",\"token\":\"b\"}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid JSON: a member name appears twice");
-    assertThatThrownBy(() -> ConsoleJson.parseObject("{\"k\":{\"a\":1,\"a\":1}}"))
+    assertThatThrownBy(() -> StrictJson.parseObject("{\"k\":{\"a\":1,\"a\":1}}"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(ConsoleJson.parseObject("{\"a\":{\"a\":1},\"b\":{\"a\":2}}")).hasSize(2);
+    assertThat(StrictJson.parseObject("{\"a\":{\"a\":1},\"b\":{\"a\":2}}")).hasSize(2);
   }
 
   /** A refusal names an offset and a rule; it never quotes the input, which may hold a token. */
@@ -190,7 +190,7 @@ class ConsoleJsonTest {
             "{\"gha_SECRET\":1,\"gha_SECRET\":2}",
             "{\"token\":\"gha_SECRET\"}gha_SECRET",
             "{\"token\":gha_SECRET}")) {
-      assertThatThrownBy(() -> ConsoleJson.parseObject(bad))
+      assertThatThrownBy(() -> StrictJson.parseObject(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasNoCause()

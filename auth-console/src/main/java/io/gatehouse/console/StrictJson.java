@@ -6,8 +6,9 @@ import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
 
 /**
- * The console's JSON (sign-in bodies, JWKS documents, answers), read and written by jose4j's {@link
- * JsonUtil}, the one JSON library of Gatehouse.
+ * Gatehouse's JSON (the console's sign-in bodies, JWKS documents and answers, and the admin API's
+ * bodies in {@code auth-admin}), read and written by jose4j's {@link JsonUtil}, the one JSON
+ * library of Gatehouse.
  *
  * <p>jose4j reads more than RFC 8259 allows: trailing and leading commas, a missing or doubled
  * colon, leading zeros, raw control characters and bad escapes in strings, {@code 1e400} as
@@ -22,19 +23,22 @@ import org.jose4j.lang.JoseException;
  * an offset and a rule, never a piece of the input (which may hold a token): the console answers it
  * as a 400.
  */
-final class ConsoleJson {
-  static final int MAX_DEPTH = 32;
-  static final int MAX_LENGTH = JwksProbe.MAX_BYTES;
+public final class StrictJson {
+  /** The deepest nesting read. */
+  public static final int MAX_DEPTH = 32;
+
+  /** The longest document read, in characters. */
+  public static final int MAX_LENGTH = JwksProbe.MAX_BYTES;
 
   private static final String HEX_DIGITS = "0123456789abcdefABCDEF";
   private static final Pattern NUMBER =
       Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
-  private ConsoleJson() {}
+  private StrictJson() {}
 
   /** Reads a document that must be one JSON object. */
   @SuppressWarnings("UnusedException") // jose4j's message quotes the input: it stays out
-  static Map<String, Object> parseObject(String text) {
+  public static Map<String, Object> parseObject(String text) {
     if (text.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("JSON longer than " + MAX_LENGTH + " characters");
     }
@@ -52,7 +56,7 @@ final class ConsoleJson {
    * infinities become null, anything else its quoted {@code toString()}). {@code <}, {@code >} and
    * {@code &} are escaped, so that no answer can be read as markup.
    */
-  static String write(Map<String, ?> object) {
+  public static String write(Map<String, ?> object) {
     String json = JsonUtil.toJson(object);
     // Outside strings jose4j writes only punctuation, digits and true/false/null, so these three
     // characters occur only inside string literals, where a \\u escape means the same.
