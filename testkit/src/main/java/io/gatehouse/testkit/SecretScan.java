@@ -177,7 +177,7 @@ public final class SecretScan {
     return Map.copyOf(unbuilt);
   }
 
-  /** The secret components seen, e.g. {@code io.gatehouse.cli.SpaceConfig$Issuer#secret}. */
+  /** The secret components seen, e.g. {@code io.gatehouse.admin.SpaceConfig$Issuer#secret}. */
   public Set<String> secretComponents() {
     return Set.copyOf(secretMarkers.keySet());
   }
