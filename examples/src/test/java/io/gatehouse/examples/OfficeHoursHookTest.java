@@ -31,7 +31,10 @@ class OfficeHoursHookTest {
   private static final String WRITE_TOKEN = "test-write-token-0123456789";
 
   private static Decision decide(String instant, String method, String token) {
-    Identity writer = Identity.builder("writer", "tokens", SpaceResolver.DEFAULT_SPACE).access(Access.READ_WRITE).build();
+    Identity writer =
+        Identity.builder("writer", "tokens", SpaceResolver.DEFAULT_SPACE)
+            .access(Access.READ_WRITE)
+            .build();
     Gatehouse gatehouse =
         Gatehouse.builder()
             .clock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC))
