@@ -1,49 +1,22 @@
 package io.gatehouse.examples;
 
-import io.gatehouse.core.Access;
-import io.gatehouse.core.Gatehouse;
+import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Refusal;
-import io.gatehouse.core.SpaceResolver;
+import java.io.PrintStream;
 import java.net.InetAddress;
-import java.time.Clock;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.util.Set;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
-/** The pipeline and the answer both example servers share. */
+/** What both example servers share: where the store is, the answer, the start-up banner. */
 public final class Demo {
-  /** May read only. */
-  public static final String READ_TOKEN = "demo-read-token-0123456789";
-
-  /** May read and write (within office hours), and holds the {@code deploy} permission. */
-  public static final String WRITE_TOKEN = "demo-write-token-0123456789";
+  /**
+   * The store: an H2 file in {@code ./.gatehouse/}, the folder {@code ./gatehouse} uses by default,
+   * so the CLI run from the same directory changes the running example.
+   */
+  public static final Path STORE = Path.of(".gatehouse");
 
   private Demo() {}
-
-  /** Tokens in {@code x-apikey}, then the office-hours hook (Europe/Paris, 08:00-18:00). */
-  public static Gatehouse gatehouse(Clock clock) {
-    InMemoryTokens tokens =
-        new InMemoryTokens("x-apikey", "demo")
-            .add(
-                READ_TOKEN,
-                Identity.builder("reader", "tokens", SpaceResolver.DEFAULT_SPACE)
-                    .access(Access.READ)
-                    .build())
-            .add(
-                WRITE_TOKEN,
-                Identity.builder("writer", "tokens", SpaceResolver.DEFAULT_SPACE)
-                    .access(Access.READ_WRITE)
-                    .permissions(Set.of("deploy"))
-                    .build());
-    return Gatehouse.builder()
-        .clock(clock)
-        .authenticator(tokens)
-        .hook(
-            new OfficeHoursHook(ZoneId.of("Europe/Paris"), LocalTime.of(8, 0), LocalTime.of(18, 0)))
-        .build();
-  }
 
   /** The JSON the example apps answer with: who called, with which access, from where. */
   public static String whoAmI(Identity identity, @Nullable InetAddress client) {
@@ -51,14 +24,9 @@ public final class Demo {
     Refusal.appendString(json, identity.subject());
     json.append(",\"access\":");
     Refusal.appendString(json, identity.access().name());
-    json.append(",\"permissions\":[");
-    String separator = "";
-    for (String permission : identity.permissions()) {
-      json.append(separator);
-      Refusal.appendString(json, permission);
-      separator = ",";
-    }
-    json.append("],\"client\":");
+    json.append(",\"space\":");
+    Refusal.appendString(json, identity.space());
+    json.append(",\"client\":");
     if (client == null) {
       json.append("null");
     } else {
@@ -67,16 +35,36 @@ public final class Demo {
     return json.append('}').toString();
   }
 
-  /** The port from {@code args[0]}, or 8080. */
-  static int port(String[] args) {
-    return args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+  /** The port from {@code args[0]}, else {@code otherwise}. */
+  static int port(String[] args, int otherwise) {
+    return args.length > 0 ? Integer.parseInt(args[0]) : otherwise;
   }
 
-  static void printUsage(String server, int port) {
-    System.out.printf(
-        "%s listening on http://localhost:%d/%n"
-            + "  curl -H 'x-apikey: %s' http://localhost:%d/api/me%n"
-            + "  curl -i http://localhost:%d/api/me      # 401%n",
-        server, port, READ_TOKEN, port, port);
+  /** Where the example listens, and what to paste into another terminal next. */
+  static void printNextSteps(
+      PrintStream out, String server, Path store, int port, boolean console) {
+    Path directory = store.toAbsolutePath().normalize();
+    String gatehouse = "./gatehouse --store " + directory;
+    String me = "http://localhost:" + port + "/api/me";
+    out.printf("%s on http://localhost:%d/ (space 'dev')%n", server, port);
+    out.printf("Store: %s%n", TokenStores.h2Url(directory));
+    out.printf("In another terminal, from the repository root:%n%n");
+    out.printf("  # a READ_WRITE token, shown once (--readonly for a READ one):%n");
+    out.printf("  %s add-token%n", gatehouse);
+    out.printf("  # 200 with it, 401 without:%n");
+    out.printf("  curl -i -H 'x-apikey: ghk_...' %s%n", me);
+    out.printf("  curl -i %s%n", me);
+    out.printf("  # allow only 192.0.2.0/24: within 2 s the call above gets 403 address_denied%n");
+    out.printf("  %s whitelist 192.0.2.0/24%n", gatehouse);
+    out.printf("  %s whitelist --remove 192.0.2.0/24%n%n", gatehouse);
+    if (console) {
+      out.printf(
+          "Console: http://localhost:%d/_admin/ (sign in with a token from"
+              + " %s add-admintoken --ops manage)%n",
+          port, gatehouse);
+    } else {
+      out.printf("No console here: it is a servlet; the Jetty example mounts it.%n");
+    }
+    out.printf("Press Ctrl-C to stop.%n");
   }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.examples;
 
+import io.gatehouse.admin.ManagedGatehouse;
+import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.netty.GatehouseHandler;
@@ -26,28 +28,42 @@ import io.netty.handler.codec.http.HttpUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
 
 /**
- * A Netty HTTP server behind the Gatehouse handler. Any path answers with the caller's identity as
- * JSON.
+ * A Netty HTTP server behind the Gatehouse handler, run by a {@link ManagedGatehouse}: tokens, IP
+ * rules and JWT issuers come from the store that {@code ./gatehouse} changes, live. Any path
+ * answers with the caller's identity as JSON. The console is a servlet, so it is not mounted here:
+ * run it in a servlet app on the same store (the Jetty example, or {@code ./gatehouse serve}).
  *
  * <pre>
- * mvn -pl examples exec:java -Dexec.mainClass=io.gatehouse.examples.NettyExample [-Dexec.args=8081]
+ * ./examples/run netty [port]
  * </pre>
  */
 public final class NettyExample {
   private NettyExample() {}
 
   public static void main(String[] args) throws InterruptedException {
+    int port = Demo.port(args, 8081);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-    try {
-      Channel server = start(Demo.port(args), Demo.gatehouse(Clock.systemUTC()), group);
-      Demo.printUsage("Netty example", ((InetSocketAddress) server.localAddress()).getPort());
+    try (ManagedGatehouse managed = managedGatehouse(Demo.STORE)) {
+      Channel server = start(port, managed.gatehouse(), group);
+      int bound = ((InetSocketAddress) server.localAddress()).getPort();
+      Demo.printNextSteps(System.out, "Netty example", Demo.STORE, bound, false);
       server.closeFuture().sync();
     } finally {
       group.shutdownGracefully().syncUninterruptibly();
     }
+  }
+
+  /** Gatehouse from the store in {@code storeDirectory}, with the office-hours hook. */
+  public static ManagedGatehouse managedGatehouse(Path storeDirectory) {
+    return ManagedGatehouse.builder(TokenStores.h2Url(storeDirectory)) // or jdbc:postgresql://...
+        .hook(
+            new OfficeHoursHook(ZoneId.of("Europe/Paris"), LocalTime.of(8, 0), LocalTime.of(18, 0)))
+        .build();
   }
 
   /** Binds {@code port} (0: any free port) on {@code group}; close the channel to stop. */

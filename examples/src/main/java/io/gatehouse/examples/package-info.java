@@ -1,5 +1,6 @@
 /**
- * Runnable examples: {@link io.gatehouse.examples.JettyServletExample}, {@link
+ * Runnable examples on {@link io.gatehouse.admin.ManagedGatehouse}: {@link
+ * io.gatehouse.examples.JettyServletExample} (with the console), {@link
  * io.gatehouse.examples.NettyExample} and a custom hook, {@link
  * io.gatehouse.examples.OfficeHoursHook}.
  */
