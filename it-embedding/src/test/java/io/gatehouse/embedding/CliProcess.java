@@ -85,12 +85,16 @@ final class CliProcess {
     builder.environment().remove("GATEHOUSE_SPACE");
     builder.environment().put("GATEHOUSE_STORE_USER", user);
     builder.environment().put("GATEHOUSE_STORE_PASSWORD", password);
+    long started = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("gatehouse " + String.join(" ", args) + " ran over a minute");
     }
     long exited = System.nanoTime();
+    System.out.printf(
+        "gatehouse %s: exit %d after %d ms%n",
+        args.length == 0 ? "" : args[0], process.exitValue(), (exited - started) / 1_000_000);
     return new Result(
         process.exitValue(),
         Files.readString(out, StandardCharsets.UTF_8),

@@ -55,7 +55,10 @@ abstract class EmbeddingContract {
   @BeforeAll
   void startApps(@TempDir Path tempDir) throws Exception {
     dir = tempDir;
+    long started = System.nanoTime();
     store = openStore(dir);
+    System.out.printf(
+        "%s store up after %d ms%n", store.name(), (System.nanoTime() - started) / 1_000_000);
     jetty = new JettyApp(managed());
     netty = new NettyApp(managed());
     apps = List.of(jetty, netty);
@@ -63,6 +66,7 @@ abstract class EmbeddingContract {
     cli = new CliProcess(store.url(), store.user(), store.password(), work);
     operator = jetty.managed.management(ManagedGatehouse.DEFAULT_SPACE, Caller.operator());
     idp = new JwtIssuer();
+    System.out.printf("apps up after %d ms%n", (System.nanoTime() - started) / 1_000_000);
   }
 
   private ManagedGatehouse managed() {
