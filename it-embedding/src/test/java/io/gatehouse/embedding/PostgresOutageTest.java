@@ -6,9 +6,14 @@ import io.gatehouse.admin.Caller;
 import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.admin.Management;
 import io.gatehouse.admin.SpaceConfig;
+import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.apikey.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +34,11 @@ class PostgresOutageTest {
   private JettyApp jetty;
   private NettyApp netty;
   private Management operator;
+  private final List<ChangeFeed.Subscription> subscriptions = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
+    subscriptions.forEach(ChangeFeed.Subscription::close);
     try {
       for (AutoCloseable open : new AutoCloseable[] {operator, netty, jetty, postgres}) {
         if (open != null) {
@@ -58,8 +65,21 @@ class PostgresOutageTest {
             EmbeddedPostgresStore.PASSWORD,
             Files.createDirectories(dir.resolve("cli")));
 
-    String cached = newToken();
-    String uncached = newToken();
+    List<List<String>> changed =
+        List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+    for (int i = 0; i < apps.size(); i++) {
+      subscriptions.add(
+          apps.get(i)
+              .managed
+              .store()
+              .keys()
+              .store()
+              .changes()
+              .subscribe(TokenStore.TOKEN_TOPIC, record(changed.get(i))));
+    }
+    Management.CreatedTokenView cachedView = newToken();
+    String cached = cachedView.token();
+    String uncached = newToken().token();
     operator.allow(List.of("127.0.0.1/32"));
     operator.trustProxies(new SpaceConfig.Proxies(List.of("127.0.0.1/32"), 0));
     Propagation.Probe direct = app -> app.outcome("x-apikey", cached);
@@ -69,7 +89,10 @@ class PostgresOutageTest {
     Propagation.settle(apps, "403 address_denied", stranger); // the settings are in force
     // A token's own creation notices (NOTIFY, then the poll) drop its cache entry: let them
     // pass, then look it up once more so that both apps hold it.
-    Thread.sleep(1500);
+    for (List<String> keys : changed) {
+      awaitTwice(keys, cachedView.info().id());
+    }
+    Thread.sleep(100);
     Propagation.settle(apps, "200", direct);
 
     postgres.stop();
@@ -118,9 +141,21 @@ class PostgresOutageTest {
         .build();
   }
 
-  private String newToken() {
-    return operator
-        .createToken(new Management.TokenRequest(false, false, "fixture", null, List.of(), null))
-        .token();
+  private Management.CreatedTokenView newToken() {
+    return operator.createToken(
+        new Management.TokenRequest(false, false, "fixture", null, List.of(), null));
+  }
+
+  private static Consumer<ChangeFeed.Change> record(List<String> keys) {
+    return change -> keys.add(change.key());
+  }
+
+  /** Waits until {@code id} was delivered twice (NOTIFY, then the poll), at most 5 s. */
+  private static void awaitTwice(List<String> keys, String id) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (keys.stream().filter(id::equals).count() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(keys).contains(id);
   }
 }
