@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param seq position in the chain, from 1, without gaps
  * @param at when the operation ran (the store's clock)
+ * @param space the space acted on
  * @param actor who: {@code operator <os user>} at the store, or {@code admin token <id>} (a console
  *     session carries its token's id)
  * @param action what, e.g. {@code create-token}, {@code allow}
@@ -26,6 +27,7 @@ import java.util.Objects;
 public record AuditEntry(
     long seq,
     Instant at,
+    String space,
     String actor,
     String action,
     String target,
@@ -37,6 +39,7 @@ public record AuditEntry(
 
   public AuditEntry {
     Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(space, "space");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(target, "target");
@@ -55,6 +58,8 @@ public record AuditEntry(
             .append(seq)
             .append("  ")
             .append(at)
+            .append("  ")
+            .append(space)
             .append("  ")
             .append(actor)
             .append(" from ")
@@ -75,6 +80,7 @@ public record AuditEntry(
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("seq", seq);
     map.put("at", at.toString());
+    map.put("space", space);
     map.put("actor", actor);
     map.put("action", action);
     map.put("target", target);
@@ -90,6 +96,7 @@ public record AuditEntry(
     return new AuditEntry(
         Json.number(map, "seq", 0),
         Instant.parse(Json.string(map, "at")),
+        Json.string(map, "space"),
         Json.string(map, "actor"),
         Json.string(map, "action"),
         Json.string(map, "target"),

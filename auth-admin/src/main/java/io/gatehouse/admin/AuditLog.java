@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The audit log: one {@link AuditEntry} per management operation, in table {@code
- * gatehouse_audit(seq, at, actor, action, target, client_address, outcome, detail, prev_hash,
- * hash)}. The library only inserts and selects rows; it never updates or deletes one.
+ * gatehouse_audit(seq, at, space, actor, action, target, client_address, outcome, detail,
+ * prev_hash, hash)}. The library only inserts and selects rows; it never updates or deletes one.
  *
  * <p>Each entry carries the SHA-256 of the previous one, so {@link #verify()} detects a row edited,
  * deleted or moved in the middle. It cannot notice the <em>last</em> rows being deleted: compare
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * gatehouse-audit-v1\n
- * then for each of seq, at (epoch milliseconds), actor, action, target, client_address, outcome,
+ * then for each of seq, at (epoch milliseconds), space, actor, action, target, client_address, outcome,
  * detail, prev_hash, in that order: the value's length in UTF-8 bytes (decimal), ':', the value, '\n'
  * </pre>
  *
@@ -67,7 +67,7 @@ public final class AuditLog {
   private static final int ATTEMPTS = 5;
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String COLUMNS =
-      "seq, at, actor, action, target, client_address, outcome, detail, prev_hash, hash";
+      "seq, at, space, actor, action, target, client_address, outcome, detail, prev_hash, hash";
 
   /** Opens a connection to the store's database. */
   @FunctionalInterface
@@ -95,6 +95,7 @@ public final class AuditLog {
           "create table if not exists gatehouse_audit ("
               + " seq bigint not null primary key,"
               + " at bigint not null,"
+              + " space varchar(64) not null,"
               + " actor varchar(2000) not null,"
               + " action varchar(2000) not null,"
               + " target varchar(2000) not null,"
@@ -122,14 +123,23 @@ public final class AuditLog {
     }
   }
 
-  /** Every entry at or after {@code since}, oldest first. */
+  /** Every entry at or after {@code since}, in every space, oldest first. */
   public List<AuditEntry> since(Instant since) {
-    return read("select " + COLUMNS + " from gatehouse_audit where at >= ? order by seq", since);
+    return read(
+        "select " + COLUMNS + " from gatehouse_audit where at >= ? order by seq", since, null);
+  }
+
+  /** The entries of {@code space} at or after {@code since}, oldest first. */
+  public List<AuditEntry> since(String space, Instant since) {
+    return read(
+        "select " + COLUMNS + " from gatehouse_audit where at >= ? and space = ? order by seq",
+        since,
+        space);
   }
 
   /** Checks the whole chain: the first entry edited, missing or out of order, if any. */
   public Verification verify() {
-    return verify(read("select " + COLUMNS + " from gatehouse_audit order by seq", null));
+    return verify(read("select " + COLUMNS + " from gatehouse_audit order by seq", null, null));
   }
 
   /**
@@ -138,6 +148,7 @@ public final class AuditLog {
    * @throws AdminException of kind {@code UNAVAILABLE} when the store cannot be written
    */
   AuditEntry append(
+      String space,
       String actor,
       String action,
       String target,
@@ -149,6 +160,7 @@ public final class AuditLog {
       try (Connection connection = connector.connect()) {
         return appendLocked(
             connection,
+            space,
             clip(actor),
             clip(action),
             clip(target),
@@ -165,6 +177,7 @@ public final class AuditLog {
 
   private AuditEntry appendLocked(
       Connection connection,
+      String space,
       String actor,
       String action,
       String target,
@@ -187,10 +200,21 @@ public final class AuditLog {
         }
       }
       Instant at = Instant.ofEpochMilli(clock.millis());
-      String hash = hash(seq, at, actor, action, target, clientAddress, outcome, detail, prevHash);
+      String hash =
+          hash(seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash);
       AuditEntry entry =
           new AuditEntry(
-              seq, at, actor, action, target, clientAddress, outcome, detail, prevHash, hash);
+              seq,
+              at,
+              space,
+              actor,
+              action,
+              target,
+              clientAddress,
+              outcome,
+              detail,
+              prevHash,
+              hash);
       insert(connection, entry);
       connection.commit();
       return entry;
@@ -217,26 +241,30 @@ public final class AuditLog {
         connection.prepareStatement(
             "insert into gatehouse_audit ("
                 + COLUMNS
-                + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setLong(1, entry.seq());
       insert.setLong(2, entry.at().toEpochMilli());
-      insert.setString(3, entry.actor());
-      insert.setString(4, entry.action());
-      insert.setString(5, entry.target());
-      insert.setString(6, entry.clientAddress());
-      insert.setString(7, entry.outcome());
-      insert.setString(8, entry.detail());
-      insert.setString(9, entry.prevHash());
-      insert.setString(10, entry.hash());
+      insert.setString(3, entry.space());
+      insert.setString(4, entry.actor());
+      insert.setString(5, entry.action());
+      insert.setString(6, entry.target());
+      insert.setString(7, entry.clientAddress());
+      insert.setString(8, entry.outcome());
+      insert.setString(9, entry.detail());
+      insert.setString(10, entry.prevHash());
+      insert.setString(11, entry.hash());
       insert.executeUpdate();
     }
   }
 
-  private List<AuditEntry> read(String sql, @Nullable Instant since) {
+  private List<AuditEntry> read(String sql, @Nullable Instant since, @Nullable String space) {
     try (Connection connection = connector.connect();
         PreparedStatement select = connection.prepareStatement(sql)) {
       if (since != null) {
         select.setLong(1, since.toEpochMilli());
+      }
+      if (space != null) {
+        select.setString(2, space);
       }
       List<AuditEntry> entries = new ArrayList<>();
       try (ResultSet rs = select.executeQuery()) {
@@ -252,7 +280,8 @@ public final class AuditLog {
                   rs.getString(7),
                   rs.getString(8),
                   rs.getString(9),
-                  rs.getString(10)));
+                  rs.getString(10),
+                  rs.getString(11)));
         }
       }
       return entries;
@@ -324,6 +353,7 @@ public final class AuditLog {
     return hash(
         entry.seq(),
         entry.at(),
+        entry.space(),
         entry.actor(),
         entry.action(),
         entry.target(),
@@ -336,6 +366,7 @@ public final class AuditLog {
   private static String hash(
       long seq,
       Instant at,
+      String space,
       String actor,
       String action,
       String target,
@@ -344,7 +375,7 @@ public final class AuditLog {
       String detail,
       String prevHash) {
     String text =
-        canonical(seq, at, actor, action, target, clientAddress, outcome, detail, prevHash);
+        canonical(seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash);
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
@@ -357,6 +388,7 @@ public final class AuditLog {
   static String canonical(
       long seq,
       Instant at,
+      String space,
       String actor,
       String action,
       String target,
@@ -369,6 +401,7 @@ public final class AuditLog {
         List.of(
             Long.toString(seq),
             Long.toString(at.toEpochMilli()),
+            space,
             actor,
             action,
             target,

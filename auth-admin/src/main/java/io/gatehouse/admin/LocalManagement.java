@@ -281,7 +281,7 @@ final class LocalManagement implements Management {
   @Override
   public List<AuditEntry> audit(Instant since) {
     refusalAudited("read-audit", () -> AdminRules.requireAudit(caller));
-    return store.audit().since(since);
+    return store.audit().since(space, since);
   }
 
   @Override
@@ -369,6 +369,7 @@ final class LocalManagement implements Management {
     store
         .audit()
         .append(
+            space,
             caller.actor(),
             action,
             noTokens(target),

@@ -140,6 +140,7 @@ public final class ManagedGatehouse implements AutoCloseable {
             Caller.of(
                 identity, address == null ? Caller.UNKNOWN_ADDRESS : address.getHostAddress());
         audit.append(
+            identity.space(),
             caller.actor(),
             "api " + AdminServlet.loggable(request.method() + " " + request.path()),
             "",

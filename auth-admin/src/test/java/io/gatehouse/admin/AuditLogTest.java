@@ -91,6 +91,7 @@ class AuditLogTest {
         "gatehouse-audit-v1\n"
             + field("1")
             + field(Long.toString(entry.at().toEpochMilli()))
+            + field("dev")
             + field(entry.actor())
             + field("allow")
             + field("192.0.2.0/24")
@@ -136,6 +137,7 @@ class AuditLogTest {
         new AuditEntry(
             5,
             fifth.at(),
+            fifth.space(),
             "someone else",
             fifth.action(),
             fifth.target(),
