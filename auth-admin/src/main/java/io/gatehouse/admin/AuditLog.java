@@ -89,8 +89,14 @@ public final class AuditLog {
    */
   public static void createSchema(Connection connection) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
-    connection.setAutoCommit(true);
+    boolean postgres = isPostgres(connection);
+    // PostgreSQL: two processes creating the same table at once can collide even with "if not
+    // exists", so creation holds the append lock, in one transaction.
+    connection.setAutoCommit(!postgres);
     try (Statement statement = connection.createStatement()) {
+      if (postgres) {
+        statement.execute("select pg_advisory_xact_lock(" + PG_LOCK + ")");
+      }
       statement.execute(
           "create table if not exists gatehouse_audit ("
               + " seq bigint not null primary key,"
@@ -104,7 +110,9 @@ public final class AuditLog {
               + " detail varchar(2000) not null,"
               + " prev_hash varchar(64) not null,"
               + " hash varchar(64) not null)");
-      if (!isPostgres(connection)) {
+      if (postgres) {
+        connection.commit();
+      } else {
         statement.execute(
             "create table if not exists gatehouse_audit_lock (id integer not null primary key)");
         try {
@@ -118,6 +126,11 @@ public final class AuditLog {
           // another process inserted the lock row at the same moment: it is there
         }
       }
+    } catch (SQLException e) {
+      if (postgres) {
+        connection.rollback();
+      }
+      throw e;
     } finally {
       connection.setAutoCommit(autoCommit);
     }
