@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -192,6 +193,20 @@ public final class AdminClient implements Management {
   @Override
   public CheckResult check(CheckRequest request) {
     return CheckResult.fromJson(call("POST", "/check", request.toJson()));
+  }
+
+  @Override
+  public List<AuditEntry> audit(Instant since) {
+    String query = "?since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8);
+    return Json.objects(call("GET", "/audit" + query, null), "entries").stream()
+        .map(AuditEntry::fromJson)
+        .toList();
+  }
+
+  @Override
+  public AuditLog.Verification verifyAudit() {
+    Map<String, Object> answer = call("GET", "/audit?verify=true&entries=false", null);
+    return AuditLog.Verification.fromJson(Json.object(answer, "verification"));
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.TreeSet;
  *   <li>{@value #TOKENS} lists, creates, imports, revokes and rotates API tokens.
  *   <li>{@value #SETTINGS} changes issuers, secrets, address rules and trusted proxies, and runs
  *       dry runs.
+ *   <li>{@value #AUDIT} reads and verifies the {@link AuditLog}.
  *   <li><b>A caller can never grant a permission it does not hold.</b> Creating, importing,
  *       rotating or revoking an <em>admin</em> token needs {@value #TOKENS} and, besides, {@value
  *       #MANAGE} or every permission of that admin token: rotating hands out a working secret (so
@@ -34,7 +35,23 @@ public final class AdminRules {
   /** Issuers, HS secrets, address rules, trusted proxies, dry runs. */
   public static final String SETTINGS = "settings";
 
+  /** Reading and verifying the audit log. */
+  public static final String AUDIT = "audit";
+
   private AdminRules() {}
+
+  /** Reading or verifying the audit log needs {@value #AUDIT}. */
+  static void requireAudit(Caller caller) {
+    if (!caller.holds(AUDIT)) {
+      throw new PermissionDenied(
+          caller.label()
+              + " may not read the audit log: that needs '"
+              + AUDIT
+              + "' or '"
+              + MANAGE
+              + "'");
+    }
+  }
 
   /** Listing tokens, and any token operation, needs {@value #TOKENS}. */
   static void requireTokens(Caller caller) {

@@ -7,6 +7,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * POST   /denylist/remove           {cidrs}
  * PUT    /trusted-proxies           {cidrs, hops}
  * POST   /check                     {method, path, headers, ip}
+ * GET    /audit?since=24h&amp;verify=true  the audit log's entries since then (a duration back from
+ *                                   now, or an ISO instant; default 24h) as "entries", and with
+ *                                   verify=true the chain's check as "verification";
+ *                                   entries=false leaves the entries out
  * </pre>
  *
  * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 403 not permitted, 404 not
@@ -63,13 +71,22 @@ public final class AdminServlet extends HttpServlet {
   private static final int LONGEST_LOGGED_SEGMENT = 16;
 
   private final transient BiFunction<String, Caller, Management> managementForSpace;
+  private final transient Clock clock;
 
   /**
    * @param managementForSpace the operations in a space on behalf of a caller (the admin token);
    *     they check the caller's permissions themselves
    */
   AdminServlet(BiFunction<String, Caller, Management> managementForSpace) {
+    this(managementForSpace, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock what {@code GET /audit?since=24h} counts back from
+   */
+  AdminServlet(BiFunction<String, Caller, Management> managementForSpace, Clock clock) {
     this.managementForSpace = managementForSpace;
+    this.clock = clock;
   }
 
   @Override
@@ -80,7 +97,8 @@ public final class AdminServlet extends HttpServlet {
             (Identity) request.getAttribute(GatehouseFilter.IDENTITY), "the filter sets it");
     String route =
         request.getMethod() + " " + Objects.requireNonNullElse(request.getPathInfo(), "/");
-    try (Management management = managementForSpace.apply(identity.space(), Caller.of(identity))) {
+    Caller caller = Caller.of(identity, clientAddress(request));
+    try (Management management = managementForSpace.apply(identity.space(), caller)) {
       Map<String, Object> result = route(route, request, management);
       if (result == null) {
         HttpJson.error(request, response, 404, "no such admin operation: " + Redact.safe(route));
@@ -118,7 +136,39 @@ public final class AdminServlet extends HttpServlet {
     return Redact.safe(String.join("/", segments));
   }
 
-  private static @Nullable Map<String, Object> route(
+  /** The client address the filter resolved (after the space's trusted proxies). */
+  static String clientAddress(HttpServletRequest request) {
+    Object resolved = request.getAttribute(GatehouseFilter.CLIENT_ADDRESS);
+    if (resolved instanceof InetAddress address) {
+      return address.getHostAddress();
+    }
+    String peer = request.getRemoteAddr();
+    return peer == null ? Caller.UNKNOWN_ADDRESS : Redact.safe(peer);
+  }
+
+  private Map<String, Object> audit(HttpServletRequest request, Management management) {
+    String since = request.getParameter("since");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    if (!"false".equals(request.getParameter("entries"))) {
+      Instant from = since(since == null ? "24h" : since);
+      answer.put("entries", management.audit(from).stream().map(AuditEntry::toJson).toList());
+    }
+    if ("true".equals(request.getParameter("verify"))) {
+      answer.put("verification", management.verifyAudit().toJson());
+    }
+    return answer;
+  }
+
+  /** {@code 24h} (back from now) or an ISO instant. */
+  private Instant since(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException notAnInstant) {
+      return clock.instant().minus(Durations.parse(text));
+    }
+  }
+
+  private @Nullable Map<String, Object> route(
       String route, HttpServletRequest request, Management management) throws IOException {
     switch (route) {
       case "GET /tokens" -> {
@@ -167,6 +217,9 @@ public final class AdminServlet extends HttpServlet {
       }
       case "PUT /trusted-proxies" -> {
         return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);
+      }
+      case "GET /audit" -> {
+        return audit(request, management);
       }
       case "POST /check" -> {
         return management.check(Management.CheckRequest.fromJson(body(request))).toJson();

@@ -57,12 +57,14 @@ public final class AdminStore implements AutoCloseable {
   private final ApiKeys keys;
   private final SpaceSettingsStore settings;
   private final Clock clock;
+  private final AuditLog audit;
 
   private AdminStore(String url, ApiKeys keys, SpaceSettingsStore settings, Clock clock) {
     this.url = url;
     this.keys = keys;
     this.settings = settings;
     this.clock = clock;
+    this.audit = new AuditLog(settings::connect, clock);
   }
 
   /**
@@ -89,6 +91,14 @@ public final class AdminStore implements AutoCloseable {
   /** The API and admin tokens. */
   public ApiKeys keys() {
     return keys;
+  }
+
+  /**
+   * The audit log of every management operation run on this store (by any process sharing it): read
+   * and verify it here; the operations append to it.
+   */
+  public AuditLog audit() {
+    return audit;
   }
 
   /** The clock the store's operations read. */
@@ -210,6 +220,7 @@ public final class AdminStore implements AutoCloseable {
       SpaceSettingsStore probeOnly = new SpaceSettingsStore(url, properties, clock, NO_FEED);
       try (Connection connection = probeOnly.connect()) {
         SpaceSettingsStore.createSchema(connection, clock);
+        AuditLog.createSchema(connection);
       } catch (SQLException e) {
         throw AdminException.unavailable(
             "store unreachable at "

@@ -15,27 +15,59 @@ import java.util.Set;
  * @param label for messages and logs: "the operator" or the admin token's id
  * @param permissions the admin token's permissions (empty for the operator, who needs none)
  * @param atStore true for the operator with direct store access
+ * @param clientAddress where the caller is, for the {@link AuditLog}: the client address after
+ *     trusted proxies, {@value #LOCAL} for the operator at the store, {@value #UNKNOWN_ADDRESS}
+ *     when not known
  */
-public record Caller(String label, Set<String> permissions, boolean atStore) {
+public record Caller(String label, Set<String> permissions, boolean atStore, String clientAddress) {
+  /** The client address of the operator at the store. */
+  public static final String LOCAL = "local";
+
+  /** The client address when the caller's was not given. */
+  public static final String UNKNOWN_ADDRESS = "unknown";
 
   public Caller {
     Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(clientAddress, "clientAddress");
     permissions = Set.copyOf(permissions);
+  }
+
+  public Caller(String label, Set<String> permissions, boolean atStore) {
+    this(label, permissions, atStore, atStore ? LOCAL : UNKNOWN_ADDRESS);
   }
 
   /** The CLI on the store itself. */
   public static Caller operator() {
-    return new Caller("the operator", Set.of(), true);
+    return new Caller("the operator", Set.of(), true, LOCAL);
   }
 
   /** An authenticated admin token (or a console session, which carries its token's identity). */
   public static Caller of(Identity identity) {
+    return of(identity, UNKNOWN_ADDRESS);
+  }
+
+  /**
+   * An authenticated admin token calling from {@code clientAddress} (the address the pipeline
+   * resolved through the space's trusted proxies).
+   */
+  public static Caller of(Identity identity, String clientAddress) {
     if (identity.access() != Access.ADMIN) {
       // The admin filter lets only admin tokens through; an API token here is a wiring mistake,
       // and it gets no permissions rather than the benefit of the doubt.
-      return new Caller(label(identity), Set.of(), false);
+      return new Caller(label(identity), Set.of(), false, clientAddress);
     }
-    return new Caller(label(identity), identity.permissions(), false);
+    return new Caller(label(identity), identity.permissions(), false, clientAddress);
+  }
+
+  /**
+   * Who, in an audit entry: {@code operator <os user>} at the store, else the admin token's label.
+   */
+  public String actor() {
+    if (!atStore) {
+      return label;
+    }
+    String user = System.getProperty("user.name");
+    return user == null || user.isBlank() ? "operator" : "operator " + user;
   }
 
   private static String label(Identity identity) {

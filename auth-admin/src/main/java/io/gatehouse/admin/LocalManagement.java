@@ -10,11 +10,16 @@ import io.gatehouse.core.Redact;
 import io.gatehouse.core.Settings;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Management} on a store, in one space, on behalf of one {@link Caller}. Used by the CLI
@@ -22,6 +27,14 @@ import java.util.function.Function;
  * operation checks {@link AdminRules} itself before it touches the store.
  */
 final class LocalManagement implements Management {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalManagement.class);
+
+  /** Token text as the stores issue it ({@code ghk_...}, {@code gha_...}). */
+  private static final Pattern TOKEN_TEXT = Pattern.compile("gh[a-z]_[A-Za-z0-9_\\-]{8,}");
+
+  /** Token ids are 10 characters; anything longer given as a token reference may be its text. */
+  private static final int LONGEST_ID = 16;
+
   private final AdminStore store;
   private final String space;
   private final Caller caller;
@@ -69,6 +82,15 @@ final class LocalManagement implements Management {
 
   @Override
   public CreatedTokenView createToken(TokenRequest request) {
+    return audited(
+        "create-token",
+        "new " + (request.admin() ? "admin" : "api") + " token",
+        describe(request),
+        () -> create(request),
+        created -> created.info().id());
+  }
+
+  private CreatedTokenView create(TokenRequest request) {
     AdminRules.requireMayGrant(caller, request.permissions());
     NewToken.Builder spec = request.admin() ? NewToken.adminToken(space) : NewToken.apiToken(space);
     if (request.readOnly()) {
@@ -87,6 +109,20 @@ final class LocalManagement implements Management {
 
   @Override
   public TokenView importToken(String token, boolean readOnly, String name) {
+    String detail =
+        (token.strip().startsWith(TokenKind.ADMIN.prefix()) ? "admin" : "api")
+            + " token"
+            + (readOnly ? ", read-only" : "")
+            + (name.isEmpty() ? "" : ", name '" + name + "'");
+    return audited(
+        "import-token",
+        Redact.secret(token.strip()),
+        detail,
+        () -> importChecked(token, readOnly, name),
+        TokenView::id);
+  }
+
+  private TokenView importChecked(String token, boolean readOnly, String name) {
     AdminRules.requireMayGrant(caller, List.of()); // an imported token carries no permission
     NewToken.Builder spec =
         token.startsWith(TokenKind.ADMIN.prefix())
@@ -101,16 +137,33 @@ final class LocalManagement implements Management {
 
   @Override
   public List<TokenView> tokens() {
-    AdminRules.requireTokens(caller);
+    refusalAudited("list-tokens", () -> AdminRules.requireTokens(caller));
     return tokens(keys -> keys.list(space)).stream().map(this::view).toList();
   }
 
   @Override
   public Optional<TokenView> revoke(String idOrToken) {
+    try {
+      return audited(
+          "revoke-token",
+          tokenReference(idOrToken),
+          "",
+          () -> revokeChecked(idOrToken),
+          found -> found.map(TokenView::id).orElse(tokenReference(idOrToken)));
+    } catch (AdminException e) {
+      if (e.kind() == AdminException.Kind.NOT_FOUND) {
+        return Optional.empty(); // recorded as "not found"; the caller says so in its own words
+      }
+      throw e;
+    }
+  }
+
+  private Optional<TokenView> revokeChecked(String idOrToken) {
     AdminRules.requireTokens(caller); // before the lookup: a caller without it learns nothing
     Optional<TokenInfo> found = findInSpace(idOrToken);
     if (found.isEmpty()) {
-      return Optional.empty();
+      throw AdminException.notFound(
+          "no token " + tokenReference(idOrToken) + " in space '" + space + "'");
     }
     AdminRules.requireMayControl(caller, found.get(), "revoke");
     return tokens(keys -> keys.revoke(found.get().id())).map(this::view);
@@ -118,6 +171,15 @@ final class LocalManagement implements Management {
 
   @Override
   public CreatedTokenView rotate(String id, Duration grace) {
+    return audited(
+        "rotate-token",
+        tokenReference(id),
+        "grace " + Durations.format(grace),
+        () -> rotateChecked(id, grace),
+        rotated -> rotated.info().id());
+  }
+
+  private CreatedTokenView rotateChecked(String id, Duration grace) {
     AdminRules.requireTokens(caller);
     TokenInfo info =
         findInSpace(id)
@@ -136,60 +198,223 @@ final class LocalManagement implements Management {
 
   @Override
   public SpaceConfig settings() {
-    AdminRules.requireSettings(caller);
+    refusalAudited("read-settings", () -> AdminRules.requireSettings(caller));
     return store.settings().read(space);
   }
 
   @Override
   public SpaceConfig setIssuer(SpaceConfig.Issuer issuer) {
-    AdminRules.requireSettings(caller);
-    return store.settings().update(space, config -> config.withIssuer(issuer));
+    return settingsChange(
+        "set-issuer",
+        issuer.issuer(),
+        issuer.describe(),
+        () -> store.settings().update(space, config -> config.withIssuer(issuer)));
   }
 
   @Override
   public SpaceConfig removeIssuer(String issuer) {
-    AdminRules.requireSettings(caller);
-    return store.settings().update(space, config -> config.withoutIssuer(issuer));
+    return settingsChange(
+        "remove-issuer",
+        issuer,
+        "",
+        () -> store.settings().update(space, config -> config.withoutIssuer(issuer)));
   }
 
   @Override
   public SpaceConfig allow(List<String> cidrs) {
-    AdminRules.requireSettings(caller);
-    List<String> parsed = SpaceConfig.normalise(cidrs); // validate before touching the store
-    return store.settings().update(space, config -> config.withAllowed(parsed));
+    return settingsChange(
+        "allow",
+        String.join(" ", cidrs),
+        "",
+        () -> {
+          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
+          return store.settings().update(space, config -> config.withAllowed(parsed));
+        });
   }
 
   @Override
   public SpaceConfig removeAllowed(List<String> cidrs) {
-    AdminRules.requireSettings(caller);
-    List<String> parsed = SpaceConfig.normalise(cidrs);
-    return store.settings().update(space, config -> config.withoutAllowed(parsed));
+    return settingsChange(
+        "remove-allowed",
+        String.join(" ", cidrs),
+        "",
+        () -> {
+          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
+          return store.settings().update(space, config -> config.withoutAllowed(parsed));
+        });
   }
 
   @Override
   public SpaceConfig deny(List<String> cidrs) {
-    AdminRules.requireSettings(caller);
-    List<String> parsed = SpaceConfig.normalise(cidrs); // validate before touching the store
-    return store.settings().update(space, config -> config.withDenied(parsed));
+    return settingsChange(
+        "deny",
+        String.join(" ", cidrs),
+        "",
+        () -> {
+          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
+          return store.settings().update(space, config -> config.withDenied(parsed));
+        });
   }
 
   @Override
   public SpaceConfig removeDenied(List<String> cidrs) {
-    AdminRules.requireSettings(caller);
-    List<String> parsed = SpaceConfig.normalise(cidrs);
-    return store.settings().update(space, config -> config.withoutDenied(parsed));
+    return settingsChange(
+        "remove-denied",
+        String.join(" ", cidrs),
+        "",
+        () -> {
+          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
+          return store.settings().update(space, config -> config.withoutDenied(parsed));
+        });
   }
 
   @Override
   public SpaceConfig trustProxies(SpaceConfig.Proxies proxies) {
-    AdminRules.requireSettings(caller);
-    return store.settings().update(space, config -> config.withProxies(proxies));
+    return settingsChange(
+        "trust-proxies",
+        String.join(" ", proxies.cidrs()),
+        "hops " + proxies.hops(),
+        () -> store.settings().update(space, config -> config.withProxies(proxies)));
   }
 
   @Override
   public CheckResult check(CheckRequest request) {
-    AdminRules.requireSettings(caller);
+    refusalAudited("check", () -> AdminRules.requireSettings(caller));
     return checker.apply(request);
+  }
+
+  @Override
+  public List<AuditEntry> audit(Instant since) {
+    refusalAudited("read-audit", () -> AdminRules.requireAudit(caller));
+    return store.audit().since(space, since);
+  }
+
+  @Override
+  public AuditLog.Verification verifyAudit() {
+    refusalAudited("verify-audit", () -> AdminRules.requireAudit(caller));
+    return store.audit().verify();
+  }
+
+  /** A settings change: needs {@code settings}; audited whatever its outcome. */
+  private SpaceConfig settingsChange(
+      String action, String target, String detail, Supplier<SpaceConfig> change) {
+    return audited(
+        action,
+        target,
+        detail,
+        () -> {
+          AdminRules.requireSettings(caller);
+          return change.get();
+        },
+        config -> target);
+  }
+
+  /**
+   * Runs {@code change} and appends its audit entry: {@code ok} with the result's target, or the
+   * outcome of the exception (rethrown).
+   */
+  private <T> T audited(
+      String action,
+      String target,
+      String detail,
+      Supplier<T> change,
+      Function<T, String> targetOfResult) {
+    T result;
+    try {
+      result = change.get();
+    } catch (PermissionDenied e) {
+      recordFailure(action, target, AuditLog.REFUSED, e);
+      throw e;
+    } catch (AdminException e) {
+      recordFailure(
+          action,
+          target,
+          e.kind() == AdminException.Kind.NOT_FOUND ? AuditLog.NOT_FOUND : AuditLog.FAILED,
+          e);
+      throw e;
+    } catch (RuntimeException e) {
+      recordFailure(action, target, AuditLog.FAILED, e);
+      throw e;
+    }
+    String resultTarget = targetOfResult.apply(result);
+    try {
+      record(action, resultTarget, AuditLog.OK, detail);
+    } catch (AdminException e) {
+      // The change is made and cannot be taken back here: say so loudly rather than hide it.
+      LOG.error(
+          "{} {} {} was done but its audit entry could not be written: {}",
+          caller.actor(),
+          action,
+          resultTarget,
+          e.getMessage());
+    }
+    return result;
+  }
+
+  /** A read that needs no entry when allowed: only its refusal is recorded. */
+  private void refusalAudited(String action, Runnable permissionCheck) {
+    try {
+      permissionCheck.run();
+    } catch (PermissionDenied e) {
+      recordFailure(action, "", AuditLog.REFUSED, e);
+      throw e;
+    }
+  }
+
+  private void recordFailure(String action, String target, String outcome, RuntimeException e) {
+    try {
+      record(action, target, outcome, e.getMessage() == null ? "" : e.getMessage());
+    } catch (AdminException unwritten) {
+      LOG.warn(
+          "audit entry for a failed {} could not be written: {}", action, unwritten.getMessage());
+    }
+  }
+
+  private void record(String action, String target, String outcome, String detail) {
+    store
+        .audit()
+        .append(
+            space,
+            caller.actor(),
+            action,
+            noTokens(target),
+            caller.clientAddress(),
+            outcome,
+            noTokens(detail));
+  }
+
+  /** Any token text in request-derived text becomes a short prefix (tokens appear by id). */
+  static String noTokens(String text) {
+    return Redact.safe(
+        TOKEN_TEXT
+            .matcher(text)
+            .replaceAll(match -> Redact.secret(match.group()).replace("$", "")));
+  }
+
+  /** How a token named by id or by its text appears in the audit log: never its whole text. */
+  private static String tokenReference(String idOrToken) {
+    String text = idOrToken.strip();
+    return text.length() > LONGEST_ID ? Redact.secret(text) : Redact.safe(text);
+  }
+
+  private static String describe(TokenRequest request) {
+    StringBuilder out = new StringBuilder(request.admin() ? "admin" : "api").append(" token");
+    if (request.readOnly()) {
+      out.append(", read-only");
+    }
+    if (!request.name().isEmpty()) {
+      out.append(", name '").append(request.name()).append('\'');
+    }
+    if (request.team() != null) {
+      out.append(", team ").append(request.team());
+    }
+    if (!request.permissions().isEmpty()) {
+      out.append(", permissions ").append(String.join(",", request.permissions()));
+    }
+    if (request.expiresIn() != null) {
+      out.append(", expires in ").append(Durations.format(request.expiresIn()));
+    }
+    return out.toString();
   }
 
   @Override

@@ -4,13 +4,18 @@ import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.AuthHook;
 import io.gatehouse.core.AuthListener;
+import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.Reason;
 import io.gatehouse.core.Settings;
 import io.gatehouse.core.SettingsHolder;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.jwks.JwtAuthenticator;
 import io.gatehouse.servlet.GatehouseFilter;
 import jakarta.servlet.http.HttpServlet;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,14 +94,58 @@ public final class ManagedGatehouse implements AutoCloseable {
             .tokenStore(store.keys().store())
             .build();
     // The admin API takes console sessions first (cookie + CSRF token), then admin tokens.
-    Gatehouse adminGatehouse = Pipelines.build(parts, console.authenticator());
+    // An admin token the route's permission check refuses never reaches the operations, so the
+    // refusal is audited here.
+    List<AuthListener> adminListeners = new ArrayList<>(builder.listeners);
+    adminListeners.add(auditRefusals(store.audit()));
+    Pipelines.Parts adminParts =
+        new Pipelines.Parts(
+            builder.spaceResolver,
+            store.keys(),
+            parts.jwt(),
+            settings,
+            builder.hooks,
+            adminListeners);
+    Gatehouse adminGatehouse = Pipelines.build(adminParts, console.authenticator());
     AdminServlet api =
         new AdminServlet(
             (space, caller) ->
-                store.management(space, caller, LocalManagement.storeChecker(store, space, parts)));
+                store.management(space, caller, LocalManagement.storeChecker(store, space, parts)),
+            builder.clock);
     this.adminServlet =
         new AdminPlaneServlet(
             console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
+  }
+
+  /**
+   * Appends a {@code refused} entry for every admin API call the admin policy refuses to an
+   * authenticated admin token (a call without a valid admin token has no actor to record).
+   */
+  private static AuthListener auditRefusals(AuditLog audit) {
+    return new AuthListener() {
+      @Override
+      public void onDecision(AuthRequest request, Decision decision) {
+        Identity identity = decision.identity();
+        if (decision.allowed()
+            || identity == null
+            || decision.reason() != Reason.INSUFFICIENT_ACCESS
+            || !request.path().startsWith(AdminServlet.PREFIX)) {
+          return;
+        }
+        InetAddress address = decision.clientAddress();
+        Caller caller =
+            Caller.of(
+                identity, address == null ? Caller.UNKNOWN_ADDRESS : address.getHostAddress());
+        audit.append(
+            identity.space(),
+            caller.actor(),
+            "api " + AdminServlet.loggable(request.method() + " " + request.path()),
+            "",
+            caller.clientAddress(),
+            AuditLog.REFUSED,
+            LocalManagement.noTokens(decision.detail()));
+      }
+    };
   }
 
   /**

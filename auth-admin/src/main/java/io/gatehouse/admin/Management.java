@@ -47,6 +47,12 @@ public interface Management extends AutoCloseable {
 
   CheckResult check(CheckRequest request);
 
+  /** The audit log's entries at or after {@code since}, oldest first (needs {@code audit}). */
+  List<AuditEntry> audit(Instant since);
+
+  /** Checks the audit log's whole hash chain (needs {@code audit}). */
+  AuditLog.Verification verifyAudit();
+
   @Override
   void close();
 

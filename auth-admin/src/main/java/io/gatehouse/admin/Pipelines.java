@@ -41,6 +41,9 @@ final class Pipelines {
   /** Grants the settings operations (JWKS, secrets, allowlist, denylist, proxies, check). */
   static final String SETTINGS = AdminRules.SETTINGS;
 
+  /** Reading and verifying the audit log. */
+  static final String AUDIT = AdminRules.AUDIT;
+
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
   private Pipelines() {}
@@ -97,7 +100,8 @@ final class Pipelines {
 
   /**
    * Under {@code /_admin/}: only admin tokens, holding {@value #MANAGE} or the operation's own
-   * permission ({@value #TOKENS} for {@code /_admin/api/tokens...}, {@value #SETTINGS} otherwise).
+   * permission ({@value #TOKENS} for {@code /_admin/api/tokens...}, {@value #AUDIT} for {@code
+   * /_admin/api/audit}, {@value #SETTINGS} otherwise).
    */
   static AccessPolicy adminPolicy() {
     return (request, identity) -> {
@@ -108,7 +112,7 @@ final class Pipelines {
       if (identity.access() != Access.ADMIN) {
         return "the admin API needs an admin token";
       }
-      String needed = path.startsWith(AdminServlet.PREFIX + "/tokens") ? TOKENS : SETTINGS;
+      String needed = neededPermission(path);
       if (identity.hasPermission(MANAGE) || identity.hasPermission(needed)) {
         return null;
       }
@@ -116,10 +120,23 @@ final class Pipelines {
     };
   }
 
+  /** {@value #TOKENS} for the token routes, {@value #AUDIT} for the audit log, else settings. */
+  private static String neededPermission(String path) {
+    if (path.startsWith(AdminServlet.PREFIX + "/tokens")) {
+      return TOKENS;
+    }
+    if (path.equals(AdminServlet.PREFIX + "/audit")
+        || path.startsWith(AdminServlet.PREFIX + "/audit/")) {
+      return AUDIT;
+    }
+    return SETTINGS;
+  }
+
   /**
    * The console's sign-in check: the space's address rules, then an admin token ({@code
-   * Authorization: Bearer gha_...}) holding {@value #MANAGE}, {@value #TOKENS} or {@value
-   * #SETTINGS}. What the session may then do is {@link #adminPolicy()}'s to say, per request.
+   * Authorization: Bearer gha_...}) holding {@value #MANAGE}, {@value #TOKENS}, {@value #SETTINGS}
+   * or {@value #AUDIT}. What the session may then do is {@link #adminPolicy()}'s to say, per
+   * request.
    */
   static Gatehouse consoleSignIn(Parts parts) {
     Gatehouse.Builder builder = Gatehouse.builder();
@@ -134,14 +151,17 @@ final class Pipelines {
                 identity.access() == Access.ADMIN
                         && (identity.hasPermission(MANAGE)
                             || identity.hasPermission(TOKENS)
-                            || identity.hasPermission(SETTINGS))
+                            || identity.hasPermission(SETTINGS)
+                            || identity.hasPermission(AUDIT))
                     ? null
                     : "the console needs an admin token with permission '"
                         + MANAGE
                         + "', '"
                         + TOKENS
-                        + "' or '"
+                        + "', '"
                         + SETTINGS
+                        + "' or '"
+                        + AUDIT
                         + "'")
         .settings(parts.settings())
         .build();

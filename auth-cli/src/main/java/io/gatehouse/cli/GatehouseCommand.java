@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Whitelist.class,
       SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
+      AuditCommand.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,
       RunCommands.Demo.class

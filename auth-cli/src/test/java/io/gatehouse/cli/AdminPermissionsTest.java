@@ -38,6 +38,7 @@ class AdminPermissionsTest {
           Set.of("settings"),
           Set.of("tokens", "deploy"),
           Set.of("tokens", "settings"),
+          Set.of("audit"),
           Set.of("manage"));
 
   @TempDir static Path dir;
@@ -276,7 +277,14 @@ class AdminPermissionsTest {
               "{\"method\":\"GET\",\"path\":\"/api/hello\",\"headers\":[]}",
               holds("settings"),
               200,
-              "dry run"));
+              "dry run"),
+          route(
+              "GET",
+              "/audit?since=24h&verify=true",
+              "",
+              holds("audit"),
+              200,
+              "read and verify the audit log"));
 
   @TestFactory
   Stream<DynamicTest> everyRouteUnderEveryPermissionSet() {
@@ -303,6 +311,11 @@ class AdminPermissionsTest {
                   String target = route.untouched().apply(targets);
                   if (!allowed && !target.isEmpty()) {
                     assertThat(status(id(target))).isEqualTo("active");
+                  }
+                  if (!allowed) {
+                    Map<String, Object> last = lastAuditEntry();
+                    assertThat(last.get("outcome")).as(last.toString()).isEqualTo("refused");
+                    assertThat(last.get("actor")).isEqualTo("admin token " + id(CALLERS.get(held)));
                   }
                 }));
       }
@@ -360,6 +373,46 @@ class AdminPermissionsTest {
     HttpResponse<String> created = call("POST", "/tokens", body, root);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return Json.string(Json.parse(created.body()), "token");
+  }
+
+  /** The audit log's newest entry, read with the root token. */
+  private static Map<String, Object> lastAuditEntry() throws Exception {
+    String since = java.time.Instant.now().minusSeconds(30).toString();
+    HttpResponse<String> audit = call("GET", "/audit?since=" + since, "", root);
+    assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+    List<Map<String, Object>> entries = Json.objects(Json.parse(audit.body()), "entries");
+    assertThat(entries).isNotEmpty();
+    return entries.get(entries.size() - 1);
+  }
+
+  @Test
+  void theAuditLogRecordsChangesThroughTheApiWithTheCallersAddressAndVerifies() throws Exception {
+    String caller = CALLERS.get(Set.of("manage"));
+    HttpResponse<String> allowed =
+        call("POST", "/whitelist", "{\"cidrs\":[\"127.0.0.0/8\",\"192.0.2.9\"]}", caller);
+    assertThat(allowed.statusCode()).isEqualTo(200);
+
+    Map<String, Object> last = lastAuditEntry();
+    assertThat(last.get("action")).isEqualTo("allow");
+    assertThat(last.get("target")).isEqualTo("127.0.0.0/8 192.0.2.9");
+    assertThat(last.get("outcome")).isEqualTo("ok");
+    assertThat(last.get("actor")).isEqualTo("admin token " + id(caller));
+    assertThat(last.get("clientAddress")).isEqualTo("127.0.0.1");
+
+    Cli.Result listed = cli.run("audit", "--since", "1h", "--verify");
+    assertThat(listed.code()).as(listed.toString()).isZero();
+    assertThat(listed.out()).contains("admin token " + id(caller) + " from 127.0.0.1  allow");
+    assertThat(listed.out()).containsPattern("audit chain verified: \\d+ entries");
+
+    Cli remote = new Cli(dir.resolve("remote-audit"));
+    remote.env.put("GATEHOUSE_SERVER", serve.server.uri().toString());
+    remote.env.put("GATEHOUSE_ADMINTOKEN", CALLERS.get(Set.of("audit")));
+    Cli.Result remoteListed = remote.run("audit", "--verify");
+    assertThat(remoteListed.code()).as(remoteListed.toString()).isZero();
+    assertThat(remoteListed.out()).contains("127.0.0.0/8 192.0.2.9  ok");
+    assertThat(remoteListed.out()).containsPattern("audit chain verified: \\d+ entries");
+    remote.env.put("GATEHOUSE_ADMINTOKEN", CALLERS.get(Set.of("settings")));
+    assertThat(remote.run("audit").code()).isEqualTo(Main.EXIT_REFUSED);
   }
 
   private static String status(String id) throws Exception {

@@ -382,6 +382,36 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(10)
+  void theAuditTabShowsAChangeMadeInTheConsoleAndAVerifiedChain() throws Exception {
+    page("network");
+    WebElement cidr = driver.findElement(By.id("deny-cidr"));
+    cidr.clear();
+    cidr.sendKeys("203.0.113.0/24");
+    driver.findElement(By.cssSelector("#deny-form button[type=submit]")).click();
+    wait.until(
+        ExpectedConditions.visibilityOfElementLocated(
+            By.cssSelector("#deny-list li[data-cidr='203.0.113.0/24']")));
+
+    page("audit");
+    By verified = By.id("audit-verify");
+    wait.until(
+        ExpectedConditions.textMatches(
+            verified, java.util.regex.Pattern.compile("audit chain verified: \\d+ entries")));
+    WebElement newest =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#audit-table tbody tr:first-child")));
+    List<String> cells =
+        newest.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    assertThat(cells.get(2)).isEqualTo("admin token " + admin.substring(4, 14));
+    assertThat(cells.get(3)).isEqualTo("127.0.0.1");
+    assertThat(cells.subList(4, 7)).containsExactly("deny", "203.0.113.0/24", "ok");
+    screenshot("audit");
+    assertTokenNowhereInTheBrowser(admin);
+  }
+
+  @Test
+  @Order(11)
   void signOutEndsTheSession() throws Exception {
     Cookie session = driver.manage().getCookieNamed("gatehouse_console");
     driver.findElement(By.id("sign-out")).click();

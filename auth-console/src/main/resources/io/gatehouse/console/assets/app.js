@@ -6,7 +6,7 @@
   'use strict';
 
   var state = { csrf: null, session: null, page: 'tokens' };
-  var PAGES = ['tokens', 'admin', 'jwks', 'secrets', 'network', 'check'];
+  var PAGES = ['tokens', 'admin', 'jwks', 'secrets', 'network', 'check', 'audit'];
 
   function $(id) { return document.getElementById(id); }
 
@@ -192,6 +192,7 @@
     });
     if (name === 'tokens' || name === 'admin') { loadTokens(); }
     if (name === 'jwks' || name === 'secrets' || name === 'network') { loadSettings(); }
+    if (name === 'audit') { loadAudit(); }
   }
 
   function when(iso) {
@@ -301,6 +302,40 @@
         showSecret('Rotated ' + (created.info.name || created.info.id), created.token);
         loadTokens();
       }, function (e) { showError(table, e); });
+    });
+  }
+
+  // ---- audit log ----
+
+  function loadAudit(event) {
+    if (event) { event.preventDefault(); }
+    var form = $('audit-form');
+    clearErrors(form);
+    var since = $('audit-since').value.trim() || '24h';
+    api('GET', 'audit?since=' + encodeURIComponent(since) + '&verify=true').then(renderAudit, function (e) {
+      showError(form, e);
+    });
+  }
+
+  function renderAudit(data) {
+    var verification = data.verification;
+    var verdict = $('audit-verify');
+    verdict.textContent = verification.message;
+    verdict.className = 'badge ' + (verification.ok ? 'active' : 'revoked');
+    var tbody = $('audit-table').querySelector('tbody');
+    tbody.textContent = '';
+    if (!data.entries.length) { emptyRow(tbody, 8, 'No entries in this period.'); return; }
+    data.entries.slice().reverse().forEach(function (entry) { // newest first
+      var row = el('tr');
+      cell(row, entry.seq);
+      cell(row, when(entry.at));
+      cell(row, entry.actor);
+      cell(row, entry.clientAddress);
+      cell(row, entry.action);
+      cell(row, entry.target);
+      cell(row, badge(entry.outcome));
+      cell(row, entry.detail);
+      tbody.appendChild(row);
     });
   }
 
@@ -608,6 +643,7 @@
     $('deny-form').addEventListener('submit', addDenied);
     $('proxy-form').addEventListener('submit', saveProxies);
     $('check-form').addEventListener('submit', explain);
+    $('audit-form').addEventListener('submit', loadAudit);
     $('secret-copy').addEventListener('click', copySecret);
     $('secret-close').addEventListener('click', function () { $('secret-dialog').close(); });
     $('secret-dialog').addEventListener('close', function () { $('secret-value').textContent = ''; });
