@@ -77,8 +77,9 @@ class SpaceMappingTest {
     assertThat(unknown.trace()).hasSize(1);
     assertThat(unknown.trace().get(0).stage()).isEqualTo("space");
     assertThat(unknown.trace().get(0).detail()).endsWith("no space 'staging' in this store");
-    assertThat(known.allowed()).isTrue();
+    assertThat(known.trace().get(0).result()).isEqualTo(Step.Result.PASS);
     assertThat(known.space()).isEqualTo("prod");
+    assertThat(known.reason()).isEqualTo(Reason.MISSING_CREDENTIALS);
     assertThat(invalid.reason()).isEqualTo(Reason.MALFORMED);
   }
 
