@@ -46,10 +46,13 @@ import org.slf4j.LoggerFactory;
  * POST   /denylist/remove           {cidrs}
  * PUT    /trusted-proxies           {cidrs, hops}
  * POST   /check                     {method, path, headers, ip}
+ * GET    /spaces                    the store's declared spaces (permission manage)
+ * POST   /spaces                    declare     {name}
+ * POST   /spaces/remove             remove      {name}  409 while it has live tokens or settings
  * </pre>
  *
  * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 403 not permitted, 404 not
- * found, 503 store unreachable.
+ * found, 409 in use, 503 store unreachable.
  */
 public final class AdminServlet extends HttpServlet {
   public static final String PREFIX = "/_admin/api";
@@ -167,6 +170,16 @@ public final class AdminServlet extends HttpServlet {
       }
       case "PUT /trusted-proxies" -> {
         return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);
+      }
+      case "GET /spaces" -> {
+        return Map.of(
+            "spaces", management.spaces().stream().map(Management.SpaceView::toJson).toList());
+      }
+      case "POST /spaces" -> {
+        return management.addSpace(Json.string(body(request), "name")).toJson();
+      }
+      case "POST /spaces/remove" -> {
+        return management.removeSpace(Json.string(body(request), "name")).toJson();
       }
       case "POST /check" -> {
         return management.check(Management.CheckRequest.fromJson(body(request))).toJson();

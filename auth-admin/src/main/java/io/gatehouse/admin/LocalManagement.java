@@ -50,6 +50,8 @@ final class LocalManagement implements Management {
       SpaceSettingsStore.Snapshot snapshot = store.settings().readAll();
       Settings settings =
           SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
+      java.util.Map<String, String> unreadable = new java.util.TreeMap<>();
+      snapshot.broken().forEach(s -> unreadable.put(s, SettingsSync.unreadableDetail(s)));
       Supplier<Settings> fixed = () -> settings;
       Pipelines.Parts parts =
           new Pipelines.Parts(
@@ -58,7 +60,8 @@ final class LocalManagement implements Management {
               io.gatehouse.jwks.JwtAuthenticator.builder().clock(store.clock()).build(),
               fixed,
               java.util.List.of(),
-              java.util.List.of());
+              java.util.List.of(),
+              (s, current) -> SettingsSync.check(s, snapshot.spaces(), unreadable));
       return Pipelines.check(Pipelines.build(parts), request);
     };
   }
@@ -77,7 +80,9 @@ final class LocalManagement implements Management {
     if (request.expiresIn() != null) {
       spec.expiresIn(request.expiresIn());
     }
-    CreatedToken created = tokens(keys -> keys.create(spec.build()));
+    NewToken built = spec.build();
+    store.settings().declare(space); // a token in a space declares it
+    CreatedToken created = tokens(keys -> keys.create(built));
     return new CreatedTokenView(created.token(), view(created.info()));
   }
 
@@ -92,7 +97,9 @@ final class LocalManagement implements Management {
       spec.readOnly();
     }
     spec.name(name);
-    return view(tokens(keys -> keys.importToken(token.strip(), spec.build())));
+    NewToken built = spec.build();
+    store.settings().declare(space);
+    return view(tokens(keys -> keys.importToken(token.strip(), built)));
   }
 
   @Override
@@ -186,6 +193,71 @@ final class LocalManagement implements Management {
   public CheckResult check(CheckRequest request) {
     AdminRules.requireSettings(caller);
     return checker.apply(request);
+  }
+
+  @Override
+  public List<SpaceView> spaces() {
+    AdminRules.requireManage(caller, "list spaces");
+    return store.settings().spaces().stream().map(this::spaceView).toList();
+  }
+
+  @Override
+  public SpaceView addSpace(String name) {
+    AdminRules.requireManage(caller, "create spaces");
+    Settings.requireValidSpace(name);
+    store.settings().declare(name);
+    return spaceView(name);
+  }
+
+  @Override
+  public SpaceView removeSpace(String name) {
+    AdminRules.requireManage(caller, "remove spaces");
+    Settings.requireValidSpace(name);
+    SpaceView before = spaceView(name);
+    if (before.liveTokens() > 0) {
+      throw new AdminException(
+          AdminException.Kind.CONFLICT,
+          "space '"
+              + name
+              + "' still has "
+              + before.liveTokens()
+              + " live token(s): revoke them first");
+    }
+    boolean removed =
+        store
+            .settings()
+            .undeclare(
+                name,
+                config -> {
+                  if (!config.equals(SpaceConfig.empty(name))) {
+                    throw new AdminException(
+                        AdminException.Kind.CONFLICT,
+                        "space '"
+                            + name
+                            + "' still has settings (issuers, address rules or trusted proxies):"
+                            + " remove them first");
+                  }
+                });
+    if (!removed) {
+      throw AdminException.notFound("no space '" + name + "' in this store");
+    }
+    return before;
+  }
+
+  private SpaceView spaceView(String name) {
+    java.time.Instant now = clock.instant();
+    int live =
+        (int)
+            tokens(keys -> keys.list(name)).stream()
+                .filter(info -> info.status(now) == TokenInfo.Status.ACTIVE)
+                .count();
+    SpaceConfig config;
+    try {
+      config = store.settings().read(name);
+    } catch (IllegalArgumentException e) {
+      return new SpaceView(name, live, true); // unreadable settings are settings all the same
+    }
+    return new SpaceView(name, live, !config.equals(SpaceConfig.empty(name)));
   }
 
   @Override

@@ -77,7 +77,8 @@ public final class ManagedGatehouse implements AutoCloseable {
             jwt.build(),
             settings,
             builder.hooks,
-            builder.listeners);
+            builder.listeners,
+            sync.spaceCheck());
     this.gatehouse = Pipelines.build(parts);
     // The console ends a session when its admin token changes anywhere (revoked, rotated: by
     // this app, the CLI or another instance), on a reload-all, and at its periodic re-check, so

@@ -10,6 +10,7 @@ import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Settings;
+import io.gatehouse.core.SpaceCheck;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.ipfilter.IpAddress;
 import io.gatehouse.ipfilter.IpFilter;
@@ -54,6 +55,7 @@ final class Pipelines {
    * @param settings the live settings
    * @param hooks the app's authhooks, in order
    * @param listeners the app's listeners
+   * @param spaceCheck refuses requests in undeclared spaces and spaces with unreadable settings
    */
   record Parts(
       SpaceResolver spaces,
@@ -61,7 +63,8 @@ final class Pipelines {
       JwtAuthenticator jwt,
       Supplier<Settings> settings,
       List<AuthHook> hooks,
-      List<AuthListener> listeners) {
+      List<AuthListener> listeners,
+      SpaceCheck spaceCheck) {
     Parts {
       hooks = List.copyOf(hooks);
       listeners = List.copyOf(listeners);
@@ -69,7 +72,8 @@ final class Pipelines {
 
     /** The same parts with every request in {@code space}: for dry runs. */
     Parts inSpace(String space) {
-      return new Parts(SpaceResolver.fixed(space), keys, jwt, settings, hooks, listeners);
+      return new Parts(
+          SpaceResolver.fixed(space), keys, jwt, settings, hooks, listeners, spaceCheck);
     }
   }
 
@@ -80,6 +84,7 @@ final class Pipelines {
     }
     builder
         .spaceResolver(parts.spaces())
+        .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
         .authenticator(parts.keys().authenticator())
@@ -105,6 +110,11 @@ final class Pipelines {
       if (identity.access() != Access.ADMIN) {
         return "the admin API needs an admin token";
       }
+      if (path.startsWith(AdminServlet.PREFIX + "/spaces")) {
+        return identity.hasPermission(MANAGE)
+            ? null
+            : "the admin token needs permission '" + MANAGE + "' to list, create or remove spaces";
+      }
       String needed = path.startsWith(AdminServlet.PREFIX + "/tokens") ? TOKENS : SETTINGS;
       if (identity.hasPermission(MANAGE) || identity.hasPermission(needed)) {
         return null;
@@ -123,6 +133,7 @@ final class Pipelines {
     parts.listeners().forEach(builder::listener);
     return builder
         .spaceResolver(parts.spaces())
+        .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
         .authenticator(parts.keys().adminAuthenticator())
