@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Whitelist.class,
       SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
+      SpacesCommand.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,
       RunCommands.Demo.class
@@ -135,6 +136,11 @@ final class GatehouseCommand implements Runnable {
 
   /** The store as {@code serve} runs it: the managed pipeline, console and admin API. */
   ManagedGatehouse openManaged() {
+    return openManaged(SpaceResolver.fixed(space()));
+  }
+
+  /** As {@link #openManaged()}, with requests mapped to spaces by {@code spaces}. */
+  ManagedGatehouse openManaged(SpaceResolver spaces) {
     StoreLocation location = location();
     try {
       return ManagedGatehouse.builder(location.url())
@@ -142,7 +148,7 @@ final class GatehouseCommand implements Runnable {
           .clock(env.clock())
           .pollInterval(POLL_INTERVAL)
           .warnings(warning -> env.err().println("gatehouse: warning: " + warning))
-          .spaceResolver(SpaceResolver.fixed(space()))
+          .spaceResolver(spaces)
           .build();
     } catch (AdminException e) {
       throw new CliException(Main.exitCode(e), String.valueOf(e.getMessage()), e);
@@ -174,6 +180,11 @@ final class GatehouseCommand implements Runnable {
     }
     String name = space();
     return openStore().managementClosingStore(name, Caller.operator());
+  }
+
+  /** The operations on the store in {@code space} (local mode only). */
+  Management management(String space) {
+    return openStore().managementClosingStore(space, Caller.operator());
   }
 
   /** Where the command acts, for messages: the server, or the space. */

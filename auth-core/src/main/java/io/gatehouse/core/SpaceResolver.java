@@ -37,6 +37,22 @@ public interface SpaceResolver {
   }
 
   /**
+   * The space named by header {@code headerName}; a request without it, with it twice, or naming an
+   * invalid space resolves to null and is refused (no fallback).
+   */
+  static SpaceResolver fromHeader(String headerName) {
+    Objects.requireNonNull(headerName, "headerName");
+    return request -> {
+      var values = request.headers(headerName);
+      if (values.size() != 1) {
+        return null;
+      }
+      String value = values.get(0).trim();
+      return Settings.isValidSpace(value) ? value : null;
+    };
+  }
+
+  /**
    * The space named by the first DNS label of the {@code Host} header, lower-cased: {@code
    * dev.example.com:8080} is in space {@code dev}. Nothing is ever looked up. A missing or repeated
    * {@code Host}, an IP literal ({@code 192.0.2.7}, {@code [::1]}) or a label that is not a valid
