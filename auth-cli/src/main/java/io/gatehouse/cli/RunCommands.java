@@ -135,7 +135,8 @@ final class RunCommands {
       try (ManagedGatehouse managed =
           mapping == null ? root.openManaged() : root.openManaged(mapping.resolver())) {
         String spaces = mapping == null ? "space '" + root.space() + "'" : mapping.describe();
-        DemoServer server = start(managed, listen.host, listen.port, spaces);
+        DemoServer server =
+            start(managed, listen.host, listen.port, spaces, mapping == SpaceMapping.PATH);
         PrintWriter out = root.out();
         out.println(
             "Gatehouse demo API on "
@@ -198,7 +199,7 @@ final class RunCommands {
         out.println("Starting the demo API ...");
         out.flush();
         DemoServer server =
-            start(managed, listen.host, listen.port, "space '" + root.space() + "'");
+            start(managed, listen.host, listen.port, "space '" + root.space() + "'", false);
         String base = server.uri().toString();
         out.println();
         out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
@@ -286,7 +287,7 @@ final class RunCommands {
       throw CliException.usage("--port must be 0-65535, was " + port);
     }
     try {
-      return new DemoServer(managed, spaces, host, port);
+      return new DemoServer(managed, spaces, host, port, guardEveryPath);
     } catch (IOException e) {
       throw CliException.usage(
           "cannot listen on "

@@ -11,7 +11,10 @@ import java.util.Locale;
  */
 enum SpaceMapping {
   HOST("the Host header's first label (dev.example.com -> space 'dev'; IP literals refused)"),
-  PATH("the path's first segment (/dev/... -> space 'dev'; the path is passed on unchanged)"),
+  PATH(
+      "the path's first segment (/dev/... -> space 'dev'; the path is passed on unchanged; every"
+          + " path is guarded, so the console and admin API are not served: use the CLI on the"
+          + " store)"),
   HEADER("the " + SpaceMapping.HEADER_NAME + " header (required)");
 
   /** The header of {@code --space-from header}. */
