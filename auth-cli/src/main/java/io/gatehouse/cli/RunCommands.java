@@ -281,7 +281,8 @@ final class RunCommands {
     }
   }
 
-  private static DemoServer start(ManagedGatehouse managed, String host, int port, String spaces)
+  private static DemoServer start(
+      ManagedGatehouse managed, String host, int port, String spaces, boolean guardEveryPath)
       throws Exception {
     if (port < 0 || port > 65535) {
       throw CliException.usage("--port must be 0-65535, was " + port);
