@@ -187,11 +187,11 @@ public final class ManagedGatehouse implements AutoCloseable {
 
     /**
      * Maps requests to spaces (e.g. {@link SpaceResolver#fromHost()}, {@link
-     * SpaceResolver#fromPath()}). Default: every request in {@value #DEFAULT_SPACE}. Only the spaces
-     * the store declares are served ({@link Management#spaces()}: a token or setting made in a
-     * space declares it, and every store declares {@value #DEFAULT_SPACE}); a request in any other
-     * space is refused with 403 {@code unknown_space}, one in a space whose stored settings cannot
-     * be read (and were never read) with 503.
+     * SpaceResolver#fromPath()}). Default: every request in {@value #DEFAULT_SPACE}. Only the
+     * spaces the store declares are served ({@link Management#spaces()}: a token or setting made in
+     * a space declares it, and every store declares {@value #DEFAULT_SPACE}); a request in any
+     * other space is refused with 403 {@code unknown_space}, one in a space whose stored settings
+     * cannot be read (and were never read) with 503.
      */
     public Builder spaceResolver(SpaceResolver resolver) {
       this.spaceResolver = Objects.requireNonNull(resolver, "spaceResolver");
