@@ -150,6 +150,23 @@ public final class AdminClient implements Management {
   }
 
   @Override
+  public List<SpaceView> spaces() {
+    return Json.objects(call("GET", "/spaces", null), "spaces").stream()
+        .map(SpaceView::fromJson)
+        .toList();
+  }
+
+  @Override
+  public SpaceView addSpace(String name) {
+    return SpaceView.fromJson(call("POST", "/spaces", Map.of("name", name)));
+  }
+
+  @Override
+  public SpaceView removeSpace(String name) {
+    return SpaceView.fromJson(call("POST", "/spaces/remove", Map.of("name", name)));
+  }
+
+  @Override
   public SpaceConfig settings() {
     return SpaceConfig.fromJson(call("GET", "/settings", null));
   }
@@ -253,6 +270,9 @@ public final class AdminClient implements Management {
     }
     if (status == 404) {
       throw AdminException.notFound(message);
+    }
+    if (status == 409) {
+      throw new AdminException(AdminException.Kind.CONFLICT, message);
     }
     if (status == 400) {
       throw new IllegalArgumentException(message);

@@ -14,6 +14,8 @@ public class AdminException extends RuntimeException {
     FORBIDDEN(403),
     /** No such token, issuer or space. */
     NOT_FOUND(404),
+    /** The target is in use: e.g. removing a space that still has live tokens or settings. */
+    CONFLICT(409),
     /** The store, or the server in remote mode, could not be reached: try again. */
     UNAVAILABLE(503);
 

@@ -79,6 +79,14 @@ public final class AdminRules {
     }
   }
 
+  /** Listing, creating and removing spaces needs {@value #MANAGE}. */
+  static void requireManage(Caller caller, String action) {
+    if (!caller.holds(MANAGE)) {
+      throw new PermissionDenied(
+          caller.label() + " may not " + action + ": that needs '" + MANAGE + "'");
+    }
+  }
+
   /** Creating or importing a token with {@code permissions}: only ones the caller holds. */
   static void requireMayGrant(Caller caller, Collection<String> permissions) {
     requireTokens(caller);

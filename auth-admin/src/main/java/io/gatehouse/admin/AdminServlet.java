@@ -54,10 +54,13 @@ import org.slf4j.LoggerFactory;
  *                                   now, or an ISO instant; default 24h) as "entries", and with
  *                                   verify=true the chain's check as "verification";
  *                                   entries=false leaves the entries out
+ * GET    /spaces                    the store's declared spaces (permission manage)
+ * POST   /spaces                    declare     {name}
+ * POST   /spaces/remove             remove      {name}  409 while it has live tokens or settings
  * </pre>
  *
  * Errors answer {@code {"status": n, "error": "..."}}: 400 bad argument, 403 not permitted, 404 not
- * found, 503 store unreachable.
+ * found, 409 in use, 503 store unreachable.
  */
 public final class AdminServlet extends HttpServlet {
   public static final String PREFIX = "/_admin/api";
@@ -220,6 +223,16 @@ public final class AdminServlet extends HttpServlet {
       }
       case "GET /audit" -> {
         return audit(request, management);
+      }
+      case "GET /spaces" -> {
+        return Map.of(
+            "spaces", management.spaces().stream().map(Management.SpaceView::toJson).toList());
+      }
+      case "POST /spaces" -> {
+        return management.addSpace(Json.string(body(request), "name")).toJson();
+      }
+      case "POST /spaces/remove" -> {
+        return management.removeSpace(Json.string(body(request), "name")).toJson();
       }
       case "POST /check" -> {
         return management.check(Management.CheckRequest.fromJson(body(request))).toJson();

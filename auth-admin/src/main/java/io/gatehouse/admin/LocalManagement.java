@@ -8,6 +8,7 @@ import io.gatehouse.apikey.TokenKind;
 import io.gatehouse.apikey.TokenStoreException;
 import io.gatehouse.core.Redact;
 import io.gatehouse.core.Settings;
+import io.gatehouse.core.SpaceCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,10 @@ final class LocalManagement implements Management {
     return request -> {
       SpaceSettingsStore.Snapshot snapshot = store.settings().readAll();
       Settings stored = SettingsSync.apply(Settings.empty(), snapshot.configs(), snapshot.broken());
-      return Pipelines.check(Pipelines.build(parts.forDryRun(space, stored)), request);
+      java.util.Map<String, String> unreadable = new java.util.TreeMap<>();
+      snapshot.broken().forEach(s -> unreadable.put(s, SettingsSync.unreadableDetail(s)));
+      SpaceCheck declared = (s, current) -> SettingsSync.check(s, snapshot.spaces(), unreadable);
+      return Pipelines.check(Pipelines.build(parts.forDryRun(space, stored, declared)), request);
     };
   }
 
@@ -77,7 +81,9 @@ final class LocalManagement implements Management {
         io.gatehouse.jwks.JwtAuthenticator.builder().clock(store.clock()).build(),
         Settings::empty,
         List.of(),
-        List.of());
+        List.of(),
+        (space, settings) -> null, // a dry run brings its own check of the declared spaces
+        store.clock());
   }
 
   @Override
@@ -103,7 +109,9 @@ final class LocalManagement implements Management {
     if (request.expiresIn() != null) {
       spec.expiresIn(request.expiresIn());
     }
-    CreatedToken created = tokens(keys -> keys.create(spec.build()));
+    NewToken built = spec.build();
+    store.settings().declare(space); // a token in a space declares it
+    CreatedToken created = tokens(keys -> keys.create(built));
     return new CreatedTokenView(created.token(), view(created.info()));
   }
 
@@ -132,7 +140,9 @@ final class LocalManagement implements Management {
       spec.readOnly();
     }
     spec.name(name);
-    return view(tokens(keys -> keys.importToken(token.strip(), spec.build())));
+    NewToken built = spec.build();
+    store.settings().declare(space);
+    return view(tokens(keys -> keys.importToken(token.strip(), built)));
   }
 
   @Override
@@ -415,6 +425,82 @@ final class LocalManagement implements Management {
       out.append(", expires in ").append(Durations.format(request.expiresIn()));
     }
     return out.toString();
+  }
+
+  @Override
+  public List<SpaceView> spaces() {
+    refusalAudited("list-spaces", () -> AdminRules.requireManage(caller, "list spaces"));
+    return store.settings().spaces().stream().map(this::spaceView).toList();
+  }
+
+  @Override
+  public SpaceView addSpace(String name) {
+    return audited(
+        "add-space",
+        name,
+        "",
+        () -> {
+          AdminRules.requireManage(caller, "create spaces");
+          Settings.requireValidSpace(name);
+          store.settings().declare(name);
+          return spaceView(name);
+        },
+        SpaceView::name);
+  }
+
+  @Override
+  public SpaceView removeSpace(String name) {
+    return audited("remove-space", name, "", () -> remove(name), SpaceView::name);
+  }
+
+  private SpaceView remove(String name) {
+    AdminRules.requireManage(caller, "remove spaces");
+    Settings.requireValidSpace(name);
+    SpaceView before = spaceView(name);
+    if (before.liveTokens() > 0) {
+      throw new AdminException(
+          AdminException.Kind.CONFLICT,
+          "space '"
+              + name
+              + "' still has "
+              + before.liveTokens()
+              + " live token(s): revoke them first");
+    }
+    boolean removed =
+        store
+            .settings()
+            .undeclare(
+                name,
+                config -> {
+                  if (!config.equals(SpaceConfig.empty(name))) {
+                    throw new AdminException(
+                        AdminException.Kind.CONFLICT,
+                        "space '"
+                            + name
+                            + "' still has settings (issuers, address rules or trusted proxies):"
+                            + " remove them first");
+                  }
+                });
+    if (!removed) {
+      throw AdminException.notFound("no space '" + name + "' in this store");
+    }
+    return before;
+  }
+
+  private SpaceView spaceView(String name) {
+    java.time.Instant now = clock.instant();
+    int live =
+        (int)
+            tokens(keys -> keys.list(name)).stream()
+                .filter(info -> info.status(now) == TokenInfo.Status.ACTIVE)
+                .count();
+    SpaceConfig config;
+    try {
+      config = store.settings().read(name);
+    } catch (IllegalArgumentException e) {
+      return new SpaceView(name, live, true); // unreadable settings are settings all the same
+    }
+    return new SpaceView(name, live, !config.equals(SpaceConfig.empty(name)));
   }
 
   @Override

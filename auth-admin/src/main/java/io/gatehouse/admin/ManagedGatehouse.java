@@ -82,7 +82,9 @@ public final class ManagedGatehouse implements AutoCloseable {
             jwt.build(),
             settings,
             builder.hooks,
-            builder.listeners);
+            builder.listeners,
+            sync.spaceCheck(),
+            builder.clock);
     this.gatehouse = Pipelines.build(parts);
     // The console ends a session when its admin token changes anywhere (revoked, rotated: by
     // this app, the CLI or another instance), on a reload-all, and at its periodic re-check, so
@@ -98,15 +100,8 @@ public final class ManagedGatehouse implements AutoCloseable {
     // refusal is audited here.
     List<AuthListener> adminListeners = new ArrayList<>(builder.listeners);
     adminListeners.add(auditRefusals(store.audit()));
-    Pipelines.Parts adminParts =
-        new Pipelines.Parts(
-            builder.spaceResolver,
-            store.keys(),
-            parts.jwt(),
-            settings,
-            builder.hooks,
-            adminListeners);
-    Gatehouse adminGatehouse = Pipelines.build(adminParts, console.authenticator());
+    Gatehouse adminGatehouse =
+        Pipelines.build(parts.withListeners(adminListeners), console.authenticator());
     AdminServlet api =
         new AdminServlet(
             (space, caller) ->
@@ -229,7 +224,14 @@ public final class ManagedGatehouse implements AutoCloseable {
       return this;
     }
 
-    /** Maps requests to spaces. Default: every request in {@value #DEFAULT_SPACE}. */
+    /**
+     * Maps requests to spaces (e.g. {@link SpaceResolver#fromHost()}, {@link
+     * SpaceResolver#fromPath()}). Default: every request in {@value #DEFAULT_SPACE}. Only the
+     * spaces the store declares are served ({@link Management#spaces()}: a token or setting made in
+     * a space declares it, and every store declares {@value #DEFAULT_SPACE}); a request in any
+     * other space is refused with 403 {@code unknown_space}, one in a space whose stored settings
+     * cannot be read (and were never read) with 503.
+     */
     public Builder spaceResolver(SpaceResolver resolver) {
       this.spaceResolver = Objects.requireNonNull(resolver, "spaceResolver");
       return this;

@@ -53,6 +53,47 @@ public interface Management extends AutoCloseable {
   /** Checks the audit log's whole hash chain (needs {@code audit}). */
   AuditLog.Verification verifyAudit();
 
+  /**
+   * The spaces the store declares (requests in any other space are refused), with what each holds.
+   * Needs permission {@value AdminRules#MANAGE}: the names of every tenant are not for a token of
+   * one.
+   */
+  List<SpaceView> spaces();
+
+  /** Declares space {@code name} (idempotent). Needs {@value AdminRules#MANAGE}. */
+  SpaceView addSpace(String name);
+
+  /**
+   * Removes space {@code name}: refused ({@link AdminException.Kind#CONFLICT}) while it has live
+   * tokens or any setting, {@link AdminException.Kind#NOT_FOUND} when not declared. Needs {@value
+   * AdminRules#MANAGE}.
+   */
+  SpaceView removeSpace(String name);
+
+  /**
+   * A declared space.
+   *
+   * @param name the space
+   * @param liveTokens its API and admin tokens neither revoked nor expired
+   * @param hasSettings whether it has any issuer, address rule or trusted proxy
+   */
+  record SpaceView(String name, int liveTokens, boolean hasSettings) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("name", name);
+      map.put("liveTokens", (long) liveTokens);
+      map.put("hasSettings", hasSettings);
+      return map;
+    }
+
+    public static SpaceView fromJson(Map<String, Object> map) {
+      return new SpaceView(
+          Json.string(map, "name"),
+          (int) Json.number(map, "liveTokens", 0),
+          Json.bool(map, "hasSettings"));
+    }
+  }
+
   @Override
   void close();
 

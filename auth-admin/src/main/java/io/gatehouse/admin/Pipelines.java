@@ -10,11 +10,13 @@ import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Settings;
+import io.gatehouse.core.SpaceCheck;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.ipfilter.IpAddress;
 import io.gatehouse.ipfilter.IpFilter;
 import io.gatehouse.jwks.JwtAuthenticator;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +59,7 @@ final class Pipelines {
    * @param settings the live settings
    * @param hooks the app's authhooks, in order
    * @param listeners the app's listeners
+   * @param spaceCheck refuses requests in undeclared spaces and spaces with unreadable settings
    */
   record Parts(
       SpaceResolver spaces,
@@ -64,28 +67,37 @@ final class Pipelines {
       JwtAuthenticator jwt,
       Supplier<Settings> settings,
       List<AuthHook> hooks,
-      List<AuthListener> listeners) {
+      List<AuthListener> listeners,
+      SpaceCheck spaceCheck,
+      Clock clock) {
     Parts {
       hooks = List.copyOf(hooks);
       listeners = List.copyOf(listeners);
+    }
+
+    /** The same parts, with these listeners instead. */
+    Parts withListeners(List<AuthListener> others) {
+      return new Parts(spaces, keys, jwt, settings, hooks, others, spaceCheck, clock);
     }
 
     /**
      * The same parts with every request in {@code space} and the given settings: a dry run decides
      * with the settings as stored now, not as the change feed last delivered them.
      */
-    Parts forDryRun(String space, Settings stored) {
-      return new Parts(SpaceResolver.fixed(space), keys, jwt, () -> stored, hooks, listeners);
+    Parts forDryRun(String space, Settings stored, SpaceCheck declared) {
+      return new Parts(
+          SpaceResolver.fixed(space), keys, jwt, () -> stored, hooks, listeners, declared, clock);
     }
   }
 
   static Gatehouse build(Parts parts, Authenticator... first) {
-    Gatehouse.Builder builder = Gatehouse.builder();
+    Gatehouse.Builder builder = Gatehouse.builder().clock(parts.clock());
     for (Authenticator authenticator : first) {
       builder.authenticator(authenticator); // e.g. the console's sessions, before any token
     }
     builder
         .spaceResolver(parts.spaces())
+        .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
         .authenticator(parts.keys().authenticator())
@@ -111,6 +123,11 @@ final class Pipelines {
       }
       if (identity.access() != Access.ADMIN) {
         return "the admin API needs an admin token";
+      }
+      if (path.startsWith(AdminServlet.PREFIX + "/spaces")) {
+        return identity.hasPermission(MANAGE)
+            ? null
+            : "the admin token needs permission '" + MANAGE + "' to list, create or remove spaces";
       }
       String needed = neededPermission(path);
       if (identity.hasPermission(MANAGE) || identity.hasPermission(needed)) {
@@ -139,10 +156,11 @@ final class Pipelines {
    * request.
    */
   static Gatehouse consoleSignIn(Parts parts) {
-    Gatehouse.Builder builder = Gatehouse.builder();
+    Gatehouse.Builder builder = Gatehouse.builder().clock(parts.clock());
     parts.listeners().forEach(builder::listener);
     return builder
         .spaceResolver(parts.spaces())
+        .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
         .authenticator(parts.keys().adminAuthenticator())

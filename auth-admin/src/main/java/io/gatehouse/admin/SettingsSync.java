@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * Keeps a {@link SettingsHolder} equal to the space settings in the store: loads them at start,
  * reloads on every {@code ("settings", space)} change any instance publishes, and every {@link
  * #BACKSTOP} in case a notification was lost. A space whose stored settings cannot be read keeps
- * its last good settings (fail closed: an allowlist never silently disappears).
+ * its last good settings (fail closed: an allowlist never silently disappears); when there is no
+ * last good copy (unreadable since this process started) its requests are refused with 503 until
+ * the settings are fixed. It also keeps the set of declared spaces: requests in any other space are
+ * refused ({@link #spaceCheck()}).
  */
 final class SettingsSync implements AutoCloseable {
   /** The longest a change can go unseen when its notification was lost. */
@@ -30,6 +33,14 @@ final class SettingsSync implements AutoCloseable {
   private final ChangeFeed.Subscription subscription;
   private final ScheduledExecutorService backstop;
   private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Spaces whose settings were read at least once: they have a last good copy. */
+  private final Set<String> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private volatile Set<String> declared = Set.of();
+
+  /** Spaces whose settings cannot be read and that have no last good copy: refused. */
+  private volatile Map<String, String> unreadable = Map.of();
 
   SettingsSync(SpaceSettingsStore store, ChangeFeed feed, SettingsHolder holder) {
     this.store = store;
@@ -53,7 +64,45 @@ final class SettingsSync implements AutoCloseable {
     SpaceSettingsStore.Snapshot snapshot = store.readAll();
     warnAboutRefusedIssuers(snapshot.configs());
     Settings next = holder.update(current -> apply(current, snapshot.configs(), snapshot.broken()));
+    loaded.addAll(snapshot.configs().keySet());
+    Map<String, String> refused = new java.util.TreeMap<>();
+    for (String space : snapshot.broken()) {
+      if (!loaded.contains(space)) {
+        refused.put(space, unreadableDetail(space));
+      }
+    }
+    unreadable = Map.copyOf(refused);
+    declared = Set.copyOf(snapshot.spaces());
     LOG.debug("space settings reloaded: {}", next);
+  }
+
+  static String unreadableDetail(String space) {
+    return "the settings of space '"
+        + space
+        + "' in the store cannot be read (edited by hand, or written by a newer gatehouse);"
+        + " its requests are refused until they are fixed";
+  }
+
+  /**
+   * Refuses requests in a space the store does not declare ({@code UNKNOWN_SPACE}, 403) and in a
+   * space whose settings are unreadable with no last good copy (503). Reads memory only.
+   */
+  io.gatehouse.core.SpaceCheck spaceCheck() {
+    return (space, settings) -> check(space, declared, unreadable);
+  }
+
+  static io.gatehouse.core.AuthOutcome.@org.jspecify.annotations.Nullable Failure check(
+      String space, Set<String> declared, Map<String, String> unreadable) {
+    if (!declared.contains(space)) {
+      return io.gatehouse.core.SpaceCheck.unknown(space);
+    }
+    String detail = unreadable.get(space);
+    return detail == null ? null : io.gatehouse.core.SpaceCheck.unavailable(detail);
+  }
+
+  /** The declared spaces as last read. */
+  Set<String> declaredSpaces() {
+    return declared;
   }
 
   static Settings apply(Settings current, Map<String, SpaceConfig> configs, Set<String> broken) {

@@ -27,6 +27,15 @@ final class DemoServer implements AutoCloseable {
    * @param spaces how requests map to spaces, for the banner
    */
   DemoServer(ManagedGatehouse managed, String spaces, String host, int port) throws Exception {
+    this(managed, spaces, host, port, false);
+  }
+
+  /**
+   * @param guardEveryPath the filter guards every path, not only {@code /api/*}: for {@code
+   *     --space-from path}, where {@code /dev/api/...} is in space {@code dev}
+   */
+  DemoServer(ManagedGatehouse managed, String spaces, String host, int port, boolean guardEveryPath)
+      throws Exception {
     this.managed = managed;
     this.spaces = spaces;
     server = new Server();
@@ -38,7 +47,10 @@ final class DemoServer implements AutoCloseable {
     context.setContextPath("/");
     FilterHolder filter = new FilterHolder(GatehouseFilter.builder(managed.gatehouse()).build());
     filter.setAsyncSupported(true);
-    context.addFilter(filter, "/api/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    context.addFilter(
+        filter,
+        guardEveryPath ? "/*" : "/api/*",
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     ServletHolder api = new ServletHolder(new DemoApi());
     api.setAsyncSupported(true);
     context.addServlet(api, "/api/*");

@@ -45,6 +45,7 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
       AuditCommand.class,
+      SpacesCommand.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,
       RunCommands.Demo.class
@@ -136,6 +137,11 @@ final class GatehouseCommand implements Runnable {
 
   /** The store as {@code serve} runs it: the managed pipeline, console and admin API. */
   ManagedGatehouse openManaged() {
+    return openManaged(SpaceResolver.fixed(space()));
+  }
+
+  /** As {@link #openManaged()}, with requests mapped to spaces by {@code spaces}. */
+  ManagedGatehouse openManaged(SpaceResolver spaces) {
     StoreLocation location = location();
     try {
       return ManagedGatehouse.builder(location.url())
@@ -143,7 +149,7 @@ final class GatehouseCommand implements Runnable {
           .clock(env.clock())
           .pollInterval(POLL_INTERVAL)
           .warnings(warning -> env.err().println("gatehouse: warning: " + warning))
-          .spaceResolver(SpaceResolver.fixed(space()))
+          .spaceResolver(spaces)
           .build();
     } catch (AdminException e) {
       throw new CliException(Main.exitCode(e), String.valueOf(e.getMessage()), e);
@@ -175,6 +181,11 @@ final class GatehouseCommand implements Runnable {
     }
     String name = space();
     return openStore().managementClosingStore(name, Caller.operator());
+  }
+
+  /** The operations on the store in {@code space} (local mode only). */
+  Management management(String space) {
+    return openStore().managementClosingStore(space, Caller.operator());
   }
 
   /** Where the command acts, for messages: the server, or the space. */

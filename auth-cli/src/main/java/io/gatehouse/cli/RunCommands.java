@@ -51,17 +51,55 @@ final class RunCommands {
     @Parameters(index = "1", paramLabel = "PATH", description = "e.g. /api/items")
     String path = "";
 
+    @Option(
+        names = "--space-from",
+        paramLabel = "host|path|header",
+        description =
+            "Decide the space as serve --space-from does: from the Host header (-H 'Host: ...'),"
+                + " the path, or -H 'X-Gatehouse-Space: ...'. Default: the fixed --space")
+    @Nullable String spaceFrom;
+
     @Override
     public Integer call() {
       if (ip != null) {
         var unused = IpAddress.parse(ip); // a malformed address is a usage error, before any I/O
       }
-      try (Management management = root.management()) {
+      String space = root.space();
+      if (spaceFrom != null) {
+        SpaceMapping mapping = SpaceMapping.parse(spaceFrom);
+        requireLocal(root, "check --space-from");
+        String resolved = mapping.resolver().resolve(asRequest());
+        if (resolved == null) {
+          root.out()
+              .println(
+                  "REFUSED 401 malformed: the request names no valid space ("
+                      + mapping.describe()
+                      + ")");
+          return Main.EXIT_REFUSED;
+        }
+        space = resolved;
+      }
+      try (Management management = spaceFrom == null ? root.management() : root.management(space)) {
         Management.CheckResult result =
             management.check(new Management.CheckRequest(method, path, headers, ip));
         root.out().println(result.explain());
         return result.allowed() ? Main.EXIT_OK : Main.EXIT_REFUSED;
       }
+    }
+
+    /** The request as the space resolver sees it (method, path, headers). */
+    private io.gatehouse.core.AuthRequest asRequest() {
+      io.gatehouse.core.AuthRequest.Builder builder =
+          io.gatehouse.core.AuthRequest.builder().method(method.toUpperCase(java.util.Locale.ROOT));
+      int query = path.indexOf('?');
+      builder.path(query < 0 ? path : path.substring(0, query));
+      for (String line : headers) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          builder.header(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+      }
+      return builder.build();
     }
   }
 
@@ -80,11 +118,25 @@ final class RunCommands {
 
     @Mixin Listen listen = new Listen();
 
+    @Option(
+        names = "--space-from",
+        paramLabel = "host|path|header",
+        description =
+            "Map each request to a space by the Host header's first label (dev.example.com), the"
+                + " path's first segment (/dev/...; the path is passed on unchanged) or the"
+                + " X-Gatehouse-Space header. Requests in a space the store does not declare are"
+                + " refused (403 unknown_space). Default: every request in the fixed --space")
+    @Nullable String spaceFrom;
+
     @Override
     public Integer call() throws Exception {
       requireLocal(root, "serve");
-      try (ManagedGatehouse managed = root.openManaged()) {
-        DemoServer server = start(root, managed, listen.host, listen.port);
+      SpaceMapping mapping = spaceFrom == null ? null : SpaceMapping.parse(spaceFrom);
+      try (ManagedGatehouse managed =
+          mapping == null ? root.openManaged() : root.openManaged(mapping.resolver())) {
+        String spaces = mapping == null ? "space '" + root.space() + "'" : mapping.describe();
+        DemoServer server =
+            start(managed, listen.host, listen.port, spaces, mapping == SpaceMapping.PATH);
         PrintWriter out = root.out();
         out.println(
             "Gatehouse demo API on "
@@ -146,7 +198,8 @@ final class RunCommands {
         warnAboutAddressSettings(out, management.settings());
         out.println("Starting the demo API ...");
         out.flush();
-        DemoServer server = start(root, managed, listen.host, listen.port);
+        DemoServer server =
+            start(managed, listen.host, listen.port, "space '" + root.space() + "'", false);
         String base = server.uri().toString();
         out.println();
         out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
@@ -229,12 +282,13 @@ final class RunCommands {
   }
 
   private static DemoServer start(
-      GatehouseCommand root, ManagedGatehouse managed, String host, int port) throws Exception {
+      ManagedGatehouse managed, String host, int port, String spaces, boolean guardEveryPath)
+      throws Exception {
     if (port < 0 || port > 65535) {
       throw CliException.usage("--port must be 0-65535, was " + port);
     }
     try {
-      return new DemoServer(managed, "space '" + root.space() + "'", host, port);
+      return new DemoServer(managed, spaces, host, port, guardEveryPath);
     } catch (IOException e) {
       throw CliException.usage(
           "cannot listen on "

@@ -284,7 +284,23 @@ class AdminPermissionsTest {
               "",
               holds("audit"),
               200,
-              "read and verify the audit log"));
+              "read and verify the audit log"),
+          route("GET", "/spaces", "", holds("manage"), 200, "list spaces"),
+          route("POST", "/spaces", "{\"name\":\"qa\"}", holds("manage"), 200, "declare a space"),
+          route(
+              "POST",
+              "/spaces/remove",
+              "{\"name\":\"ghost\"}",
+              holds("manage"),
+              404, // allowed, and then there is no such space
+              "remove an absent space"),
+          route(
+              "POST",
+              "/spaces/remove",
+              "{\"name\":\"dev\"}",
+              holds("manage"),
+              409, // allowed, and then refused: the callers' own tokens live there
+              "remove a space in use"));
 
   @TestFactory
   Stream<DynamicTest> everyRouteUnderEveryPermissionSet() {

@@ -74,6 +74,19 @@ final class DecisionRun {
       return refuse(
           "space", AuthOutcome.failure(Reason.MALFORMED, "the request names no valid space"));
     }
+    SpaceCheck check = pipeline.spaceCheck;
+    if (check != null) {
+      AuthOutcome.@Nullable Failure refused;
+      try {
+        refused = check.check(resolved, settings);
+      } catch (Throwable t) {
+        return refuse("space", failure("space check", t));
+      }
+      if (refused != null) {
+        space = resolved;
+        return refuse("space", refused);
+      }
+    }
     space = resolved;
     record("space", Step.Result.PASS, "space '" + space + "'");
 

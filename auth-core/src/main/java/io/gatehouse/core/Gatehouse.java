@@ -44,6 +44,7 @@ public interface Gatehouse {
   /** Configures a {@link Gatehouse}. Every setter validates its argument at once. */
   final class Builder {
     SpaceResolver spaceResolver = SpaceResolver.fixed(SpaceResolver.DEFAULT_SPACE);
+    @Nullable SpaceCheck spaceCheck;
     ClientAddressResolver clientAddressResolver = ClientAddressResolver.socketPeer();
     @Nullable AddressFilter addressFilter;
     final List<Authenticator> authenticators = new ArrayList<>();
@@ -65,6 +66,25 @@ public interface Gatehouse {
     /** How requests map to spaces; default: every request in {@code default}. */
     public Builder spaceResolver(SpaceResolver resolver) {
       this.spaceResolver = Objects.requireNonNull(resolver, "spaceResolver");
+      return this;
+    }
+
+    /**
+     * Which resolved spaces are served: a request in a space for which {@code known} is false is
+     * refused with {@link Reason#UNKNOWN_SPACE} right after the space resolver (trace stage {@code
+     * space}, detail {@code no space 'x' in this store}). Default: every valid space.
+     */
+    public Builder knownSpaces(java.util.function.Predicate<String> known) {
+      return spaceCheck(SpaceCheck.known(known));
+    }
+
+    /**
+     * Checked right after the space resolver: a non-null failure refuses the request at the {@code
+     * space} stage (e.g. an unknown space, or a space whose settings cannot be read). Default:
+     * none.
+     */
+    public Builder spaceCheck(SpaceCheck check) {
+      this.spaceCheck = Objects.requireNonNull(check, "spaceCheck");
       return this;
     }
 

@@ -17,6 +17,7 @@ final class Pipeline implements Gatehouse {
   static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
   final SpaceResolver spaceResolver;
+  final @Nullable SpaceCheck spaceCheck;
   final ClientAddressResolver clientAddressResolver;
   final @Nullable AddressFilter addressFilter;
   final List<Authenticator> authenticators;
@@ -42,6 +43,7 @@ final class Pipeline implements Gatehouse {
 
   Pipeline(Gatehouse.Builder builder) {
     this.spaceResolver = builder.spaceResolver;
+    this.spaceCheck = builder.spaceCheck;
     this.clientAddressResolver = builder.clientAddressResolver;
     this.addressFilter = builder.addressFilter;
     this.authenticators = List.copyOf(builder.authenticators);

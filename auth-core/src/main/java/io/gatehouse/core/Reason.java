@@ -28,6 +28,13 @@ public enum Reason {
   ADDRESS_DENIED(403, null),
   /** An authhook refused the request. */
   HOOK_DENIED(403, null),
+  /**
+   * The request's space is valid but not one this deployment serves (see {@link SpaceCheck#known}).
+   * 403 rather than 404: the gate refuses, the app's resource may well exist, and reverse proxies
+   * that delegate to an auth endpoint ({@code auth_request}) only pass 401 and 403 through (any
+   * other status becomes a 500 there).
+   */
+  UNKNOWN_SPACE(403, null),
   /** A dependency (key source, token store) could not answer: try again later. */
   UNAVAILABLE(503, null),
   /** A bug or unexpected failure inside a stage; the request is refused (fail closed). */
