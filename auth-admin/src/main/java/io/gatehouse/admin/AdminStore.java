@@ -264,13 +264,19 @@ public final class AdminStore implements AutoCloseable {
   }
 
   /**
-   * PostgreSQL as given; an H2 file gets {@code AUTO_SERVER=TRUE} (the CLI and running apps share
-   * it) unless the URL says otherwise.
+   * PostgreSQL as given; an H2 in-memory database is kept while the process runs; an H2 file gets
+   * {@code AUTO_SERVER=TRUE} (the CLI and running apps share it) unless the URL says otherwise.
    */
   static String normalise(String text) {
     String url = text.strip();
     if (url.startsWith("jdbc:postgresql:")) {
       return url;
+    }
+    if (url.startsWith("jdbc:h2:mem:")
+        && !url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_DELAY")) {
+      // Otherwise the database vanishes whenever its last connection closes: between two of the
+      // store's own statements.
+      return url + ";DB_CLOSE_DELAY=-1";
     }
     if (url.startsWith("jdbc:h2:")) {
       boolean file = !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:");
