@@ -220,7 +220,6 @@ public final class AdminStore implements AutoCloseable {
       SpaceSettingsStore probeOnly = new SpaceSettingsStore(url, properties, clock, NO_FEED);
       try (Connection connection = probeOnly.connect()) {
         SpaceSettingsStore.createSchema(connection, clock);
-        AuditLog.createSchema(connection);
       } catch (SQLException e) {
         throw AdminException.unavailable(
             "store unreachable at "

@@ -65,7 +65,6 @@ public final class AuditLog {
   private static final long PG_LOCK = 0x6761756469746cL;
   private static final int LONGEST_FIELD = 1000; // the columns hold 2000
   private static final int ATTEMPTS = 5;
-  private static final String UNIQUE_VIOLATION = "23505";
   private static final String COLUMNS =
       "seq, at, space, actor, action, target, client_address, outcome, detail, prev_hash, hash";
 
@@ -84,19 +83,11 @@ public final class AuditLog {
   }
 
   /**
-   * Creates the audit tables when missing (idempotent; safe when several processes start together).
-   * {@link AdminStore} calls it when it opens.
+   * Creates the audit tables: migration 3 of the store's schema ({@link SpaceSettingsStore}), run
+   * once under the schema lock. Idempotent, as every migration step is.
    */
-  public static void createSchema(Connection connection) throws SQLException {
-    boolean autoCommit = connection.getAutoCommit();
-    boolean postgres = isPostgres(connection);
-    // PostgreSQL: two processes creating the same table at once can collide even with "if not
-    // exists", so creation holds the append lock, in one transaction.
-    connection.setAutoCommit(!postgres);
+  static void createTables(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      if (postgres) {
-        statement.execute("select pg_advisory_xact_lock(" + PG_LOCK + ")");
-      }
       statement.execute(
           "create table if not exists gatehouse_audit ("
               + " seq bigint not null primary key,"
@@ -110,29 +101,12 @@ public final class AuditLog {
               + " detail varchar(2000) not null,"
               + " prev_hash varchar(64) not null,"
               + " hash varchar(64) not null)");
-      if (postgres) {
-        connection.commit();
-      } else {
-        statement.execute(
-            "create table if not exists gatehouse_audit_lock (id integer not null primary key)");
-        try {
-          statement.execute(
-              "insert into gatehouse_audit_lock (id)"
-                  + " select 1 where not exists (select id from gatehouse_audit_lock)");
-        } catch (SQLException e) {
-          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-            throw e;
-          }
-          // another process inserted the lock row at the same moment: it is there
-        }
-      }
-    } catch (SQLException e) {
-      if (postgres) {
-        connection.rollback();
-      }
-      throw e;
-    } finally {
-      connection.setAutoCommit(autoCommit);
+      // H2 serialises appends on this row (PostgreSQL on an advisory lock; the row is harmless).
+      statement.execute(
+          "create table if not exists gatehouse_audit_lock (id integer not null primary key)");
+      statement.execute(
+          "insert into gatehouse_audit_lock (id)"
+              + " select 1 where not exists (select id from gatehouse_audit_lock)");
     }
   }
 

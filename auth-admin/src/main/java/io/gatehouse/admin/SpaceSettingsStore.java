@@ -102,7 +102,11 @@ final class SpaceSettingsStore {
                       "create table if not exists gatehouse_spaces ("
                           + " space varchar(64) not null primary key,"
                           + " created_at bigint not null)"),
-                  SpaceSettingsStore::declareExistingSpaces)));
+                  SpaceSettingsStore::declareExistingSpaces)),
+          new Migration(
+              3,
+              "the audit log: a hash chain, appended only",
+              List.of((connection, clock) -> AuditLog.createTables(connection))));
 
   /** The schema version this library writes: the last migration's. */
   static final int SCHEMA_VERSION = MIGRATIONS.size();
