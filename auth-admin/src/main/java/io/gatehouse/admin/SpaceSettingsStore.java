@@ -419,6 +419,7 @@ final class SpaceSettingsStore {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       try {
+        lockSpace(connection, space);
         SpaceConfig current = read(connection, space, true);
         next = change.apply(current);
         write(connection, current, next);
@@ -432,6 +433,24 @@ final class SpaceSettingsStore {
     }
     publish(space);
     return next;
+  }
+
+  /**
+   * Locks the space's declaration row for the transaction. Locking the settings rows alone would
+   * not do: a setting stored for the first time has no row yet, so two first writes would both
+   * insert it and one would fail on the primary key.
+   */
+  private static void lockSpace(Connection connection, String space) throws SQLException {
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "select space from gatehouse_spaces where space = ? for update")) {
+      lock.setString(1, space);
+      try (ResultSet rs = lock.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("space '" + space + "' is not declared");
+        }
+      }
+    }
   }
 
   private SpaceConfig read(Connection connection, String space, boolean forUpdate)
