@@ -58,14 +58,8 @@ public final class ManagedGatehouse implements AutoCloseable {
   private final HttpServlet adminServlet;
 
   private ManagedGatehouse(Builder builder) {
-    AdminStore.Builder storeBuilder =
-        AdminStore.builder(builder.jdbcUrl)
-            .credentials(builder.user, builder.password)
-            .clock(builder.clock)
-            .pollInterval(builder.pollInterval)
-            .warnings(builder.warnings);
-    builder.listeners.forEach(storeBuilder::listener);
-    this.store = storeBuilder.open();
+    builder.listeners.forEach(builder.store::listener);
+    this.store = builder.store.open();
     try {
       this.settings = new SettingsHolder();
       this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), settings);
@@ -202,25 +196,19 @@ public final class ManagedGatehouse implements AutoCloseable {
 
   /** Builds a {@link ManagedGatehouse}. */
   public static final class Builder {
-    private final String jdbcUrl;
-    private String user = "";
-    private String password = "";
+    private final AdminStore.Builder store;
     private SpaceResolver spaceResolver = SpaceResolver.fixed(DEFAULT_SPACE);
     private final List<AuthHook> hooks = new ArrayList<>();
     private final List<AuthListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
-    private Duration pollInterval = AdminStore.DEFAULT_POLL_INTERVAL;
-    private java.util.function.Consumer<String> warnings =
-        warning -> org.slf4j.LoggerFactory.getLogger(ManagedGatehouse.class).warn("{}", warning);
 
     private Builder(String jdbcUrl) {
-      this.jdbcUrl = AdminStore.normalise(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+      this.store = AdminStore.builder(jdbcUrl);
     }
 
     /** The database user and password, when not in the URL. Never logged. */
     public Builder credentials(String user, String password) {
-      this.user = Objects.requireNonNull(user, "user");
-      this.password = Objects.requireNonNull(password, "password");
+      store.credentials(user, password);
       return this;
     }
 
@@ -249,24 +237,22 @@ public final class ManagedGatehouse implements AutoCloseable {
       return this;
     }
 
-    /** The clock of expiry checks, sessions and audit entries (tests). */
+    /** The clock of every stage, the hooks, expiry checks, sessions and audit entries (tests). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      store.clock(clock);
       return this;
     }
 
     /** How often the store is polled for other processes' changes where nothing pushes them. */
     public Builder pollInterval(Duration pollInterval) {
-      if (pollInterval.isNegative() || pollInterval.isZero()) {
-        throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
-      }
-      this.pollInterval = pollInterval;
+      store.pollInterval(pollInterval);
       return this;
     }
 
     /** Where warnings about the store's files go (default: the log). */
     public Builder warnings(java.util.function.Consumer<String> warnings) {
-      this.warnings = Objects.requireNonNull(warnings, "warnings");
+      store.warnings(warnings);
       return this;
     }
 
