@@ -220,6 +220,48 @@ class ManagedGatehouseTest {
   }
 
   @Test
+  void spacesAreManagedRemotelyAndOnlyDeclaredOnesAreServed() throws Exception {
+    String admin = operator().createToken(adminToken(AdminRules.MANAGE)).token();
+    try (ManagedGatehouse byHeader =
+            ManagedGatehouse.builder(TokenStores.h2Url(dir))
+                .pollInterval(Duration.ofMillis(200))
+                .spaceResolver(io.gatehouse.core.SpaceResolver.fromHeader("X-Space"))
+                .build();
+        TestApp tenants = new TestApp(byHeader);
+        Management remote = new AdminClient(app.base(), admin, false)) {
+      HttpResponse<String> unknown = tenants.get("/api/hello", "X-Space", "qa");
+      assertThat(unknown.statusCode()).isEqualTo(403);
+      assertThat(unknown.body()).contains("unknown_space").contains("no space 'qa'");
+
+      assertThat(remote.addSpace("qa").name()).isEqualTo("qa");
+      assertThat(remote.spaces()).extracting(Management.SpaceView::name).contains("dev", "qa");
+      String qaToken =
+          byHeader.management("qa", Caller.operator()).createToken(apiToken(false)).token();
+      awaitStatus(tenants, 200, "/api/hello", "X-Space", "qa", "x-apikey", qaToken);
+      assertThat(tenants.get("/api/hello", "X-Space", "dev", "x-apikey", qaToken).statusCode())
+          .as("a token of one space is unknown in another")
+          .isEqualTo(401);
+
+      assertThatThrownBy(() -> remote.removeSpace("qa"))
+          .isInstanceOf(AdminException.class)
+          .extracting(e -> ((AdminException) e).kind())
+          .isEqualTo(AdminException.Kind.CONFLICT);
+      byHeader.management("qa", Caller.operator()).revoke(qaToken);
+      assertThat(remote.removeSpace("qa").name()).isEqualTo("qa");
+      awaitStatus(tenants, 403, "/api/hello", "X-Space", "qa", "x-apikey", qaToken);
+      assertThatThrownBy(() -> remote.removeSpace("qa"))
+          .isInstanceOf(AdminException.class)
+          .extracting(e -> ((AdminException) e).kind())
+          .isEqualTo(AdminException.Kind.NOT_FOUND);
+    }
+    String settingsOnly = operator().createToken(adminToken(AdminRules.SETTINGS)).token();
+    try (Management weak = new AdminClient(app.base(), settingsOnly, false)) {
+      assertThatThrownBy(weak::spaces).isInstanceOf(PermissionDenied.class);
+      assertThatThrownBy(() -> weak.addSpace("sneaky")).isInstanceOf(PermissionDenied.class);
+    }
+  }
+
+  @Test
   void aWeakAdminTokenCannotReachBeyondItsPermissions() throws Exception {
     String tokensOnly = operator().createToken(adminToken(AdminRules.TOKENS)).token();
     try (Management remote = new AdminClient(app.base(), tokensOnly, false)) {
