@@ -11,7 +11,8 @@ import java.util.Properties;
  * What the bench script recorded beside a group's run ({@code GROUP.env}): when, on how many cores,
  * the load average before and after, and the JMH options.
  */
-record RunInfo(String date, String cores, String loadBefore, String loadAfter, String options) {
+record RunInfo(
+    String date, String cores, String loadBefore, String loadAfter, String options, String mode) {
 
   static RunInfo read(Path file) throws IOException {
     Properties p = new Properties();
@@ -25,11 +26,15 @@ record RunInfo(String date, String cores, String loadBefore, String loadAfter, S
         p.getProperty("cores", "?"),
         p.getProperty("load_before", "?"),
         p.getProperty("load_after", "?"),
-        p.getProperty("options", ""));
+        p.getProperty("options", ""),
+        p.getProperty("mode", "full"));
   }
 
   String describe() {
-    return "Run of "
+    return ("quick".equals(mode)
+            ? "**Quick run (`./bench --quick`, a harness check): do not quote these figures.** "
+            : "")
+        + "Run of "
         + date
         + " on "
         + cores
