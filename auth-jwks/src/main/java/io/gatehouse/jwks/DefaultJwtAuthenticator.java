@@ -97,7 +97,8 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
           new Refusal(Reason.MALFORMED, "token longer than " + maxTokenLength + " characters"));
     }
     Issuers issuers = issuersFor(context);
-    TokenCache.TokenHash hash = TokenCache.hash(token);
+    // With the cache off, a cold verify does not pay for hashing the token.
+    TokenCache.TokenHash hash = cache.enabled() ? TokenCache.hash(token) : TokenCache.NO_HASH;
     CompletionStage<AuthOutcome> cached = fromCache(hash, context, issuers);
     if (cached != null) {
       return cached;

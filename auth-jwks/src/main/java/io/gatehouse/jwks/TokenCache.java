@@ -24,6 +24,9 @@ final class TokenCache {
   /** SHA-256 of a token: 256 bits as four longs, cheap to compare and hash. */
   record TokenHash(long a, long b, long c, long d) {}
 
+  /** The hash used when the cache is off: nothing is stored, so the token is not hashed. */
+  static final TokenHash NO_HASH = new TokenHash(0, 0, 0, 0);
+
   /**
    * A verified token.
    *
@@ -73,6 +76,11 @@ final class TokenCache {
     byte[] bytes = digest.digest(token.getBytes(StandardCharsets.UTF_8));
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     return new TokenHash(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+  }
+
+  /** Whether tokens are cached at all (a maximum size above zero). */
+  boolean enabled() {
+    return cache != null;
   }
 
   @Nullable Entry get(TokenHash hash) {

@@ -85,6 +85,11 @@ public class JwtVerifyBenchmark {
   private DefaultJWTProcessor<SecurityContext> nimbusHs;
   private JWTVerifier auth0Rs;
   private JWTVerifier auth0Hs;
+  private java.security.PublicKey rsPublicKey;
+  private byte[] rsSigningInput;
+  private byte[] rsSignature;
+  private byte[] hsSigningInput;
+  private byte[] hsSignature;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -167,6 +172,15 @@ public class JwtVerifyBenchmark {
             .build();
     auth0Rs.verify(rsToken);
     auth0Hs.verify(hsToken);
+
+    rsPublicKey = rsa.getPublicKey();
+    rsSigningInput = signingInput(rsToken);
+    rsSignature = signature(rsToken);
+    hsSigningInput = signingInput(hsToken);
+    hsSignature = signature(hsToken);
+    if (!rs256Jca() || !hs256Jca()) {
+      throw new IllegalStateException("bare JCA verify failed");
+    }
   }
 
   @TearDown(Level.Trial)
@@ -259,6 +273,31 @@ public class JwtVerifyBenchmark {
   @Benchmark
   public Object hs256Auth0() {
     return auth0Hs.verify(hsToken);
+  }
+
+  /** The RS256 floor: {@code Signature.getInstance} + {@code initVerify} + verify, no checks. */
+  @Benchmark
+  public boolean rs256Jca() throws Exception {
+    java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+    signature.initVerify(rsPublicKey);
+    signature.update(rsSigningInput);
+    return signature.verify(rsSignature);
+  }
+
+  /** The HS256 floor: {@code Mac.getInstance} + init + doFinal, no checks. */
+  @Benchmark
+  public boolean hs256Jca() throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+    return java.security.MessageDigest.isEqual(mac.doFinal(hsSigningInput), hsSignature);
+  }
+
+  private static byte[] signingInput(String token) {
+    return token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] signature(String token) {
+    return java.util.Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
   }
 
   @Benchmark

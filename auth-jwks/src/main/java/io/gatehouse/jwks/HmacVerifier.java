@@ -1,0 +1,66 @@
+package io.gatehouse.jwks;
+
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies HS256/HS384/HS512 signatures with the JDK's {@link Mac} directly: one {@code Mac} per
+ * algorithm per thread, initialised once per key and reused for every token signed with that key
+ * ({@code doFinal} resets it). jose4j's per-token path looked the {@code Mac} up and initialised it
+ * again for each token, which cost more than the MAC itself.
+ */
+final class HmacVerifier {
+  /** One slot per thread per algorithm: the key the {@code Mac} was last initialised with. */
+  private static final class Slot {
+    final Mac mac;
+    @Nullable Key key;
+
+    Slot(Mac mac) {
+      this.mac = mac;
+    }
+  }
+
+  private static final ThreadLocal<Slot[]> SLOTS = ThreadLocal.withInitial(() -> new Slot[3]);
+
+  private HmacVerifier() {}
+
+  /**
+   * Whether {@code signature} is the {@code alg} MAC of {@code signingInput} under {@code key},
+   * compared in constant time.
+   *
+   * @throws GeneralSecurityException when the key cannot be used for the MAC
+   */
+  static boolean verify(String alg, Key key, byte[] signingInput, byte[] signature)
+      throws GeneralSecurityException {
+    Mac mac = macFor(alg, key);
+    byte[] expected = mac.doFinal(signingInput);
+    return MessageDigest.isEqual(expected, signature);
+  }
+
+  private static Mac macFor(String alg, Key key) throws GeneralSecurityException {
+    int index =
+        switch (alg) {
+          case "HS256" -> 0;
+          case "HS384" -> 1;
+          case "HS512" -> 2;
+          default -> throw new GeneralSecurityException("not an HMAC algorithm");
+        };
+    Slot[] slots = SLOTS.get();
+    Slot slot = slots[index];
+    if (slot == null) {
+      slot = new Slot(Mac.getInstance("HmacSHA" + alg.substring(2)));
+      slots[index] = slot;
+    }
+    // Identity, not equality: a key is decoded once per configuration or JWKS refresh, so the
+    // same object keeps coming back, and a changed key is always a new object.
+    if (slot.key != key) {
+      slot.key = null;
+      slot.mac.init(key);
+      slot.key = key;
+    }
+    return slot.mac;
+  }
+}
