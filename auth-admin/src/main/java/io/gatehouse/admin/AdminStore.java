@@ -116,12 +116,16 @@ public final class AdminStore implements AutoCloseable {
    * permissions itself.
    */
   public Management management(String space, Caller caller) {
-    return new LocalManagement(
-        this,
-        space,
-        caller,
-        LocalManagement.storeChecker(this, space, LocalManagement.plainParts(this)),
-        false);
+    return new LocalManagement(this, space, caller, dryRun(space), false);
+  }
+
+  /**
+   * Dry runs with no hooks, assembled only when one is asked for: most operations never need the
+   * pipeline (and its JWT authenticator).
+   */
+  private Function<Management.CheckRequest, Management.CheckResult> dryRun(String space) {
+    return request ->
+        LocalManagement.storeChecker(this, space, LocalManagement.plainParts(this)).apply(request);
   }
 
   /**
@@ -129,12 +133,7 @@ public final class AdminStore implements AutoCloseable {
    * as the CLI.
    */
   public Management managementClosingStore(String space, Caller caller) {
-    return new LocalManagement(
-        this,
-        space,
-        caller,
-        LocalManagement.storeChecker(this, space, LocalManagement.plainParts(this)),
-        true);
+    return new LocalManagement(this, space, caller, dryRun(space), true);
   }
 
   Management management(

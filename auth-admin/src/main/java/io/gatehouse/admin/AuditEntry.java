@@ -50,6 +50,12 @@ public record AuditEntry(
     Objects.requireNonNull(hash, "hash");
   }
 
+  /** This entry with {@code hash} as its hash. */
+  AuditEntry withHash(String hash) {
+    return new AuditEntry(
+        seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash, hash);
+  }
+
   /** One line for listings: when, who, from where, what, on what, the outcome and the detail. */
   public String describe() {
     StringBuilder out =

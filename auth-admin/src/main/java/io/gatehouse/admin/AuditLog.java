@@ -187,21 +187,10 @@ public final class AuditLog {
         }
       }
       Instant at = Instant.ofEpochMilli(clock.millis());
-      String hash =
-          hash(seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash);
-      AuditEntry entry =
+      AuditEntry unhashed =
           new AuditEntry(
-              seq,
-              at,
-              space,
-              actor,
-              action,
-              target,
-              clientAddress,
-              outcome,
-              detail,
-              prevHash,
-              hash);
+              seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash, "");
+      AuditEntry entry = unhashed.withHash(hashOf(unhashed));
       insert(connection, entry);
       connection.commit();
       return entry;
@@ -335,67 +324,35 @@ public final class AuditLog {
     return "audit chain verified: " + count + (count == 1 ? " entry" : " entries");
   }
 
-  /** The hash an entry should carry, from its other fields. */
+  /** The hash an entry should carry, from its other fields (its own {@code hash} is ignored). */
   static String hashOf(AuditEntry entry) {
-    return hash(
-        entry.seq(),
-        entry.at(),
-        entry.space(),
-        entry.actor(),
-        entry.action(),
-        entry.target(),
-        entry.clientAddress(),
-        entry.outcome(),
-        entry.detail(),
-        entry.prevHash());
-  }
-
-  private static String hash(
-      long seq,
-      Instant at,
-      String space,
-      String actor,
-      String action,
-      String target,
-      String clientAddress,
-      String outcome,
-      String detail,
-      String prevHash) {
-    String text =
-        canonical(seq, at, space, actor, action, target, clientAddress, outcome, detail, prevHash);
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(sha256.digest(canonical(entry).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
-  /** The canonical encoding the hash is taken over (see the class comment). */
-  static String canonical(
-      long seq,
-      Instant at,
-      String space,
-      String actor,
-      String action,
-      String target,
-      String clientAddress,
-      String outcome,
-      String detail,
-      String prevHash) {
+  /**
+   * The canonical encoding the hash is taken over (see the class comment): every field but the hash
+   * itself.
+   */
+  static String canonical(AuditEntry entry) {
     StringBuilder out = new StringBuilder(VERSION).append('\n');
     for (String field :
         List.of(
-            Long.toString(seq),
-            Long.toString(at.toEpochMilli()),
-            space,
-            actor,
-            action,
-            target,
-            clientAddress,
-            outcome,
-            detail,
-            prevHash)) {
+            Long.toString(entry.seq()),
+            Long.toString(entry.at().toEpochMilli()),
+            entry.space(),
+            entry.actor(),
+            entry.action(),
+            entry.target(),
+            entry.clientAddress(),
+            entry.outcome(),
+            entry.detail(),
+            entry.prevHash())) {
       out.append(field.getBytes(StandardCharsets.UTF_8).length)
           .append(':')
           .append(field)

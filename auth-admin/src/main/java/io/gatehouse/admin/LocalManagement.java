@@ -232,50 +232,22 @@ final class LocalManagement implements Management {
 
   @Override
   public SpaceConfig allow(List<String> cidrs) {
-    return settingsChange(
-        "allow",
-        String.join(" ", cidrs),
-        "",
-        () -> {
-          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
-          return store.settings().update(space, config -> config.withAllowed(parsed));
-        });
+    return addressChange("allow", cidrs, SpaceConfig::withAllowed);
   }
 
   @Override
   public SpaceConfig removeAllowed(List<String> cidrs) {
-    return settingsChange(
-        "remove-allowed",
-        String.join(" ", cidrs),
-        "",
-        () -> {
-          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
-          return store.settings().update(space, config -> config.withoutAllowed(parsed));
-        });
+    return addressChange("remove-allowed", cidrs, SpaceConfig::withoutAllowed);
   }
 
   @Override
   public SpaceConfig deny(List<String> cidrs) {
-    return settingsChange(
-        "deny",
-        String.join(" ", cidrs),
-        "",
-        () -> {
-          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
-          return store.settings().update(space, config -> config.withDenied(parsed));
-        });
+    return addressChange("deny", cidrs, SpaceConfig::withDenied);
   }
 
   @Override
   public SpaceConfig removeDenied(List<String> cidrs) {
-    return settingsChange(
-        "remove-denied",
-        String.join(" ", cidrs),
-        "",
-        () -> {
-          List<String> parsed = SpaceConfig.normalise(cidrs); // validate before the store
-          return store.settings().update(space, config -> config.withoutDenied(parsed));
-        });
+    return addressChange("remove-denied", cidrs, SpaceConfig::withoutDenied);
   }
 
   @Override
@@ -303,6 +275,21 @@ final class LocalManagement implements Management {
   public AuditLog.Verification verifyAudit() {
     refusalAudited("verify-audit", () -> AdminRules.requireAudit(caller));
     return store.audit().verify();
+  }
+
+  /** An allow or deny list change; the entries are validated before the store is touched. */
+  private SpaceConfig addressChange(
+      String action,
+      List<String> cidrs,
+      java.util.function.BiFunction<SpaceConfig, List<String>, SpaceConfig> edit) {
+    return settingsChange(
+        action,
+        String.join(" ", cidrs),
+        "",
+        () -> {
+          List<String> parsed = SpaceConfig.normalise(cidrs);
+          return store.settings().update(space, config -> edit.apply(config, parsed));
+        });
   }
 
   /** A settings change: needs {@code settings}; audited whatever its outcome. */

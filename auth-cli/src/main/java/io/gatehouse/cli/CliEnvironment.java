@@ -1,6 +1,5 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.admin.*;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

@@ -51,7 +51,7 @@ final class DemoServer implements AutoCloseable {
         filter,
         guardEveryPath ? "/*" : "/api/*",
         EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-    ServletHolder api = new ServletHolder(new DemoApi());
+    ServletHolder api = new ServletHolder(new io.gatehouse.admin.DemoApi());
     api.setAsyncSupported(true);
     context.addServlet(api, "/api/*");
     ServletHolder admin = new ServletHolder(managed.adminServlet());

@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.Management;
+import io.gatehouse.admin.SpaceConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,6 @@
 package io.gatehouse.cli;
 
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.Management;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,8 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.AdminServlet;
+import io.gatehouse.admin.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -3,7 +3,7 @@ package io.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.Json;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,7 +3,8 @@ package io.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.AdminClient;
+import io.gatehouse.admin.AdminServlet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

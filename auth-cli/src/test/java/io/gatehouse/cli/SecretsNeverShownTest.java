@@ -2,7 +2,8 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.Management;
+import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.testkit.LogCapture;
 import io.gatehouse.testkit.SecretScan;
 import java.nio.file.Files;

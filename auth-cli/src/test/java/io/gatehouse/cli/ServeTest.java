@@ -2,7 +2,7 @@ package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.admin.*;
+import io.gatehouse.admin.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package io.gatehouse.cli;
+package io.gatehouse.admin;
 
-import io.gatehouse.admin.*;
 import io.gatehouse.core.Identity;
 import io.gatehouse.servlet.GatehouseFilter;
 import jakarta.servlet.http.HttpServlet;
@@ -14,10 +13,11 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The demo API behind the filter: {@code GET /api/hello} and {@code POST /api/items}, each
- * answering with the caller's identity as JSON.
+ * The demo API {@code gatehouse serve} guards, to mount at {@code /api/*} behind a {@link
+ * GatehouseFilter}: {@code GET /api/hello} and {@code POST /api/items}, each answering with the
+ * caller's identity as JSON. Handy to try a store's tokens and rules in any app.
  */
-final class DemoApi extends HttpServlet {
+public final class DemoApi extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final AtomicLong items = new AtomicLong();
