@@ -33,19 +33,31 @@ public sealed interface AuthOutcome
    * @param reason the machine-readable reason
    * @param detail a message safe to show the client and log: never the credential itself
    * @param challenge the challenge to send with a 401 (with its RFC 6750 error), if any
-   * @param retryAfter for {@link Reason#UNAVAILABLE}: when to retry, if known
+   * @param retryAfter for {@link Reason#UNAVAILABLE} and the 429 reasons: when to retry, if known
    * @param cause the exception behind the failure, for logs only
+   * @param limit for the 429 reasons: the limit that was hit, for the {@code RateLimit} headers
    */
   record Failure(
       Reason reason,
       String detail,
       @Nullable Challenge challenge,
       @Nullable Duration retryAfter,
-      @Nullable Throwable cause)
+      @Nullable Throwable cause,
+      @Nullable RateLimitState limit)
       implements AuthOutcome {
     public Failure {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
+    }
+
+    /** A failure without a limit. */
+    public Failure(
+        Reason reason,
+        String detail,
+        @Nullable Challenge challenge,
+        @Nullable Duration retryAfter,
+        @Nullable Throwable cause) {
+      this(reason, detail, challenge, retryAfter, cause, null);
     }
   }
 
@@ -76,6 +88,20 @@ public sealed interface AuthOutcome
   static Failure unavailable(
       String detail, @Nullable Duration retryAfter, @Nullable Throwable cause) {
     return new Failure(Reason.UNAVAILABLE, detail, null, retryAfter, cause);
+  }
+
+  /**
+   * A valid credential or a client address over a limit: {@code reason} is one of the 429 reasons
+   * ({@link Reason#isThrottling()}); the client may retry after {@code retryAfter}, and {@code
+   * limit}, when known, becomes the {@code RateLimit-Policy} and {@code RateLimit} headers.
+   */
+  static Failure throttled(
+      Reason reason, String detail, Duration retryAfter, @Nullable RateLimitState limit) {
+    if (!reason.isThrottling()) {
+      throw new IllegalArgumentException(reason + " is not a 429 reason");
+    }
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    return new Failure(reason, detail, null, retryAfter, null, limit);
   }
 
   /** This outcome as an already completed stage (the pipeline's fast path). */

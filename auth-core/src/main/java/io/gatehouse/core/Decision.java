@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param detail a message safe to show the client; empty when allowed
  * @param challenges {@code WWW-Authenticate} challenges for a 401 (every abstaining
  *     authenticator's, or the failing one's)
- * @param retryAfter for a 503: when to retry
+ * @param retryAfter for a 503 or a 429: when to retry
  * @param space the resolved space, or empty when it could not be resolved
  * @param clientAddress the resolved client address, when resolution got that far
  * @param trace every stage, in order
+ * @param rateLimit the limit the caller stands against, from the {@link UsageGate} or the 429's
+ *     refusal; adapters send it as the {@code RateLimit-Policy} and {@code RateLimit} header fields
  */
 public record Decision(
     boolean allowed,
@@ -32,7 +34,8 @@ public record Decision(
     @Nullable Duration retryAfter,
     String space,
     @Nullable InetAddress clientAddress,
-    List<Step> trace) {
+    List<Step> trace,
+    @Nullable RateLimitState rateLimit) {
 
   public Decision {
     Objects.requireNonNull(detail, "detail");
@@ -47,9 +50,35 @@ public record Decision(
     }
   }
 
+  /** A decision without a rate limit to tell. */
+  public Decision(
+      boolean allowed,
+      int status,
+      @Nullable Identity identity,
+      @Nullable Reason reason,
+      String detail,
+      List<Challenge> challenges,
+      @Nullable Duration retryAfter,
+      String space,
+      @Nullable InetAddress clientAddress,
+      List<Step> trace) {
+    this(
+        allowed,
+        status,
+        identity,
+        reason,
+        detail,
+        challenges,
+        retryAfter,
+        space,
+        clientAddress,
+        trace,
+        null);
+  }
+
   /**
    * A refusal decided outside the pipeline (an adapter's own timeout or a request it cannot parse),
-   * with an empty trace; {@code retryAfter} applies to 503s only.
+   * with an empty trace; {@code retryAfter} applies to 503s and 429s only.
    */
   public static Decision refusal(Reason reason, String detail, @Nullable Duration retryAfter) {
     return new Decision(
@@ -59,7 +88,7 @@ public record Decision(
         reason,
         detail,
         List.of(),
-        reason == Reason.UNAVAILABLE ? retryAfter : null,
+        reason == Reason.UNAVAILABLE || reason.isThrottling() ? retryAfter : null,
         "",
         null,
         List.of());

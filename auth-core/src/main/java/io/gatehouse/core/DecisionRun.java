@@ -37,6 +37,7 @@ final class DecisionRun {
   private @Nullable Identity identity;
   private int authIndex;
   private int hookIndex;
+  private boolean accessPassed;
   private long stageStart;
   private @Nullable CompletableFuture<Decision> async;
 
@@ -122,7 +123,30 @@ final class DecisionRun {
       }
       record("address-rules", Step.Result.PASS, verdict.detail());
     }
+    Decision throttled = admitThrottled(address);
+    if (throttled != null) {
+      return throttled;
+    }
     context = new AuthContext(request, space, address, settings, now);
+    return null;
+  }
+
+  /** The credential throttle's verdict on this address, before any authenticator runs. */
+  private @Nullable Decision admitThrottled(InetAddress address) {
+    CredentialThrottle throttle = pipeline.credentialThrottle;
+    if (throttle == null) {
+      return null;
+    }
+    AuthOutcome.@Nullable Failure refused;
+    try {
+      refused = throttle.admit(address, space, settings, now);
+    } catch (Throwable t) {
+      return refuse("throttle", failure("credential throttle", t));
+    }
+    if (refused != null) {
+      return refuse("throttle", refused);
+    }
+    record("throttle", Step.Result.PASS, "address within its failure budget");
     return null;
   }
 
@@ -162,7 +186,14 @@ final class DecisionRun {
         return decision;
       }
     }
-    return checkAccess();
+    if (!accessPassed) {
+      Decision refused = checkAccess();
+      if (refused != null) {
+        return refused;
+      }
+      accessPassed = true;
+    }
+    return checkUsage();
   }
 
   private @Nullable Decision onAuthOutcome(String stage, AuthOutcome outcome) {
@@ -178,6 +209,7 @@ final class DecisionRun {
     if (outcome instanceof AuthOutcome.Failure failure) {
       // Presented but bad: terminal. Nothing later may rescue it.
       recordFailure(stage, failure);
+      countRefusedCredential(failure.reason());
       skipRemainingAuthenticators("an earlier authenticator refused the credential");
       skipHooks("a credential was refused");
       return refusalOf(failure);
@@ -190,6 +222,20 @@ final class DecisionRun {
     record(stage, Step.Result.SUCCESS, describe(found));
     skipRemainingAuthenticators("an earlier authenticator succeeded");
     return null;
+  }
+
+  /** Tells the credential throttle that this address presented a credential that was refused. */
+  private void countRefusedCredential(Reason reason) {
+    CredentialThrottle throttle = pipeline.credentialThrottle;
+    InetAddress address = clientAddress;
+    if (throttle == null || address == null || !reason.isCredentialFailure()) {
+      return;
+    }
+    try {
+      throttle.refused(address, space, reason, settings, now);
+    } catch (Throwable t) { // the decision stands; only the count is lost
+      Pipeline.LOG.warn("credential throttle failed to count a refusal", t);
+    }
   }
 
   private @Nullable Decision onHookResult(String stage, HookResult result) {
@@ -218,7 +264,8 @@ final class DecisionRun {
     return null;
   }
 
-  private Decision checkAccess() {
+  /** The access policy's verdict: a refusal, or null (recorded as a pass) when it allows. */
+  private @Nullable Decision checkAccess() {
     Identity who = identity;
     if (who == null) {
       record("access", Step.Result.SKIPPED, "no identity");
@@ -236,7 +283,63 @@ final class DecisionRun {
       return refuse("access", AuthOutcome.failure(Reason.INSUFFICIENT_ACCESS, denial));
     }
     record("access", Step.Result.PASS, "access " + who.access() + " permits " + judgedMethod());
-    return new Decision(true, 200, who, null, "", List.of(), null, space, clientAddress, trace);
+    return null;
+  }
+
+  /** The usage gate, if any; null when it is pending (the run resumes in its completion). */
+  private @Nullable Decision checkUsage() {
+    Identity who = requireIdentity();
+    UsageGate gate = pipeline.usageGate;
+    if (gate == null) {
+      return allow(who, null);
+    }
+    AuthContext ctx = requireContext();
+    CompletionStage<UsageVerdict> pending =
+        call(() -> gate.check(ctx, who), "usage", this::usageFailure);
+    UsageVerdict verdict = poll(pending, "usage", this::usageFailure);
+    if (verdict == null) {
+      suspend(pending, "usage", this::usageFailure, v -> resume(() -> onUsageVerdict(v)));
+      return null;
+    }
+    return onUsageVerdict(verdict);
+  }
+
+  private Decision onUsageVerdict(UsageVerdict verdict) {
+    AuthOutcome.Failure refusal = verdict.refusal();
+    if (refusal != null) {
+      return refuse("usage", refusal);
+    }
+    RateLimitState state = verdict.state();
+    record(
+        "usage",
+        Step.Result.PASS,
+        state == null
+            ? "within its limits"
+            : "limit "
+                + state.policy()
+                + ": "
+                + state.remaining()
+                + " of "
+                + state.quota()
+                + " left");
+    return allow(requireIdentity(), state);
+  }
+
+  private UsageVerdict usageFailure(Throwable t) {
+    return UsageVerdict.refuse(failure("usage", t));
+  }
+
+  private Decision allow(Identity who, @Nullable RateLimitState state) {
+    return new Decision(
+        true, 200, who, null, "", List.of(), null, space, clientAddress, trace, state);
+  }
+
+  private Identity requireIdentity() {
+    Identity who = identity;
+    if (who == null) {
+      throw new IllegalStateException("the usage stage ran without an identity");
+    }
+    return who;
   }
 
   // ---- suspension and resumption ----
@@ -397,14 +500,23 @@ final class DecisionRun {
               : List.of(pipeline.fallbackChallenge.withError(reason, failure.detail()));
     }
     Duration retry = null;
-    if (reason == Reason.UNAVAILABLE) {
+    if (reason == Reason.UNAVAILABLE || reason.isThrottling()) {
       retry = failure.retryAfter() != null ? failure.retryAfter() : pipeline.retryAfter;
     }
-    return refusal(reason, failure.detail(), offered, retry);
+    return refusal(reason, failure.detail(), offered, retry, failure.limit());
   }
 
   private Decision refusal(
       Reason reason, String detail, List<Challenge> offered, @Nullable Duration retry) {
+    return refusal(reason, detail, offered, retry, null);
+  }
+
+  private Decision refusal(
+      Reason reason,
+      String detail,
+      List<Challenge> offered,
+      @Nullable Duration retry,
+      @Nullable RateLimitState limit) {
     return new Decision(
         false,
         reason.status(),
@@ -415,7 +527,8 @@ final class DecisionRun {
         retry,
         space,
         clientAddress,
-        trace);
+        trace,
+        limit);
   }
 
   private void skipRemainingAuthenticators(String why) {

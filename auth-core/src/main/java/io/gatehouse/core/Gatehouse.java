@@ -60,6 +60,8 @@ public interface Gatehouse {
     final Set<String> secretHeaders =
         new LinkedHashSet<>(List.of("authorization", "proxy-authorization", "x-apikey", "cookie"));
     @Nullable Executor resumeExecutor;
+    @Nullable CredentialThrottle credentialThrottle;
+    @Nullable UsageGate usageGate;
 
     Builder() {}
 
@@ -97,6 +99,24 @@ public interface Gatehouse {
     /** Allow/deny rules on the client address; default: none. */
     public Builder addressFilter(AddressFilter filter) {
       this.addressFilter = Objects.requireNonNull(filter, "addressFilter");
+      return this;
+    }
+
+    /**
+     * Turns away client addresses that keep presenting bad credentials, before any authenticator
+     * runs (trace stage {@code throttle}, {@link Reason#THROTTLED}, 429). Default: none.
+     */
+    public Builder credentialThrottle(CredentialThrottle throttle) {
+      this.credentialThrottle = Objects.requireNonNull(throttle, "credentialThrottle");
+      return this;
+    }
+
+    /**
+     * Usage limits checked after access passed (trace stage {@code usage}): rate limits and credits
+     * per identity, refused with a 429 reason. Default: none.
+     */
+    public Builder usageGate(UsageGate gate) {
+      this.usageGate = Objects.requireNonNull(gate, "usageGate");
       return this;
     }
 

@@ -40,6 +40,8 @@ final class Pipeline implements Gatehouse {
   final Challenge fallbackChallenge;
   final List<String> secretHeaders;
   final @Nullable Executor resumeExecutor;
+  final @Nullable CredentialThrottle credentialThrottle;
+  final @Nullable UsageGate usageGate;
 
   Pipeline(Gatehouse.Builder builder) {
     this.spaceResolver = builder.spaceResolver;
@@ -60,6 +62,8 @@ final class Pipeline implements Gatehouse {
     this.fallbackChallenge = Challenge.bearer(builder.realm);
     this.secretHeaders = List.copyOf(builder.secretHeaders);
     this.resumeExecutor = builder.resumeExecutor;
+    this.credentialThrottle = builder.credentialThrottle;
+    this.usageGate = builder.usageGate;
   }
 
   /** The last space name that passed validation: a fixed resolver skips the regex. */

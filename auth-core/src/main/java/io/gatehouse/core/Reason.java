@@ -35,6 +35,24 @@ public enum Reason {
    * other status becomes a 500 there).
    */
   UNKNOWN_SPACE(403, null),
+  /**
+   * A credential meant for server-side use came from a web page (an {@code Origin} its owner did
+   * not list, or {@code Sec-Fetch-*} headers a browser sends): refused so that a token pasted into
+   * a page cannot be used from it.
+   */
+  BROWSER_REFUSED(403, null),
+  /**
+   * The client address refused too many credentials lately: it is turned away before any store read
+   * or signature check until its failure budget refills (see {@link CredentialThrottle}).
+   */
+  THROTTLED(429, null),
+  /**
+   * A valid credential over one of its rate limits (say 100 requests a minute): it may try again
+   * after the {@code Retry-After} the refusal carries.
+   */
+  RATE_LIMITED(429, null),
+  /** A valid credential that has used all of its credits (its {@code --uses}). */
+  USAGE_EXCEEDED(429, null),
   /** A dependency (key source, token store) could not answer: try again later. */
   UNAVAILABLE(503, null),
   /** A bug or unexpected failure inside a stage; the request is refused (fail closed). */
@@ -63,6 +81,19 @@ public enum Reason {
   /** The RFC 6750 {@code error} value for a {@code WWW-Authenticate} challenge, if any. */
   public @Nullable String bearerError() {
     return bearerError;
+  }
+
+  /** True for reasons that ask the client to slow down (status 429, with {@code Retry-After}). */
+  public boolean isThrottling() {
+    return status == 429;
+  }
+
+  /**
+   * True for a presented credential that was refused (a 401 other than {@link
+   * #MISSING_CREDENTIALS}): what a {@link CredentialThrottle} counts.
+   */
+  public boolean isCredentialFailure() {
+    return status == 401 && this != MISSING_CREDENTIALS;
   }
 
   /** True for reasons that ask the client to authenticate (status 401). */

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * How adapters render a refused {@link Decision}, so that every transport answers alike: the
  * status, one {@code WWW-Authenticate} header per challenge (RFC 6750), {@code Retry-After} on a
- * 503, and an {@code application/problem+json} body (RFC 9457).
+ * 503 or 429, the {@code RateLimit-Policy} and {@code RateLimit} fields when a limit is known, and
+ * an {@code application/problem+json} body (RFC 9457).
  */
 public final class Refusal {
   /** The media type of {@link #problemJson}. */
@@ -25,7 +26,7 @@ public final class Refusal {
     return values;
   }
 
-  /** The {@code Retry-After} value in whole seconds (at least 1), or null when not a 503. */
+  /** The {@code Retry-After} value in whole seconds (at least 1), or null when not a 503 or 429. */
   public static @Nullable String retryAfter(Decision decision) {
     Duration retry = decision.retryAfter();
     if (retry == null) {
@@ -33,6 +34,21 @@ public final class Refusal {
     }
     long seconds = Math.max(1, (retry.toMillis() + 999) / 1000);
     return Long.toString(seconds);
+  }
+
+  /**
+   * The {@code RateLimit-Policy} field value (draft-ietf-httpapi-ratelimit-headers) when the
+   * decision carries a limit, allowed or refused; else null.
+   */
+  public static @Nullable String rateLimitPolicy(Decision decision) {
+    RateLimitState limit = decision.rateLimit();
+    return limit == null ? null : limit.policyHeader();
+  }
+
+  /** The {@code RateLimit} field value when the decision carries a limit; else null. */
+  public static @Nullable String rateLimit(Decision decision) {
+    RateLimitState limit = decision.rateLimit();
+    return limit == null ? null : limit.stateHeader();
   }
 
   /**
@@ -60,6 +76,7 @@ public final class Refusal {
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
+      case 429 -> "Too Many Requests";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       default -> "Refused";

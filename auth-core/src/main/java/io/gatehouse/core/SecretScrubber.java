@@ -52,7 +52,8 @@ final class SecretScrubber {
         decision.retryAfter(),
         decision.space(),
         decision.clientAddress(),
-        trace);
+        trace,
+        decision.rateLimit());
   }
 
   private static List<String> secretsOf(AuthRequest request, List<String> secretHeaders) {

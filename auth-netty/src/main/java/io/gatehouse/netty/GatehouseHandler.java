@@ -367,6 +367,10 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
         state = State.UPGRADED;
         ends = true;
       }
+      Decision allowed = ctx.channel().attr(DECISION).get();
+      if (responsePending && !informationalResponse && allowed != null) {
+        addRateLimitHeaders(response, allowed);
+      }
     }
     if (msg instanceof LastHttpContent && !informationalResponse) {
       ends = true;
@@ -398,10 +402,21 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
     if (retryAfter != null) {
       response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
     }
+    addRateLimitHeaders(response, decision);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, Refusal.PROBLEM_JSON);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     return response;
+  }
+
+  /** The IETF {@code RateLimit-Policy} and {@code RateLimit} fields, when a limit is known. */
+  private static void addRateLimitHeaders(HttpResponse response, Decision decision) {
+    String policy = Refusal.rateLimitPolicy(decision);
+    String state = Refusal.rateLimit(decision);
+    if (policy != null && state != null && !response.headers().contains("RateLimit")) {
+      response.headers().set("RateLimit-Policy", policy);
+      response.headers().set("RateLimit", state);
+    }
   }
 
   private static Decision badRequest(String detail) {

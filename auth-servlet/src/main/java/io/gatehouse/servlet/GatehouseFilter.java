@@ -172,7 +172,18 @@ public final class GatehouseFilter extends HttpFilter {
         request instanceof IdentityRequest existing && existing.identity().equals(identity)
             ? request
             : new IdentityRequest(request, identity);
+    setRateLimitHeaders(response, decision);
     chain.doFilter(wrapped, response);
+  }
+
+  /** The IETF {@code RateLimit-Policy} and {@code RateLimit} fields, when a limit is known. */
+  private static void setRateLimitHeaders(HttpServletResponse response, Decision decision) {
+    String policy = Refusal.rateLimitPolicy(decision);
+    String state = Refusal.rateLimit(decision);
+    if (policy != null && state != null && !response.isCommitted()) {
+      response.setHeader("RateLimit-Policy", policy);
+      response.setHeader("RateLimit", state);
+    }
   }
 
   private void markAllowed(ServletRequest request, Decision decision) {
@@ -278,6 +289,7 @@ public final class GatehouseFilter extends HttpFilter {
     if (retryAfter != null) {
       response.setHeader("Retry-After", retryAfter);
     }
+    setRateLimitHeaders(response, decision);
     response.setHeader("Cache-Control", "no-store");
     byte[] body = Refusal.problemJson(decision, includeDetail).getBytes(StandardCharsets.UTF_8);
     response.setContentType(Refusal.PROBLEM_JSON);
