@@ -195,6 +195,34 @@ class GatehouseHandlerTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void usageLimitsAreToldOnAllowedResponsesAndA429CarriesRetryAfter(String mode, Duration delay)
+      throws Exception {
+    try (NettyServer server =
+        new NettyServer(GatehouseHandler.builder(Fixtures.limited(delay, 2)).build())) {
+      HttpRequest request =
+          HttpRequest.newBuilder(server.uri("/items")).header("x-apikey", Fixtures.WRITER).build();
+      HttpResponse<String> first = send(request);
+      HttpResponse<String> second = send(request);
+      HttpResponse<String> third = send(request);
+
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"2-per-1m\";q=2;w=60");
+      assertThat(first.headers().firstValue("RateLimit")).hasValue("\"2-per-1m\";r=1;t=42");
+      assertThat(second.headers().firstValue("RateLimit")).hasValue("\"2-per-1m\";r=0;t=42");
+      assertThat(third.statusCode()).isEqualTo(429);
+      assertThat(third.headers().firstValue("Retry-After")).hasValue("42");
+      assertThat(third.headers().firstValue("RateLimit")).hasValue("\"2-per-1m\";r=0;t=42");
+      assertThat(third.headers().allValues("WWW-Authenticate")).isEmpty();
+      assertThat(third.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(third.body())
+          .contains("\"status\":429", "\"code\":\"rate_limited\"", "Too Many Requests")
+          .doesNotContain(Fixtures.WRITER);
+      assertThat(server.appCalls).hasValue(2);
+    }
+  }
+
   @Test
   void detailCanBeLeftOutOfRefusals() throws Exception {
     try (NettyServer server =

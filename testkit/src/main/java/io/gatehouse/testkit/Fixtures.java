@@ -52,4 +52,36 @@ public final class Fixtures {
         .authenticator(TokenAuthenticator.bearer(table(), delay))
         .build();
   }
+
+  /**
+   * {@link #gatehouse} with a usage gate that admits {@code allowed} requests (telling the client
+   * how many are left of policy {@code 3-per-1m}) and refuses the rest with {@code rate_limited},
+   * retry after 42 s.
+   */
+  public static Gatehouse limited(Duration delay, int allowed) {
+    java.util.concurrent.atomic.AtomicInteger used =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Duration window = Duration.ofMinutes(1);
+    io.gatehouse.core.UsageGate gate =
+        (ctx, identity) -> {
+          int count = used.incrementAndGet();
+          long left = Math.max(0, allowed - count);
+          io.gatehouse.core.RateLimitState state =
+              new io.gatehouse.core.RateLimitState(
+                  allowed + "-per-1m", allowed, window, left, Duration.ofSeconds(42));
+          return java.util.concurrent.CompletableFuture.completedFuture(
+              count <= allowed
+                  ? io.gatehouse.core.UsageVerdict.admit(state)
+                  : io.gatehouse.core.UsageVerdict.refuse(
+                      AuthOutcome.throttled(
+                          io.gatehouse.core.Reason.RATE_LIMITED,
+                          "over its limit of " + allowed + " requests per 1m",
+                          state.reset(),
+                          state)));
+        };
+    return Gatehouse.builder()
+        .authenticator(TokenAuthenticator.header("x-apikey", table(), delay))
+        .usageGate(gate)
+        .build();
+  }
 }
