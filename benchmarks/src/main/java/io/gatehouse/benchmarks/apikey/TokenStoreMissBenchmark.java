@@ -61,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TokenStoreMissBenchmark {
-  static final int TOKENS = 2048;
+  static final int TOKENS = 1024;
 
   /**
    * {@code h2}: an embedded H2 file database; {@code postgres}: a PostgreSQL server on loopback.
