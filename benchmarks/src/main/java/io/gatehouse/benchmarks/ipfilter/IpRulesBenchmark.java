@@ -34,8 +34,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * rule (random host bits under a random rule's prefix) or inside none.
  *
  * <p>Both libraries get their own address objects, made in the setup: the measurement is the
- * lookup, not the parsing. The setup checks that the three agree on the matched rule for the probes
- * (the same rule object, or none), so the rows measure the same answer.
+ * lookup, not the parsing. The setup checks that the two tries agree on the matched rule (or none)
+ * for every probe, and the linear scan for the first {@value #CHECKED_AGAINST_SCAN}, so the rows
+ * measure the same answer.
  *
  * <p>{@code SampleTime} gives the per-lookup median; the trie lookups run in batches of {@value
  * #BATCH} per sample, so their median is free of timer overhead.
