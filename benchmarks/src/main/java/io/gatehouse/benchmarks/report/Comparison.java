@@ -10,12 +10,15 @@ import java.util.Set;
 /**
  * The ratio columns of a group's table. Rows are split into families by the name's library suffix
  * ({@code rs256Gatehouse}, {@code rs256Nimbus}, {@code rs256Jca} are the {@code rs256} family); a
- * name with no known suffix belongs to the group-wide family. In each family:
+ * name with no known suffix belongs to the group-wide family. JMH parameters are part of the
+ * family: {@code lookupGatehouse[rules=1000]} and {@code lookupLinearScan[rules=1000]} are one
+ * family, {@code lookupGatehouse[rules=100000]} another. The rows come out grouped by family, in
+ * the order each family first appears (JMH sorts by method, then parameters). In each family:
  *
  * <ul>
- *   <li>the <b>floor</b> is the row with a floor suffix ({@code Jca}, {@code BareJca}, {@code Jdk})
- *       or a floor name ({@code bare...}, {@code linearScan}, {@code authenticatorAlone}, or {@code
- *       plainServer}, the same server with no Gatehouse component);
+ *   <li>the <b>floor</b> is the row with a floor suffix ({@code Jca}, {@code BareJca}, {@code Jdk},
+ *       {@code LinearScan}) or a floor name ({@code bare...}, {@code linearScan}, {@code
+ *       authenticatorAlone}, or {@code plainServer}, the same server with no Gatehouse component);
  *   <li>the <b>peers</b> are the rows of other libraries (jose4j, Nimbus, auth0, jjwt, ipaddress);
  *   <li>each ratio is a <b>speed</b> ratio: floor (or fastest peer) time divided by the row's time,
  *       so 0.97 means 97 % of the floor's speed and 9,000 means 9,000 times as fast.
@@ -23,7 +26,7 @@ import java.util.Set;
  */
 final class Comparison {
 
-  private static final List<String> FLOOR_SUFFIXES = List.of("BareJca", "Jca", "Jdk");
+  private static final List<String> FLOOR_SUFFIXES = List.of("BareJca", "Jca", "Jdk", "LinearScan");
   private static final List<String> PEER_SUFFIXES =
       List.of("Jose4j", "Nimbus", "Auth0", "Jjwt", "IpAddress", "Ipaddress", "Seancfoley");
   private static final List<String> OWN_SUFFIXES = List.of("Gatehouse");
@@ -42,23 +45,26 @@ final class Comparison {
       families.computeIfAbsent(family(row.name()), f -> new ArrayList<>()).add(row);
     }
     List<Ratioed> out = new ArrayList<>();
-    for (JmhRow row : rows) {
-      String family = family(row.name());
-      List<JmhRow> members = families.get(family);
-      OptionalDouble floor = fastest(members, true);
-      OptionalDouble bestPeer = fastest(members, false);
-      boolean comparable = row.comparable();
-      out.add(
-          new Ratioed(
-              row,
-              family,
-              isFloor(row.name()),
-              isPeer(row.name()),
-              comparable && floor.isPresent() ? floor.getAsDouble() / row.nanosPerOp() : Double.NaN,
-              comparable && bestPeer.isPresent()
-                  ? bestPeer.getAsDouble() / row.nanosPerOp()
-                  : Double.NaN));
-    }
+    families.forEach(
+        (family, members) -> {
+          OptionalDouble floor = fastest(members, true);
+          OptionalDouble bestPeer = fastest(members, false);
+          for (JmhRow row : members) {
+            boolean comparable = row.comparable();
+            out.add(
+                new Ratioed(
+                    row,
+                    family,
+                    isFloor(row.name()),
+                    isPeer(row.name()),
+                    comparable && floor.isPresent()
+                        ? floor.getAsDouble() / row.nanosPerOp()
+                        : Double.NaN,
+                    comparable && bestPeer.isPresent()
+                        ? bestPeer.getAsDouble() / row.nanosPerOp()
+                        : Double.NaN));
+          }
+        });
     return out;
   }
 

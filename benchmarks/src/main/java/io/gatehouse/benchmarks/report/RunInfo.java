@@ -9,10 +9,16 @@ import java.util.Properties;
 
 /**
  * What the bench script recorded beside a group's run ({@code GROUP.env}): when, on how many cores,
- * the load average before and after, and the JMH options.
+ * the load average before and after, the JMH options, and how long the group ran.
  */
 record RunInfo(
-    String date, String cores, String loadBefore, String loadAfter, String options, String mode) {
+    String date,
+    String cores,
+    String loadBefore,
+    String loadAfter,
+    String options,
+    String mode,
+    String seconds) {
 
   static RunInfo read(Path file) throws IOException {
     Properties p = new Properties();
@@ -27,7 +33,8 @@ record RunInfo(
         p.getProperty("load_before", "?"),
         p.getProperty("load_after", "?"),
         p.getProperty("options", ""),
-        p.getProperty("mode", "full"));
+        p.getProperty("mode", "full"),
+        p.getProperty("seconds", ""));
   }
 
   String describe() {
@@ -44,6 +51,7 @@ record RunInfo(
         + loadAfter
         + " after"
         + (options.isBlank() ? "" : "; options `" + options + "`")
+        + (seconds.isBlank() ? "" : "; the group ran in " + seconds + " s")
         + ".";
   }
 }

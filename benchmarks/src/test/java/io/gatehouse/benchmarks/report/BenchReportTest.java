@@ -18,11 +18,17 @@ class BenchReportTest {
   /** Two runs as JMH 1.37 writes them with -rf json (fields trimmed to what JMH always has). */
   private static String jmhRun(
       String benchmark, String mode, double score, double error, String unit) {
+    return jmhRun(benchmark, "", mode, score, error, unit);
+  }
+
+  /** A run with JMH's "params" object, e.g. {@code "rules" : "1000", "probes" : "ipv4Hit"}. */
+  private static String jmhRun(
+      String benchmark, String params, String mode, double score, double error, String unit) {
     return """
         {
             "jmhVersion" : "1.37",
             "benchmark" : "%s",
-            "mode" : "%s",
+            "mode" : "%s",%s
             "threads" : 1,
             "forks" : 1,
             "jvm" : "/usr/lib/jvm/java-17/bin/java",
@@ -49,6 +55,7 @@ class BenchReportTest {
         .formatted(
             benchmark,
             mode,
+            params.isEmpty() ? "" : "\n    \"params\" : {" + params + "},",
             score,
             Double.isNaN(error) ? "\"NaN\"" : Double.toString(error),
             score,
@@ -204,5 +211,135 @@ class BenchReportTest {
             "gatedServer[server=netty]");
     assertThat(BenchReport.ratio(rows.get(1).vsFloor())).isEqualTo("0.97×");
     assertThat(BenchReport.ratio(rows.get(3).vsFloor())).isEqualTo("0.99×");
+  }
+
+  @Test
+  void eachParamValueIsItsOwnFamilyWithItsOwnFloorAndPeerAndTheRowsComeOutGroupedByFamily() {
+    String ip = "io.gatehouse.benchmarks.ipfilter.IpRulesBenchmark.";
+    String small = "\"probes\" : \"ipv4Hit\", \"rules\" : \"1000\"";
+    String large = "\"rules\" : \"100000\", \"probes\" : \"ipv4Hit\"";
+    // JMH's order: by method, then parameters; the families interleave.
+    String json =
+        "["
+            + String.join(
+                ",",
+                jmhRun(ip + "lookupGatehouse", small, "sample", 20.0, 1.0, "ns/op"),
+                jmhRun(ip + "lookupGatehouse", large, "sample", 50.0, 1.0, "ns/op"),
+                jmhRun(ip + "lookupIpAddress", small, "sample", 80.0, 1.0, "ns/op"),
+                jmhRun(ip + "lookupIpAddress", large, "sample", 200.0, 1.0, "ns/op"),
+                jmhRun(ip + "lookupLinearScan", small, "sample", 4_000.0, 1.0, "ns/op"),
+                jmhRun(ip + "lookupLinearScan", large, "sample", 500.0, 1.0, "us/op"))
+            + "]";
+
+    List<Comparison.Ratioed> rows = Comparison.compare(JmhJson.parse(json, "ipfilter.json"));
+
+    assertThat(rows)
+        .extracting(r -> r.row().name())
+        .containsExactly(
+            "lookupGatehouse[probes=ipv4Hit,rules=1000]",
+            "lookupIpAddress[probes=ipv4Hit,rules=1000]",
+            "lookupLinearScan[probes=ipv4Hit,rules=1000]",
+            "lookupGatehouse[probes=ipv4Hit,rules=100000]",
+            "lookupIpAddress[probes=ipv4Hit,rules=100000]",
+            "lookupLinearScan[probes=ipv4Hit,rules=100000]");
+    assertThat(rows)
+        .extracting(Comparison.Ratioed::family)
+        .containsExactly(
+            "lookup[probes=ipv4Hit,rules=1000]",
+            "lookup[probes=ipv4Hit,rules=1000]",
+            "lookup[probes=ipv4Hit,rules=1000]",
+            "lookup[probes=ipv4Hit,rules=100000]",
+            "lookup[probes=ipv4Hit,rules=100000]",
+            "lookup[probes=ipv4Hit,rules=100000]");
+    assertThat(rows)
+        .extracting(Comparison.Ratioed::floor)
+        .containsExactly(false, false, true, false, false, true);
+    assertThat(rows)
+        .extracting(Comparison.Ratioed::peer)
+        .containsExactly(false, true, false, false, true, false);
+    // 1k rules: scan 4,000 ns / 20 ns = 200x, ipaddress 80 ns / 20 ns = 4x; each against its own
+    // rule count's floor and peer, never the other's (500 us / 20 ns would be 25,000x).
+    assertThat(BenchReport.ratio(rows.get(0).vsFloor())).isEqualTo("200×");
+    assertThat(BenchReport.ratio(rows.get(0).vsBestPeer())).isEqualTo("4.00×");
+    assertThat(BenchReport.ratio(rows.get(1).vsFloor())).isEqualTo("50.0×");
+    assertThat(BenchReport.ratio(rows.get(3).vsFloor())).isEqualTo("10,000×");
+    assertThat(BenchReport.ratio(rows.get(3).vsBestPeer())).isEqualTo("4.00×");
+    assertThat(BenchReport.ratio(rows.get(5).vsFloor())).isEqualTo("1.00×");
+  }
+
+  @Test
+  void theStoreMissRowsAreComparedWithTheBareSelectOfTheirOwnStore() {
+    String miss = "io.gatehouse.benchmarks.apikey.TokenStoreMissBenchmark.";
+    String cached = "io.gatehouse.benchmarks.apikey.ApiKeyBenchmark.";
+    String json =
+        "["
+            + String.join(
+                ",",
+                jmhRun(cached + "bareSha256", "avgt", 150.0, 5.0, "ns/op"),
+                jmhRun(cached + "cachedTokenCheck", "avgt", 300.0, 5.0, "ns/op"),
+                jmhRun(miss + "bareJdbcSelect", "\"store\" : \"h2\"", "avgt", 10.0, 1.0, "us/op"),
+                jmhRun(
+                    miss + "bareJdbcSelect",
+                    "\"store\" : \"postgres\"",
+                    "avgt",
+                    60.0,
+                    1.0,
+                    "us/op"),
+                jmhRun(miss + "storeMissCheck", "\"store\" : \"h2\"", "avgt", 25.0, 1.0, "us/op"),
+                jmhRun(
+                    miss + "storeMissCheck",
+                    "\"store\" : \"postgres\"",
+                    "avgt",
+                    80.0,
+                    1.0,
+                    "us/op"))
+            + "]";
+
+    List<Comparison.Ratioed> rows = Comparison.compare(JmhJson.parse(json, "apikey.json"));
+
+    assertThat(rows)
+        .extracting(r -> r.row().name() + " " + BenchReport.ratio(r.vsFloor()))
+        .containsExactly(
+            "bareSha256 1.00×",
+            "cachedTokenCheck 0.50×",
+            "bareJdbcSelect[store=h2] 1.00×",
+            "storeMissCheck[store=h2] 0.40×",
+            "bareJdbcSelect[store=postgres] 1.00×",
+            "storeMissCheck[store=postgres] 0.75×");
+  }
+
+  @Test
+  void theFloorAndPeerNamesOfTheNewRowsAreRecognised() {
+    assertThat(Comparison.family("lookupLinearScan[rules=1000]")).isEqualTo("lookup[rules=1000]");
+    assertThat(Comparison.isFloor("lookupLinearScan[rules=1000]")).isTrue();
+    assertThat(Comparison.isPeer("lookupIpAddress[rules=1000]")).isTrue();
+    assertThat(Comparison.isFloor("linearScan")).isTrue();
+    assertThat(Comparison.isFloor("bareJdbcSelect[store=postgres]")).isTrue();
+    assertThat(Comparison.family("bareJdbcSelect[store=postgres]")).isEqualTo("[store=postgres]");
+    assertThat(Comparison.family("storeMissCheck[store=postgres]")).isEqualTo("[store=postgres]");
+    assertThat(Comparison.isFloor("lookupGatehouse[rules=1000]")).isFalse();
+    assertThat(Comparison.isPeer("lookupGatehouse[rules=1000]")).isFalse();
+  }
+
+  @Test
+  void theRunLineSaysHowLongTheGroupRan() throws IOException {
+    Path env = dir.resolve("ipfilter.env");
+    Files.writeString(
+        env,
+        """
+        date=2026-12-02T04:00:00Z
+        cores=2
+        mode=full
+        load_before=0.50 0.40 0.30
+        options=-f 1 -wi 2 -w 1s -i 3 -r 1s
+        load_after=1.00 0.50 0.30
+        seconds=212
+        """);
+
+    assertThat(RunInfo.read(env).describe())
+        .isEqualTo(
+            "Run of 2026-12-02T04:00:00Z on 2 cores, load average (1/5/15 min) 0.50 0.40 0.30"
+                + " before and 1.00 0.50 0.30 after; options `-f 1 -wi 2 -w 1s -i 3 -r 1s`;"
+                + " the group ran in 212 s.");
   }
 }
