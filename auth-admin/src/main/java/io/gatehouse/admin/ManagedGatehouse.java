@@ -7,6 +7,8 @@ import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
+import io.gatehouse.core.Health;
+import io.gatehouse.core.HealthCheck;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Settings;
@@ -14,6 +16,7 @@ import io.gatehouse.core.SettingsHolder;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.jwks.JwtAuthenticator;
 import io.gatehouse.servlet.GatehouseFilter;
+import io.gatehouse.servlet.HealthServlet;
 import jakarta.servlet.http.HttpServlet;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -35,6 +38,7 @@ import java.util.function.Supplier;
  *     .build();
  * Gatehouse gatehouse = managed.gatehouse();   // for GatehouseFilter or the Netty handler
  * HttpServlet admin = managed.adminServlet();  // mount at /_admin/* (async supported)
+ * HttpServlet health = managed.healthServlet(); // mount at /_health/*, outside the filter
  * ...
  * managed.close();
  * }</pre>
@@ -49,6 +53,12 @@ public final class ManagedGatehouse implements AutoCloseable {
   /** Where {@link #adminServlet()} must be mounted: the console's pages call {@code api/...}. */
   public static final String ADMIN_PATH = "/_admin";
 
+  /** Where {@link #healthServlet()} is meant to be mounted, outside every Gatehouse filter. */
+  public static final String HEALTH_PATH = "/_health";
+
+  /** A readiness flood runs the store's probe at most once per this interval. */
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
+
   private final AdminStore store;
   private final SettingsSync sync;
   private final SettingsHolder settings;
@@ -56,6 +66,8 @@ public final class ManagedGatehouse implements AutoCloseable {
   private final Gatehouse gatehouse;
   private final AdminConsole console;
   private final HttpServlet adminServlet;
+  private final HealthCheck health;
+  private final HealthServlet healthServlet;
 
   private ManagedGatehouse(Builder builder) {
     builder.listeners.forEach(builder.store::listener);
@@ -104,6 +116,12 @@ public final class ManagedGatehouse implements AutoCloseable {
     this.adminServlet =
         new AdminPlaneServlet(
             console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
+    this.health =
+        HealthCheck.throttled(
+            HealthCheck.all(store.keys().store().healthCheck(), parts.jwt().healthCheck()),
+            HEALTH_INTERVAL,
+            System::nanoTime);
+    this.healthServlet = HealthServlet.of(this::health);
   }
 
   /**
@@ -163,6 +181,25 @@ public final class ManagedGatehouse implements AutoCloseable {
    */
   public HttpServlet adminServlet() {
     return adminServlet;
+  }
+
+  /**
+   * The health of this instance: the store ({@code tokenStore}, a probe query with a 1 s timeout),
+   * its change feed ({@code changeFeed}) and each JWKS source in use ({@code jwks-1}, ...;
+   * optional: an identity provider's outage degrades, it does not take the instance out). DOWN when
+   * the store or the feed is DOWN. Checked at most once a second however often it is asked.
+   */
+  public Health health() {
+    return health.health();
+  }
+
+  /**
+   * {@code GET /_health/live} and {@code GET /_health/ready} (503 when {@link #health()} is DOWN),
+   * unauthenticated and terse: mount it at {@value #HEALTH_PATH}{@code /*} where no Gatehouse
+   * filter applies (e.g. its own servlet context), so that a probe needs no credential.
+   */
+  public HttpServlet healthServlet() {
+    return healthServlet;
   }
 
   /** The live settings the pipeline reads (every space's), current within 2 s. */

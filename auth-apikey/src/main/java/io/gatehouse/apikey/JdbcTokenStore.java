@@ -1,6 +1,8 @@
 package io.gatehouse.apikey;
 
 import io.gatehouse.core.Access;
+import io.gatehouse.core.Health;
+import io.gatehouse.core.HealthCheck;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -84,6 +87,9 @@ final class JdbcTokenStore implements TokenStore {
   /** More missing numbers than this are not tracked one by one: a full resync is cheaper. */
   private static final int MAX_GAPS = 1000;
 
+  /** The health probe's timeout: a readiness probe must answer within a second or two. */
+  private static final int PROBE_TIMEOUT_SECONDS = 1;
+
   private final ConnectionSource source;
   private final Clock clock;
   private final int queryTimeoutSeconds;
@@ -111,6 +117,12 @@ final class JdbcTokenStore implements TokenStore {
 
   private long lastPrune; // guarded by this (poll)
   private boolean pollFailing; // guarded by this (poll)
+
+  /** When the change table was last polled successfully (clock millis); -1 before the first. */
+  private volatile long lastPollOk = -1;
+
+  /** True while polls fail; read by health, written by the poll. */
+  private volatile boolean pollDown;
 
   JdbcTokenStore(
       ConnectionSource source, Clock clock, Duration pollInterval, Duration queryTimeout) {
@@ -321,6 +333,75 @@ final class JdbcTokenStore implements TokenStore {
     source.close();
   }
 
+  // ---- health ----
+
+  @Override
+  public HealthCheck healthCheck() {
+    return () -> List.of(storeHealth(), feedHealth());
+  }
+
+  /**
+   * A probe on a connection ({@link Connection#isValid}, {@value #PROBE_TIMEOUT_SECONDS} s): DOWN
+   * when the database cannot be reached. A stale pooled connection is retried on a fresh one, as
+   * every query is, so a restarted database is UP again at the first probe.
+   */
+  private Health.Component storeHealth() {
+    Map<String, String> details = new LinkedHashMap<>();
+    if (ready) {
+      details.put("database", postgres ? "postgresql" : "h2");
+    }
+    try {
+      withConnection(
+          connection -> {
+            if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
+              throw new SQLException("connection not valid", "08006");
+            }
+            return true;
+          });
+      return new Health.Component(HEALTH_COMPONENT, Health.Status.UP, true, details);
+    } catch (TokenStoreException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      details.put("error", cause.getClass().getSimpleName());
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        details.put("sqlState", sql.getSQLState());
+      }
+      return new Health.Component(HEALTH_COMPONENT, Health.Status.DOWN, true, details);
+    }
+  }
+
+  /**
+   * The change feed: DOWN while polls of the change table fail (a revocation made elsewhere would
+   * not arrive), DEGRADED before the first poll and, on PostgreSQL, while the LISTEN connection is
+   * down (changes arrive only at the next poll), UP otherwise. Details: the mode, whether LISTEN is
+   * up, and how long ago the last successful poll was.
+   */
+  private Health.Component feedHealth() {
+    Map<String, String> details = new LinkedHashMap<>();
+    PgChangeListener listener;
+    synchronized (readyLock) {
+      listener = pgListener;
+    }
+    boolean pushing = listener != null && listener.listening();
+    details.put("mode", postgres ? "listen+poll" : "poll");
+    if (postgres) {
+      details.put("listen", pushing ? "up" : "down");
+    }
+    long lastOk = lastPollOk;
+    if (lastOk >= 0) {
+      details.put("lastPoll", Instant.ofEpochMilli(lastOk).toString());
+      details.put("pollLagMillis", Long.toString(Math.max(0, clock.millis() - lastOk)));
+    }
+    Health.Status status;
+    if (pollDown || closed) {
+      status = Health.Status.DOWN;
+    } else if (lastOk < 0 || (postgres && !pushing)) {
+      status = Health.Status.DEGRADED;
+    } else {
+      status = Health.Status.UP;
+    }
+    return new Health.Component(FEED_HEALTH_COMPONENT, status, true, details);
+  }
+
   // ---- change feed ----
 
   private void publish(Connection connection, String topic, String key) throws SQLException {
@@ -380,11 +461,14 @@ final class JdbcTokenStore implements TokenStore {
             pollChanges(connection);
             return true;
           });
+      lastPollOk = clock.millis();
+      pollDown = false;
       if (pollFailing) {
         LOG.info("token database reachable again; change polling resumed");
         pollFailing = false;
       }
     } catch (RuntimeException e) {
+      pollDown = true;
       if (!pollFailing) {
         LOG.warn("token database unreachable; cached tokens keep working until it returns", e);
         pollFailing = true;

@@ -26,6 +26,7 @@ final class PgChangeListener implements AutoCloseable {
   private final Duration retryInterval;
   private final Thread thread;
   private volatile boolean closed;
+  private volatile boolean listening;
 
   PgChangeListener(
       ConnectionSource source,
@@ -48,6 +49,7 @@ final class PgChangeListener implements AutoCloseable {
       try {
         if (connection == null) {
           connection = listen();
+          listening = true;
           if (wasConnected) {
             onReconnect.run();
           }
@@ -57,6 +59,7 @@ final class PgChangeListener implements AutoCloseable {
           onPayload.accept(payload);
         }
       } catch (SQLException | RuntimeException e) {
+        listening = false;
         if (connection != null) {
           JdbcTokenStore.LOG.debug("change notification connection lost; reconnecting", e);
           source.release(connection, true);
@@ -120,9 +123,15 @@ final class PgChangeListener implements AutoCloseable {
     }
   }
 
+  /** True while the LISTEN connection is up: changes arrive at once, not at the next poll. */
+  boolean listening() {
+    return listening;
+  }
+
   @Override
   public void close() {
     closed = true;
+    listening = false;
     thread.interrupt();
   }
 }

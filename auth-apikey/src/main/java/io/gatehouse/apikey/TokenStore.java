@@ -1,5 +1,7 @@
 package io.gatehouse.apikey;
 
+import io.gatehouse.core.Health;
+import io.gatehouse.core.HealthCheck;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,25 @@ public interface TokenStore extends AutoCloseable {
 
   /** Changes made through this store or, for a shared database, through any other instance. */
   ChangeFeed changes();
+
+  /** The name of the store's health component. */
+  String HEALTH_COMPONENT = "tokenStore";
+
+  /** The name of the change feed's health component (stores shared between instances). */
+  String FEED_HEALTH_COMPONENT = "changeFeed";
+
+  /**
+   * This store's health: a required {@value #HEALTH_COMPONENT} component and, for a store shared
+   * between instances, a required {@value #FEED_HEALTH_COMPONENT} one. The default, for stores
+   * without I/O such as the in-memory one, is always UP; the JDBC store probes its database with a
+   * short timeout and reports its change feed (see {@link TokenStores#jdbc}).
+   */
+  default HealthCheck healthCheck() {
+    return () ->
+        List.of(
+            new Health.Component(
+                HEALTH_COMPONENT, Health.Status.UP, true, Map.of("kind", "memory")));
+  }
 
   /** Releases connections and background threads. */
   @Override

@@ -10,12 +10,14 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
  * The demo API: Jetty with a {@link ManagedGatehouse}'s filter on {@code /api/*} and its admin
- * servlet (the console and the admin API) on {@code /_admin/*}. It embeds Gatehouse exactly as an
- * app would: a token, allowlist or JWKS change made by any process sharing the store applies to the
- * next request, with no restart.
+ * servlet (the console and the admin API) on {@code /_admin/*}, and its health servlet, outside
+ * every filter, on {@code /_health/*}. It embeds Gatehouse exactly as an app would: a token,
+ * allowlist or JWKS change made by any process sharing the store applies to the next request, with
+ * no restart.
  */
 final class DemoServer implements AutoCloseable {
   private final Server server;
@@ -57,7 +59,11 @@ final class DemoServer implements AutoCloseable {
     ServletHolder admin = new ServletHolder(managed.adminServlet());
     admin.setAsyncSupported(true);
     context.addServlet(admin, ManagedGatehouse.ADMIN_PATH + "/*");
-    server.setHandler(context);
+    // Health in a context of its own, so no Gatehouse filter (not even one on /*) applies to it.
+    ServletContextHandler health = new ServletContextHandler();
+    health.setContextPath(ManagedGatehouse.HEALTH_PATH);
+    health.addServlet(new ServletHolder(managed.healthServlet()), "/*");
+    server.setHandler(new ContextHandlerCollection(health, context));
     server.setStopAtShutdown(true);
     try {
       server.start();

@@ -5,6 +5,8 @@ import io.gatehouse.core.AuthEvent;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Challenge;
+import io.gatehouse.core.Health;
+import io.gatehouse.core.HealthCheck;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
@@ -16,10 +18,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.OctetSequenceJsonWebKey;
 import org.jose4j.jwt.JwtClaims;
@@ -44,6 +48,11 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
   private final HttpClient http;
   private final TokenCache cache;
   private final Map<URI, JwksSource> sources = new ConcurrentHashMap<>();
+
+  /** Each source's number, from 1 in order of creation: its name in health, never its URL. */
+  private final Map<JwksSource, Integer> sourceNumbers = new ConcurrentHashMap<>();
+
+  private final AtomicInteger sourceCount = new AtomicInteger();
   private final Map<IssuerConfig, JsonWebKey> secretKeys = new ConcurrentHashMap<>();
 
   DefaultJwtAuthenticator(JwtAuthenticator.Builder builder, JwksOptions options) {
@@ -313,8 +322,13 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
 
   private JwksSource sourceFor(IssuerConfig issuer) {
     URI url = java.util.Objects.requireNonNull(issuer.jwksUrl(), "jwksUrl");
-    return sources.computeIfAbsent(
-        url, u -> new JwksSource(u, options, http, clock, listener, cache::keysRemoved));
+    return sources.computeIfAbsent(url, this::newSource);
+  }
+
+  private JwksSource newSource(URI url) {
+    JwksSource source = new JwksSource(url, options, http, clock, listener, cache::keysRemoved);
+    sourceNumbers.put(source, sourceCount.incrementAndGet());
+    return source;
   }
 
   private static JsonWebKey secretKey(IssuerConfig issuer) {
@@ -327,6 +341,17 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     Map<URI, SourceHealth> out = new LinkedHashMap<>();
     sources.forEach((url, source) -> out.put(url, source.health()));
     return out;
+  }
+
+  @Override
+  public HealthCheck healthCheck() {
+    return () -> {
+      Map<Integer, JwksSource> byNumber = new TreeMap<>();
+      sourceNumbers.forEach((source, number) -> byNumber.put(number, source));
+      List<Health.Component> out = new ArrayList<>(byNumber.size());
+      byNumber.forEach((number, source) -> out.add(source.healthComponent("jwks-" + number)));
+      return out;
+    };
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.core.AuthEvent;
 import io.gatehouse.core.AuthListener;
+import io.gatehouse.core.Health;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.io.IOException;
@@ -75,12 +76,19 @@ final class JwksSource {
     }
   }
 
-  /** A fetch that failed; its message is safe to show. */
+  /** A fetch that failed; its message is safe to show, its kind is a class-like name. */
   static final class FetchFailure extends Exception {
     private static final long serialVersionUID = 1L;
+    private final String kind;
 
-    FetchFailure(String message) {
+    FetchFailure(String message, String kind) {
       super(message, null, false, false);
+      this.kind = kind;
+    }
+
+    /** E.g. {@code ConnectException}, {@code HttpStatus503}, {@code InvalidJwks}. */
+    String kind() {
+      return kind;
     }
   }
 
@@ -98,6 +106,7 @@ final class JwksSource {
   private final AtomicLong fetches = new AtomicLong();
   private volatile @Nullable KeySet keys;
   private volatile @Nullable String lastError;
+  private volatile @Nullable String lastErrorKind;
   private volatile long lastFailureAt = Long.MIN_VALUE / 2;
 
   JwksSource(
@@ -293,6 +302,7 @@ final class JwksSource {
       boolean revalidated = response != null && response.statusCode() == 304;
       keys = next;
       lastError = null;
+      lastErrorKind = null;
       inflight.set(null);
       emit(
           "jwks.fetch",
@@ -318,6 +328,10 @@ final class JwksSource {
       String message =
           failure instanceof FetchFailure ? failure.getMessage() : "unexpected " + failure;
       lastError = message;
+      lastErrorKind =
+          failure instanceof FetchFailure fetchFailure
+              ? fetchFailure.kind()
+              : failure.getClass().getSimpleName();
       lastFailureAt = now;
       inflight.set(null);
       LOG.warn(
@@ -344,7 +358,7 @@ final class JwksSource {
       @Nullable Throwable error)
       throws FetchFailure {
     if (error != null || response == null) {
-      throw new FetchFailure(describe(error));
+      throw new FetchFailure(describe(error), kind(error));
     }
     long ttl = ttlMillis(response);
     int status = response.statusCode();
@@ -352,7 +366,7 @@ final class JwksSource {
       return previous.revalidated(now, ttl);
     }
     if (status != 200) {
-      throw new FetchFailure("HTTP " + status);
+      throw new FetchFailure("HTTP " + status, "HttpStatus" + status);
     }
     String json = new String(response.body(), StandardCharsets.UTF_8);
     List<JsonWebKey> parsed = parseKeys(json);
@@ -365,10 +379,11 @@ final class JwksSource {
     try {
       parsed = new JsonWebKeySet(json).getJsonWebKeys();
     } catch (JoseException | RuntimeException e) {
-      throw new FetchFailure("response is not a JWKS");
+      throw new FetchFailure("response is not a JWKS", "InvalidJwks");
     }
     if (parsed.size() > options.maxKeys()) {
-      throw new FetchFailure("JWKS has " + parsed.size() + " keys, limit " + options.maxKeys());
+      throw new FetchFailure(
+          "JWKS has " + parsed.size() + " keys, limit " + options.maxKeys(), "TooManyKeys");
     }
     return parsed;
   }
@@ -395,11 +410,22 @@ final class JwksSource {
     return ttl.toMillis();
   }
 
-  private static String describe(@Nullable Throwable error) {
+  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
     Throwable cause = error;
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
+    return cause;
+  }
+
+  /** The failure's class, for health: never its message, which may name the host. */
+  private static String kind(@Nullable Throwable error) {
+    Throwable cause = unwrap(error);
+    return cause == null ? "NoResponse" : cause.getClass().getSimpleName();
+  }
+
+  private static String describe(@Nullable Throwable error) {
+    Throwable cause = unwrap(error);
     if (cause instanceof LimitedBodyHandler.TooLargeException) {
       return String.valueOf(cause.getMessage());
     }
@@ -434,6 +460,31 @@ final class JwksSource {
         current == null ? null : Instant.ofEpochMilli(current.fetchedAt),
         error,
         fetches.get());
+  }
+
+  /**
+   * This source as a health component named {@code name}: its status as {@link #health()}, the
+   * number of keys, when they were last fetched and how old they are, and the class of the last
+   * fetch error. Never the URL or host. Not required: an identity provider's outage is every
+   * instance's at once, so taking this one out of rotation would help no request; API tokens and
+   * other issuers keep working.
+   */
+  Health.Component healthComponent(String name) {
+    SourceHealth health = health();
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("keys", Integer.toString(health.keyCount()));
+    Instant lastSuccess = health.lastSuccess();
+    if (lastSuccess != null) {
+      details.put("lastSuccess", lastSuccess.toString());
+      long ageSeconds = Math.max(0, (clock.millis() - lastSuccess.toEpochMilli()) / 1000);
+      details.put("keysAgeSeconds", Long.toString(ageSeconds));
+    }
+    String errorKind = lastErrorKind;
+    if (errorKind != null) {
+      details.put("lastError", errorKind);
+    }
+    return new Health.Component(
+        name, Health.Status.valueOf(health.status().name()), false, details);
   }
 
   private void emit(String type, String message, Map<String, String> attributes) {

@@ -3,6 +3,7 @@ package io.gatehouse.jwks;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.Checks;
+import io.gatehouse.core.HealthCheck;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -42,6 +43,16 @@ public interface JwtAuthenticator extends Authenticator {
 
   /** The health of every JWKS source created so far, by URL. */
   Map<URI, SourceHealth> health();
+
+  /**
+   * The same sources as health components, safe to show to anyone: {@code jwks-1}, {@code jwks-2},
+   * ... numbered in the order the sources were created (first use or prefetch), each with its
+   * status (UP; DEGRADED while serving stale keys or after a failed refresh; DOWN without usable
+   * keys), its key count, last success, key age in seconds and the class of its last fetch error;
+   * never a URL or host. The components are not required: an identity provider's outage is every
+   * instance's, so it degrades readiness rather than failing it.
+   */
+  HealthCheck healthCheck();
 
   /**
    * Fetches the keys of every JWKS issuer in {@code issuers} now (e.g. at start), so the first
