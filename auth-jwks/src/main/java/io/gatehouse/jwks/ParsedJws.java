@@ -1,5 +1,6 @@
 package io.gatehouse.jwks;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +13,8 @@ final class ParsedJws {
   private final String alg;
   private final @Nullable String kid;
   private final byte[] payload;
-  private final byte[] signingInput;
+  private final byte[] ascii;
+  private final int signingInputLength;
   private final byte[] signature;
 
   /**
@@ -20,7 +22,9 @@ final class ParsedJws {
    * @param alg the header's algorithm, one Gatehouse supports
    * @param kid the header's key id, if any
    * @param payload the decoded payload (unverified)
-   * @param signingInput the ASCII bytes the signature covers
+   * @param ascii the compact token's ASCII bytes; the signature covers the first {@code
+   *     signingInputLength} of them
+   * @param signingInputLength the length of the signing input, up to the second dot
    * @param signature the decoded signature
    */
   ParsedJws(
@@ -28,13 +32,15 @@ final class ParsedJws {
       String alg,
       @Nullable String kid,
       byte[] payload,
-      byte[] signingInput,
+      byte[] ascii,
+      int signingInputLength,
       byte[] signature) {
     this.header = header;
     this.alg = alg;
     this.kid = kid;
     this.payload = payload;
-    this.signingInput = signingInput;
+    this.ascii = ascii;
+    this.signingInputLength = signingInputLength;
     this.signature = signature;
   }
 
@@ -54,8 +60,18 @@ final class ParsedJws {
     return payload;
   }
 
+  /** The token's ASCII bytes; the signing input is their first {@link #signingInputLength()}. */
+  byte[] ascii() {
+    return ascii;
+  }
+
+  int signingInputLength() {
+    return signingInputLength;
+  }
+
+  /** A copy of the ASCII bytes the signature covers, for APIs that take a whole array. */
   byte[] signingInput() {
-    return signingInput;
+    return Arrays.copyOf(ascii, signingInputLength);
   }
 
   byte[] signature() {
