@@ -2,7 +2,6 @@ package io.gatehouse.jwks;
 
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -73,14 +72,11 @@ final class JwsParser {
     requireBase64Url(text, from, first, "header");
     requireBase64Url(text, first + 1, second, "payload");
     requireBase64Url(text, second + 1, to, "signature");
-    // Every character is now ASCII: one copy of the token serves the three parts and the input
-    // the signature covers, with no substring per part.
-    byte[] ascii = ascii(text, from, to);
-    int dot1 = first - from;
-    int dot2 = second - from;
-    byte[] headerBytes = decode(ascii, 0, dot1);
-    byte[] payload = decode(ascii, dot1 + 1, dot2);
-    byte[] signature = decode(ascii, dot2 + 1, ascii.length);
+    // Every character is now base64url: the parts are decoded from the text itself, with no copy
+    // of the token and no substring per part.
+    byte[] headerBytes = decode(text, from, first);
+    byte[] payload = decode(text, first + 1, second);
+    byte[] signature = decode(text, second + 1, to);
     if (headerBytes.length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty header");
     }
@@ -97,19 +93,7 @@ final class JwsParser {
     if (signature.length == 0) {
       throw new Refusal(Reason.BAD_SIGNATURE, "the token has no signature");
     }
-    return new ParsedJws(header, alg, kid, payload, ascii, dot2, signature);
-  }
-
-  /** {@code text[from, to)}, known to be ASCII, as bytes. */
-  private static byte[] ascii(String text, int from, int to) {
-    if (from == 0 && to == text.length()) {
-      return text.getBytes(StandardCharsets.US_ASCII);
-    }
-    byte[] out = new byte[to - from];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) text.charAt(from + i);
-    }
-    return out;
+    return new ParsedJws(header, alg, kid, payload, text, from, second, signature);
   }
 
   /** Checks the header and returns its algorithm. */
@@ -118,7 +102,8 @@ final class JwsParser {
     if (!(algValue instanceof String alg)) {
       throw new Refusal(Reason.MALFORMED, "header has no alg");
     }
-    if (alg.toLowerCase(Locale.ROOT).equals("none")) {
+    // Lower-casing never shortens a string: only a 4-character alg can read as "none".
+    if (alg.length() == 4 && alg.toLowerCase(Locale.ROOT).equals("none")) {
       throw new Refusal(Reason.BAD_SIGNATURE, "unsigned tokens (alg none) are not accepted");
     }
     if (header.containsKey("enc")) {
@@ -158,29 +143,29 @@ final class JwsParser {
   }
 
   /**
-   * Decodes {@code ascii[from, to)}, already checked by {@link #requireBase64Url} (canonical
+   * Decodes {@code text[from, to)}, already checked by {@link #requireBase64Url} (canonical
    * unpadded base64url), straight into an array of the decoded length.
    */
-  private static byte[] decode(byte[] ascii, int from, int to) {
+  private static byte[] decode(String text, int from, int to) {
     int length = to - from;
     byte[] out = new byte[length * 3 / 4];
     int o = 0;
     int i = from;
     for (; i + 4 <= to; i += 4) {
       int bits =
-          sextet(ascii[i]) << 18
-              | sextet(ascii[i + 1]) << 12
-              | sextet(ascii[i + 2]) << 6
-              | sextet(ascii[i + 3]);
+          sextet(text.charAt(i)) << 18
+              | sextet(text.charAt(i + 1)) << 12
+              | sextet(text.charAt(i + 2)) << 6
+              | sextet(text.charAt(i + 3));
       out[o++] = (byte) (bits >> 16);
       out[o++] = (byte) (bits >> 8);
       out[o++] = (byte) bits;
     }
     int left = to - i;
     if (left >= 2) {
-      int bits = sextet(ascii[i]) << 18 | sextet(ascii[i + 1]) << 12;
+      int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12;
       if (left == 3) {
-        bits |= sextet(ascii[i + 2]) << 6;
+        bits |= sextet(text.charAt(i + 2)) << 6;
       }
       out[o++] = (byte) (bits >> 16);
       if (left == 3) {

@@ -69,7 +69,11 @@ final class JwsVerifier {
       throws Refusal {
     try {
       return HmacVerifier.verify(
-          jws.alg(), verificationKey, jws.ascii(), jws.signingInputLength(), jws.signature());
+          jws.alg(),
+          verificationKey,
+          jws.signingInputBuffer(),
+          jws.signingInputLength(),
+          jws.signature());
     } catch (java.security.InvalidKeyException e) {
       throw new Refusal(
           Reason.BAD_SIGNATURE, "key " + describe(key) + " cannot verify " + jws.alg());
@@ -83,7 +87,11 @@ final class JwsVerifier {
       ParsedJws jws, JsonWebKey key, java.security.PublicKey verificationKey) throws Refusal {
     try {
       return SignatureVerifier.verify(
-          jws.alg(), verificationKey, jws.ascii(), jws.signingInputLength(), jws.signature());
+          jws.alg(),
+          verificationKey,
+          jws.signingInputBuffer(),
+          jws.signingInputLength(),
+          jws.signature());
     } catch (java.security.InvalidKeyException e) {
       throw new Refusal(
           Reason.BAD_SIGNATURE, "key " + describe(key) + " cannot verify " + jws.alg());

@@ -3,9 +3,9 @@ package io.gatehouse.jwks;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the scopes of a verified token, strictly: a scope claim that is not a space-separated
@@ -19,9 +19,10 @@ import java.util.Set;
 final class Scopes {
   private Scopes() {}
 
-  /** The scopes in {@code names}' claims, in order, each once; absent claims give none. */
+  /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
   static Set<String> of(Claims claims, List<String> names) throws Refusal {
-    Set<String> out = new LinkedHashSet<>();
+    // Sorted, as the identity keeps them: it then copies them without sorting again.
+    Set<String> out = new TreeSet<>();
     for (String name : names) {
       Object value = claims.value(name);
       if (value == null) {

@@ -146,7 +146,8 @@ final class TokenJson {
     if (depth >= MAX_DEPTH || next() != '{') {
       throw UNSURE;
     }
-    Map<String, Object> map = new LinkedHashMap<>();
+    // Room for 6 members before a resize: a typical header, or a token's registered claims.
+    Map<String, Object> map = new LinkedHashMap<>(8);
     skipSpace();
     if (at < end && bytes[at] == '}') {
       at++;
