@@ -791,4 +791,30 @@ class FastPathDifferentialTest {
     assertThat(sameLayers(truncated, right)).endsWith("signature does not verify");
     assertThat(layers(token, right, false)).endsWith("verified");
   }
+
+  /**
+   * ES256 takes R and S as two 32-byte integers: the same signature DER-encoded (as the JDK's plain
+   * SHA256withECDSA makes it), with a byte added or dropped, is refused on both paths.
+   */
+  @Test
+  void ecdsaSignaturesOfAnotherFormOrLengthAreRefusedOnBothPaths() throws Exception {
+    String h = b64("{\"alg\":\"ES256\",\"kid\":\"es\"}");
+    String p = b64(claims("").replace("https://hmac.test", Tokens.ISS));
+    byte[] input = (h + "." + p).getBytes(StandardCharsets.US_ASCII);
+    java.security.Signature der = java.security.Signature.getInstance("SHA256withECDSA");
+    der.initSign(FuzzKeys.ES.getPrivateKey());
+    der.update(input);
+    byte[] derSignature = der.sign();
+    byte[] raw = FuzzKeys.sign(FuzzKeys.Signer.ES, input);
+    assertThat(sameThroughBoth(h + "." + p + "." + FuzzKeys.base64Url(raw))).startsWith("SUCCESS");
+    for (byte[] wrong :
+        List.of(
+            derSignature,
+            java.util.Arrays.copyOf(raw, 65),
+            java.util.Arrays.copyOf(raw, 63),
+            java.util.Arrays.copyOfRange(raw, 1, 64))) {
+      assertThat(sameThroughBoth(h + "." + p + "." + FuzzKeys.base64Url(wrong)))
+          .isEqualTo("BAD_SIGNATURE: signature does not verify");
+    }
+  }
 }
