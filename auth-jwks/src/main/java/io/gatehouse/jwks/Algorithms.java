@@ -33,11 +33,14 @@ final class Algorithms {
   }
 
   static Family family(String alg) {
-    return switch (alg.substring(0, 2)) {
-      case "RS" -> Family.RSA_PKCS1;
-      case "PS" -> Family.RSA_PSS;
-      case "ES" -> Family.ECDSA;
-      case "Ed" -> Family.EDDSA;
+    // By the first letter, with no substring per token: alg is one of SUPPORTED.
+    if (alg.length() < 2) {
+      return Family.HMAC;
+    }
+    return switch (alg.charAt(0)) {
+      case 'R' -> Family.RSA_PKCS1;
+      case 'P' -> Family.RSA_PSS;
+      case 'E' -> alg.charAt(1) == 'S' ? Family.ECDSA : Family.EDDSA;
       default -> Family.HMAC;
     };
   }

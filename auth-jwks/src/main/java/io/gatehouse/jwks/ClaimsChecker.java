@@ -4,40 +4,34 @@ import io.gatehouse.core.Access;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
+import java.util.Set;
 
 /** The claim policy of one issuer, and the mapping of verified claims to an identity. */
 final class ClaimsChecker {
   private ClaimsChecker() {}
 
   /** Parses the (unverified) payload as JWT claims. */
-  static JwtClaims parse(byte[] payload) throws Refusal {
-    Map<String, Object> parsed = JsonObjects.parse(new String(payload, StandardCharsets.UTF_8));
+  static Claims parse(byte[] payload) throws Refusal {
+    Map<String, Object> parsed = TokenJson.parse(payload, 0, payload.length);
     if (parsed == null) {
       throw new Refusal(Reason.MALFORMED, "payload is not a JSON claims set");
     }
-    // The claims jose4j's JwtClaims.parse would hold, without a second parser.
-    JwtClaims claims = new JwtClaims();
-    parsed.forEach(claims::setClaim);
-    return claims;
+    return Claims.of(parsed);
   }
 
   /** The {@code iss} claim, required to pick the issuer before anything is fetched. */
-  static String issuer(JwtClaims claims) throws Refusal {
+  static String issuer(Claims claims) throws Refusal {
     try {
-      String iss = claims.getIssuer();
+      String iss = claims.string("iss");
       if (iss == null || iss.isEmpty()) {
         throw new Refusal(Reason.BAD_CLAIMS, "token has no iss");
       }
       return iss;
-    } catch (MalformedClaimException e) {
+    } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "iss is not a string");
     }
   }
@@ -46,18 +40,18 @@ final class ClaimsChecker {
   record Times(long exp, long nbf) {}
 
   /** Checks every policy of {@code issuer}; returns the token's time bounds. */
-  static Times check(JwtClaims claims, IssuerConfig issuer, Instant now) throws Refusal {
+  static Times check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
     try {
-      NumericDate exp = claims.getExpirationTime();
+      Long exp = claims.date("exp");
       if (exp == null) {
         throw new Refusal(Reason.BAD_CLAIMS, "token has no exp");
       }
-      NumericDate nbf = claims.getNotBefore();
-      NumericDate iat = claims.getIssuedAt();
-      long nbfSeconds = nbf == null ? Long.MIN_VALUE : nbf.getValue();
-      checkTimes(exp.getValue(), nbfSeconds, issuer.clockSkew(), now);
+      Long nbf = claims.date("nbf");
+      Long iat = claims.date("iat");
+      long nbfSeconds = nbf == null ? Long.MIN_VALUE : nbf;
+      checkTimes(exp, nbfSeconds, issuer.clockSkew(), now);
       long skew = issuer.clockSkew().toSeconds();
-      if (iat != null && iat.getValue() > now.getEpochSecond() + skew) {
+      if (iat != null && iat > now.getEpochSecond() + skew) {
         throw new Refusal(Reason.BAD_CLAIMS, "token issued in the future (iat)");
       }
       Duration maxLifetime = issuer.maxLifetime();
@@ -65,26 +59,32 @@ final class ClaimsChecker {
         if (iat == null) {
           throw new Refusal(Reason.BAD_CLAIMS, "token has no iat, needed for the lifetime limit");
         }
-        if (lifetimeSeconds(exp.getValue(), iat.getValue()) > maxLifetime.toSeconds()) {
+        if (lifetimeSeconds(exp, iat) > maxLifetime.toSeconds()) {
           throw new Refusal(
               Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
         }
       }
-      if (!issuer.anyAudience()) {
-        List<String> audience = claims.hasAudience() ? claims.getAudience() : List.of();
-        if (audience.stream().noneMatch(issuer.audiences()::contains)) {
-          throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
-        }
+      if (!issuer.anyAudience() && !anyMatch(claims.audience(), issuer.audiences())) {
+        throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
       }
       for (String required : issuer.requiredClaims()) {
-        if (!claims.hasClaim(required)) {
+        if (!claims.has(required)) {
           throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
         }
       }
-      return new Times(exp.getValue(), nbfSeconds);
-    } catch (MalformedClaimException e) {
+      return new Times(exp, nbfSeconds);
+    } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "a registered claim has the wrong type");
     }
+  }
+
+  private static boolean anyMatch(List<String> audience, Set<String> accepted) {
+    for (int i = 0; i < audience.size(); i++) {
+      if (accepted.contains(audience.get(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -113,34 +113,35 @@ final class ClaimsChecker {
   }
 
   /** The identity the verified {@code claims} describe. */
-  static Identity identity(JwtClaims claims, IssuerConfig issuer, String space, long exp)
+  static Identity identity(Claims claims, IssuerConfig issuer, String space, long exp)
       throws Refusal {
     ClaimMapping mapping = issuer.claimMapping();
-    Object subject = claims.getClaimValue(mapping.subjectClaim());
+    Object subject = claims.value(mapping.subjectClaim());
     if (!(subject instanceof String subjectText) || subjectText.isBlank()) {
       throw new Refusal(
           Reason.BAD_CLAIMS, "token has no string claim '" + mapping.subjectClaim() + "'");
     }
     Access access = mapping.defaultAccess();
     String accessClaim = mapping.accessClaim();
-    if (accessClaim != null && claims.hasClaim(accessClaim)) {
-      Object value = claims.getClaimValue(accessClaim);
+    if (accessClaim != null && claims.has(accessClaim)) {
+      Object value = claims.value(accessClaim);
       Access named = value instanceof String text ? ClaimMapping.accessFor(text) : null;
       if (named == null) {
         throw new Refusal(Reason.BAD_CLAIMS, "claim '" + accessClaim + "' names no access");
       }
       access = named;
     }
-    String jti = null;
+    String jti;
     try {
-      jti = claims.getJwtId();
-    } catch (MalformedClaimException e) {
+      jti = claims.string("jti");
+    } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "jti is not a string");
     }
     return Identity.builder(subjectText, "jwt", space)
         .access(access)
         .permissions(Scopes.of(claims, mapping.permissionClaims()))
-        .claims(claims.getClaimsMap())
+        // Identity copies the map: the parsed one is handed over as it is.
+        .claims(claims.all())
         .credentialId(jti == null ? null : Redact.safe(jti))
         // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
         .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))

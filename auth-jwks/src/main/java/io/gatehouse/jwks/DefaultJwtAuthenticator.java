@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.OctetSequenceJsonWebKey;
-import org.jose4j.jwt.JwtClaims;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,13 +46,19 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
   private final JwksOptions options;
   private final HttpClient http;
   private final TokenCache cache;
+  private final boolean reference;
   private final Map<URI, JwksSource> sources = new ConcurrentHashMap<>();
 
   /** Each source's number, from 1 in order of creation: its name in health, never its URL. */
   private final Map<JwksSource, Integer> sourceNumbers = new ConcurrentHashMap<>();
 
   private final AtomicInteger sourceCount = new AtomicInteger();
-  private final Map<IssuerConfig, JsonWebKey> secretKeys = new ConcurrentHashMap<>();
+  private final Map<IssuerConfig, List<JsonWebKey>> secretKeys = new ConcurrentHashMap<>();
+
+  /** The issuer whose secret key was looked up last, and that key: most calls repeat it. */
+  private volatile @Nullable SecretKeyEntry lastSecretKey;
+
+  private record SecretKeyEntry(IssuerConfig issuer, List<JsonWebKey> keys) {}
 
   DefaultJwtAuthenticator(JwtAuthenticator.Builder builder, JwksOptions options) {
     this.id = builder.id;
@@ -74,6 +79,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     this.cache = new TokenCache(builder.tokenCacheSize, clock);
+    this.reference = builder.referencePath;
   }
 
   @Override
@@ -97,23 +103,32 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
           ? refuse(new Refusal(Reason.MALFORMED, "empty bearer token"))
           : abstain;
     }
-    String token = value.substring(BEARER.length()).strip();
-    if (token.isEmpty()) {
+    // The token is value[from, to), stripped as String.strip would: no copy of it is made.
+    int from = BEARER.length();
+    int to = value.length();
+    while (from < to && Character.isWhitespace(value.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(value.charAt(to - 1))) {
+      to--;
+    }
+    if (from == to) {
       return refuse(new Refusal(Reason.MALFORMED, "empty bearer token"));
     }
-    if (token.length() > maxTokenLength) {
+    if (to - from > maxTokenLength) {
       return refuse(
           new Refusal(Reason.MALFORMED, "token longer than " + maxTokenLength + " characters"));
     }
     Issuers issuers = issuersFor(context);
     // With the cache off, a cold verify does not pay for hashing the token.
-    TokenCache.TokenHash hash = cache.enabled() ? TokenCache.hash(token) : TokenCache.NO_HASH;
+    TokenCache.TokenHash hash =
+        cache.enabled() ? TokenCache.hash(value.substring(from, to)) : TokenCache.NO_HASH;
     CompletionStage<AuthOutcome> cached = fromCache(hash, context, issuers);
     if (cached != null) {
       return cached;
     }
     try {
-      return verify(token, hash, context, issuers);
+      return verify(value, from, to, hash, context, issuers);
     } catch (Refusal refusal) {
       return refuse(refusal);
     }
@@ -153,10 +168,18 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
   }
 
   private CompletionStage<AuthOutcome> verify(
-      String token, TokenCache.TokenHash hash, AuthContext context, Issuers issuers)
+      String header,
+      int from,
+      int to,
+      TokenCache.TokenHash hash,
+      AuthContext context,
+      Issuers issuers)
       throws Refusal {
-    ParsedJws jws = JwsParser.parse(token, maxTokenLength);
-    JwtClaims claims = ClaimsChecker.parse(jws.payload());
+    ParsedJws jws =
+        JwsParser.parse(
+            header, from, to, maxTokenLength, reference ? Jose4jReference::json : TokenJson::parse);
+    Claims claims =
+        reference ? Jose4jReference.claims(jws.payload()) : ClaimsChecker.parse(jws.payload());
     String iss = ClaimsChecker.issuer(claims);
     IssuerConfig issuer = issuers.get(iss);
     if (issuer == null) {
@@ -171,8 +194,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     }
     requireAllowedAlgorithm(issuer, jws.alg());
     if (issuer.usesSecret()) {
-      JsonWebKey key = secretKeys.computeIfAbsent(issuer, DefaultJwtAuthenticator::secretKey);
-      return finish(jws, claims, issuer, null, List.of(key), context, hash);
+      return finish(jws, claims, issuer, null, secretKeyFor(issuer), context, hash);
     }
     JwksSource source = sourceFor(issuer);
     CompletableFuture<JwksSource.Lookup> lookup = source.lookup(jws.kid(), jws.alg());
@@ -231,7 +253,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
   private CompletionStage<AuthOutcome> resolve(
       JwksSource.Lookup lookup,
       ParsedJws jws,
-      JwtClaims claims,
+      Claims claims,
       IssuerConfig issuer,
       JwksSource source,
       AuthContext context,
@@ -252,7 +274,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
   /** Verifies with the first candidate key that may verify this algorithm, then the claims. */
   private CompletionStage<AuthOutcome> finish(
       ParsedJws jws,
-      JwtClaims claims,
+      Claims claims,
       IssuerConfig issuer,
       @Nullable JwksSource source,
       List<JsonWebKey> candidates,
@@ -261,10 +283,11 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       throws Refusal {
     Refusal firstProblem = null;
     JsonWebKey used = null;
-    for (JsonWebKey key : candidates) {
+    for (int i = 0; i < candidates.size(); i++) {
+      JsonWebKey key = candidates.get(i);
       try {
         requireKeyAlgorithm(issuer, key, jws.alg());
-        JwsVerifier.verify(jws, key);
+        JwsVerifier.verify(jws, key, reference);
         used = key;
         break;
       } catch (Refusal refusal) {
@@ -286,11 +309,13 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     Identity identity = ClaimsChecker.identity(claims, issuer, context.space(), times.exp());
     CompletableFuture<AuthOutcome> outcome =
         CompletableFuture.completedFuture(AuthOutcome.success(identity));
-    String kid = used.getKeyId() == null ? KeySet.NO_KID : used.getKeyId();
-    cache.put(
-        hash,
-        new TokenCache.Entry(
-            context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
+    if (cache.enabled()) {
+      String kid = used.getKeyId() == null ? KeySet.NO_KID : used.getKeyId();
+      cache.put(
+          hash,
+          new TokenCache.Entry(
+              context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
+    }
     return outcome;
   }
 
@@ -331,9 +356,26 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     return source;
   }
 
-  private static JsonWebKey secretKey(IssuerConfig issuer) {
-    return new OctetSequenceJsonWebKey(
-        java.util.Objects.requireNonNull(issuer.hmacSecret(), "hmacSecret"));
+  /**
+   * The issuer's secret as a JWK, decoded once per configuration. The last one is kept aside and
+   * matched by identity, so a repeated issuer costs no hash of its whole configuration (a record's
+   * hash covers every set it holds).
+   */
+  @SuppressWarnings("ReferenceEquality") // identity on purpose: equal configs share one key anyway
+  private List<JsonWebKey> secretKeyFor(IssuerConfig issuer) {
+    SecretKeyEntry last = lastSecretKey;
+    if (last != null && last.issuer() == issuer) {
+      return last.keys();
+    }
+    List<JsonWebKey> keys = secretKeys.computeIfAbsent(issuer, DefaultJwtAuthenticator::secretKey);
+    lastSecretKey = new SecretKeyEntry(issuer, keys);
+    return keys;
+  }
+
+  private static List<JsonWebKey> secretKey(IssuerConfig issuer) {
+    return List.of(
+        new OctetSequenceJsonWebKey(
+            java.util.Objects.requireNonNull(issuer.hmacSecret(), "hmacSecret")));
   }
 
   @Override

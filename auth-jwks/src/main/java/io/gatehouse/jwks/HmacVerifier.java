@@ -2,24 +2,26 @@ package io.gatehouse.jwks;
 
 import java.security.GeneralSecurityException;
 import java.security.Key;
-import java.security.MessageDigest;
 import javax.crypto.Mac;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies HS256/HS384/HS512 signatures with the JDK's {@link Mac} directly: one {@code Mac} per
  * algorithm per thread, initialised once per key and reused for every token signed with that key
- * ({@code doFinal} resets it). jose4j's per-token path looked the {@code Mac} up and initialised it
- * again for each token, which cost more than the MAC itself.
+ * ({@code doFinal} resets it), the MAC written into a per-thread buffer and compared in constant
+ * time. jose4j's per-token path looked the {@code Mac} up and initialised it again for each token,
+ * which cost more than the MAC itself.
  */
 final class HmacVerifier {
   /** One slot per thread per algorithm: the key the {@code Mac} was last initialised with. */
   private static final class Slot {
     final Mac mac;
+    final byte[] expected;
     @Nullable Key key;
 
     Slot(Mac mac) {
       this.mac = mac;
+      this.expected = new byte[mac.getMacLength()];
     }
   }
 
@@ -28,19 +30,35 @@ final class HmacVerifier {
   private HmacVerifier() {}
 
   /**
-   * Whether {@code signature} is the {@code alg} MAC of {@code signingInput} under {@code key},
+   * Whether {@code signature} is the {@code alg} MAC of {@code data[0, length)} under {@code key},
    * compared in constant time.
    *
    * @throws GeneralSecurityException when the key cannot be used for the MAC
    */
-  static boolean verify(String alg, Key key, byte[] signingInput, byte[] signature)
+  static boolean verify(String alg, Key key, byte[] data, int length, byte[] signature)
       throws GeneralSecurityException {
-    Mac mac = macFor(alg, key);
-    byte[] expected = mac.doFinal(signingInput);
-    return MessageDigest.isEqual(expected, signature);
+    Slot slot = slotFor(alg, key);
+    slot.mac.update(data, 0, length);
+    slot.mac.doFinal(slot.expected, 0);
+    return constantTimeEquals(slot.expected, signature);
   }
 
-  private static Mac macFor(String alg, Key key) throws GeneralSecurityException {
+  /**
+   * Equal lengths and bytes, in time that depends on the length only (which is public: it is the
+   * algorithm's), as {@link java.security.MessageDigest#isEqual} but without a copy of the MAC.
+   */
+  private static boolean constantTimeEquals(byte[] expected, byte[] actual) {
+    if (expected.length != actual.length) {
+      return false;
+    }
+    int difference = 0;
+    for (int i = 0; i < expected.length; i++) {
+      difference |= expected[i] ^ actual[i];
+    }
+    return difference == 0;
+  }
+
+  private static Slot slotFor(String alg, Key key) throws GeneralSecurityException {
     int index =
         switch (alg) {
           case "HS256" -> 0;
@@ -61,6 +79,6 @@ final class HmacVerifier {
       slot.mac.init(key);
       slot.key = key;
     }
-    return slot.mac;
+    return slot;
   }
 }

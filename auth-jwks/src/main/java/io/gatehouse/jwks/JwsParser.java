@@ -2,8 +2,6 @@ package io.gatehouse.jwks;
 
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -24,15 +22,15 @@ final class JwsParser {
 
   private JwsParser() {}
 
-  /** Reads a JSON object, or returns null when the text is not one. */
+  /** Reads a JSON object from UTF-8 bytes, or returns null when they are not one. */
   @FunctionalInterface
   interface JsonReader {
-    @Nullable Map<String, Object> read(String text);
+    @Nullable Map<String, Object> read(byte[] utf8, int from, int to);
   }
 
   /** Parses {@code compact}, which is at most {@code maxLength} characters. */
   static ParsedJws parse(String compact, int maxLength) throws Refusal {
-    return parse(compact, maxLength, JsonObjects::parse);
+    return parse(compact, 0, compact.length(), maxLength, TokenJson::parse);
   }
 
   /**
@@ -40,35 +38,45 @@ final class JwsParser {
    * compare the fast path with the reference one.
    */
   static ParsedJws parse(String compact, int maxLength, JsonReader json) throws Refusal {
-    if (compact.isEmpty()) {
+    return parse(compact, 0, compact.length(), maxLength, json);
+  }
+
+  /**
+   * Parses the token {@code text[from, to)} (an Authorization header's value past its scheme: no
+   * copy of the token is made) reading its header with {@code json}.
+   */
+  static ParsedJws parse(String text, int from, int to, int maxLength, JsonReader json)
+      throws Refusal {
+    int length = to - from;
+    if (length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty token");
     }
-    if (compact.length() > maxLength) {
+    if (length > maxLength) {
       throw new Refusal(
-          Reason.MALFORMED, "token longer than " + maxLength + " characters: " + compact.length());
+          Reason.MALFORMED, "token longer than " + maxLength + " characters: " + length);
     }
-    int first = compact.indexOf('.');
-    int second = first < 0 ? -1 : compact.indexOf('.', first + 1);
-    if (first < 0 || second < 0) {
+    int first = text.indexOf('.', from);
+    int second = first < 0 || first >= to ? -1 : text.indexOf('.', first + 1);
+    if (first < 0 || first >= to || second < 0 || second >= to) {
       throw new Refusal(Reason.MALFORMED, "not a compact JWS: expected three parts");
     }
-    if (compact.indexOf('.', second + 1) >= 0) {
-      int parts = (int) compact.chars().filter(c -> c == '.').count() + 1;
+    int third = text.indexOf('.', second + 1);
+    if (third >= 0 && third < to) {
+      int parts = (int) text.substring(from, to).chars().filter(c -> c == '.').count() + 1;
       throw new Refusal(
           Reason.MALFORMED,
           parts == 5
               ? "encrypted tokens (JWE) are not accepted"
               : "not a compact JWS: " + parts + " parts");
     }
-    requireBase64Url(compact, 0, first, "header");
-    requireBase64Url(compact, first + 1, second, "payload");
-    requireBase64Url(compact, second + 1, compact.length(), "signature");
-    // Every character is now ASCII: one copy of the token serves the three parts and the input
-    // the signature covers, with no substring per part.
-    byte[] ascii = compact.getBytes(StandardCharsets.US_ASCII);
-    byte[] headerBytes = decode(ascii, 0, first);
-    byte[] payload = decode(ascii, first + 1, second);
-    byte[] signature = decode(ascii, second + 1, ascii.length);
+    requireBase64Url(text, from, first, "header");
+    requireBase64Url(text, first + 1, second, "payload");
+    requireBase64Url(text, second + 1, to, "signature");
+    // Every character is now base64url: the parts are decoded from the text itself, with no copy
+    // of the token and no substring per part.
+    byte[] headerBytes = decode(text, from, first);
+    byte[] payload = decode(text, first + 1, second);
+    byte[] signature = decode(text, second + 1, to);
     if (headerBytes.length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty header");
     }
@@ -85,8 +93,7 @@ final class JwsParser {
     if (signature.length == 0) {
       throw new Refusal(Reason.BAD_SIGNATURE, "the token has no signature");
     }
-    byte[] signingInput = java.util.Arrays.copyOf(ascii, second);
-    return new ParsedJws(header, alg, kid, payload, signingInput, signature);
+    return new ParsedJws(header, alg, kid, payload, text, from, second, signature);
   }
 
   /** Checks the header and returns its algorithm. */
@@ -95,7 +102,8 @@ final class JwsParser {
     if (!(algValue instanceof String alg)) {
       throw new Refusal(Reason.MALFORMED, "header has no alg");
     }
-    if (alg.toLowerCase(Locale.ROOT).equals("none")) {
+    // Lower-casing never shortens a string: only a 4-character alg can read as "none".
+    if (alg.length() == 4 && alg.toLowerCase(Locale.ROOT).equals("none")) {
       throw new Refusal(Reason.BAD_SIGNATURE, "unsigned tokens (alg none) are not accepted");
     }
     if (header.containsKey("enc")) {
@@ -127,8 +135,7 @@ final class JwsParser {
 
   static Map<String, Object> parseJsonObject(byte[] json, String what, JsonReader reader)
       throws Refusal {
-    String text = new String(json, StandardCharsets.UTF_8);
-    Map<String, Object> map = reader.read(text);
+    Map<String, Object> map = reader.read(json, 0, json.length);
     if (map == null) {
       throw new Refusal(Reason.MALFORMED, what + " is not a JSON object");
     }
@@ -136,21 +143,36 @@ final class JwsParser {
   }
 
   /**
-   * Decodes {@code text[from, to)} as canonical unpadded base64url: the alphabet only, no padding,
-   * no impossible length, and zero unused bits in the last character, so that one value has exactly
-   * one encoding.
+   * Decodes {@code text[from, to)}, already checked by {@link #requireBase64Url} (canonical
+   * unpadded base64url), straight into an array of the decoded length.
    */
-  /** Decodes {@code ascii[from, to)}, already checked by {@link #requireBase64Url}. */
-  private static byte[] decode(byte[] ascii, int from, int to) {
-    java.nio.ByteBuffer decoded =
-        Base64.getUrlDecoder().decode(java.nio.ByteBuffer.wrap(ascii, from, to - from));
-    byte[] array = decoded.array();
-    return decoded.arrayOffset() == 0 && decoded.remaining() == array.length
-        ? array
-        : java.util.Arrays.copyOfRange(
-            array,
-            decoded.arrayOffset() + decoded.position(),
-            decoded.arrayOffset() + decoded.limit());
+  private static byte[] decode(String text, int from, int to) {
+    int length = to - from;
+    byte[] out = new byte[length * 3 / 4];
+    int o = 0;
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
+      int bits =
+          sextet(text.charAt(i)) << 18
+              | sextet(text.charAt(i + 1)) << 12
+              | sextet(text.charAt(i + 2)) << 6
+              | sextet(text.charAt(i + 3));
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    int left = to - i;
+    if (left >= 2) {
+      int bits = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12;
+      if (left == 3) {
+        bits |= sextet(text.charAt(i + 2)) << 6;
+      }
+      out[o++] = (byte) (bits >> 16);
+      if (left == 3) {
+        out[o] = (byte) (bits >> 8);
+      }
+    }
+    return out;
   }
 
   /**
@@ -176,23 +198,19 @@ final class JwsParser {
     }
   }
 
-  private static int sextet(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
+  private static final byte[] SEXTETS = new byte[128];
+
+  static {
+    java.util.Arrays.fill(SEXTETS, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      SEXTETS[alphabet.charAt(i)] = (byte) i;
     }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    if (c == '-') {
-      return 62;
-    }
-    if (c == '_') {
-      return 63;
-    }
-    return -1;
+  }
+
+  /** The base64url value of {@code c}, or -1 when it is not in the alphabet. */
+  private static int sextet(int c) {
+    return c >= 0 && c < 128 ? SEXTETS[c] : -1;
   }
 
   /** Reads a header's string value, or null. */

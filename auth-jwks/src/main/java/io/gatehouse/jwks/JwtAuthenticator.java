@@ -86,8 +86,18 @@ public interface JwtAuthenticator extends Authenticator {
     int maxJwksBytes = 512 * 1024;
     int maxKeys = 100;
     @Nullable Path snapshotDirectory;
+    boolean referencePath;
 
     Builder() {}
+
+    /**
+     * Verifies through jose4j alone (its JSON parser, {@code JwtClaims} and signature algorithms)
+     * instead of the fast path; tests run every token through both and compare. Not public.
+     */
+    Builder referencePath() {
+      this.referencePath = true;
+      return this;
+    }
 
     /** The authenticator id in traces and identities' method; default {@code jwt}. */
     public Builder id(String id) {

@@ -3,10 +3,9 @@ package io.gatehouse.jwks;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.jose4j.jwt.JwtClaims;
+import java.util.TreeSet;
 
 /**
  * Reads the scopes of a verified token, strictly: a scope claim that is not a space-separated
@@ -20,20 +19,25 @@ import org.jose4j.jwt.JwtClaims;
 final class Scopes {
   private Scopes() {}
 
-  /** The scopes in {@code names}' claims, in order, each once; absent claims give none. */
-  static Set<String> of(JwtClaims claims, List<String> names) throws Refusal {
-    Set<String> out = new LinkedHashSet<>();
+  /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
+  static Set<String> of(Claims claims, List<String> names) throws Refusal {
+    // Sorted, as the identity keeps them: it then copies them without sorting again.
+    Set<String> out = new TreeSet<>();
     for (String name : names) {
-      if (!claims.hasClaim(name)) {
+      Object value = claims.value(name);
+      if (value == null) {
         continue;
       }
-      Object value = claims.getClaimValue(name);
       if (value instanceof String text) {
         // Runs of spaces separate as one: an empty token names no scope.
-        for (String scope : text.split(" ", -1)) {
-          if (!scope.isEmpty()) {
-            add(out, scope, name);
+        int start = 0;
+        while (start <= text.length()) {
+          int space = text.indexOf(' ', start);
+          int stop = space < 0 ? text.length() : space;
+          if (stop > start) {
+            add(out, text.substring(start, stop), name);
           }
+          start = stop + 1;
         }
       } else if (value instanceof Collection<?> items) {
         for (Object item : items) {

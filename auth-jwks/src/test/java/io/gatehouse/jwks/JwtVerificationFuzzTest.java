@@ -279,7 +279,7 @@ class JwtVerificationFuzzTest {
     }
   }
 
-  private static FuzzKeys.Signer signer(String name) {
+  static FuzzKeys.Signer signer(String name) {
     for (FuzzKeys.Signer signer : FuzzKeys.Signer.values()) {
       if (signer.name().equalsIgnoreCase(name.strip())) {
         return signer;
