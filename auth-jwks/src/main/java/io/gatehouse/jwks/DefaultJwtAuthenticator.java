@@ -103,6 +103,9 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     if (cached != null) {
       return cached;
     }
+    if (cache.enabled() && listener != AuthListener.NONE) {
+      emit("jwt.cache_miss", context.space(), "token not in the verified-token cache", Map.of());
+    }
     try {
       return verify(token, hash, context, issuers);
     } catch (Refusal refusal) {
