@@ -68,7 +68,9 @@ public final class ManagedGatehouse implements AutoCloseable {
       throw e;
     }
     JwtAuthenticator.Builder jwt = JwtAuthenticator.builder().clock(builder.clock);
-    builder.listeners.forEach(jwt::listener);
+    if (!builder.listeners.isEmpty()) { // the builder keeps one listener: hand it them all
+      jwt.listener(AuthListener.all(builder.listeners));
+    }
     this.parts =
         new Pipelines.Parts(
             builder.spaceResolver,

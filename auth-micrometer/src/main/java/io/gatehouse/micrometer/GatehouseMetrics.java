@@ -34,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  * Gatehouse gatehouse = Gatehouse.builder()...listener(metrics).build();
  * }</pre>
  *
- * <p>Meters (docs/OBSERVABILITY.md has them all with PromQL): {@code gatehouse.decisions},
- * {@code gatehouse.decision.duration}, {@code gatehouse.stage}, {@code gatehouse.jwks.fetches},
- * {@code gatehouse.cache}, {@code gatehouse.store.reads}, {@code gatehouse.feed.lag} and {@code
+ * <p>Meters (docs/OBSERVABILITY.md has them all with PromQL): {@code gatehouse.decisions}, {@code
+ * gatehouse.decision.duration}, {@code gatehouse.stage}, {@code gatehouse.jwks.fetches}, {@code
+ * gatehouse.cache}, {@code gatehouse.store.reads}, {@code gatehouse.feed.lag} and {@code
  * gatehouse.events}. Series appear when first used. Tags are bounded (see the package docs).
  */
 public final class GatehouseMetrics implements MeterBinder, AuthListener {
@@ -46,7 +46,10 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   /** The {@code space} value of a refusal before the space was resolved. */
   public static final String NO_SPACE = "none";
 
-  /** The {@code authenticator} value when no authenticator decided (refused before, or all abstained). */
+  /**
+   * The {@code authenticator} value when no authenticator decided (refused before, or all
+   * abstained).
+   */
   public static final String NO_AUTHENTICATOR = "none";
 
   private static final String AUTHENTICATOR_STAGE = "authenticator:";
@@ -132,7 +135,8 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     String type = event.type();
     Map<String, String> attributes = event.attributes();
     switch (type) {
-      case "jwks.fetch" -> jwksFetch(attributes, "304".equals(attributes.get("status")) ? "revalidated" : "ok");
+      case "jwks.fetch" ->
+          jwksFetch(attributes, "304".equals(attributes.get("status")) ? "revalidated" : "ok");
       case "jwks.fetch_failed" -> jwksFetch(attributes, "failed");
       case "jwt.cache_hit" -> series(new CacheKey("jwt", "hit")).increment();
       case "jwt.cache_miss" -> series(new CacheKey("jwt", "miss")).increment();
@@ -226,11 +230,16 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     @Override
     public Tags tags() {
       return Tags.of(
-          "outcome", code.equals("allowed") ? "allowed" : "refused",
-          "reason", code,
-          "authenticator", tagOf(authenticator),
-          "space", space,
-          "status", Integer.toString(status));
+          "outcome",
+          code.equals("allowed") ? "allowed" : "refused",
+          "reason",
+          code,
+          "authenticator",
+          tagOf(authenticator),
+          "space",
+          space,
+          "status",
+          Integer.toString(status));
     }
 
     @Override
@@ -438,7 +447,10 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
       return this;
     }
 
-    /** At most this many distinct {@code space} values (default 100); later spaces count as {@code other}. */
+    /**
+     * At most this many distinct {@code space} values (default 100); later spaces count as {@code
+     * other}.
+     */
     public Builder maxSpaces(int max) {
       if (max < 1 || max > 10_000) {
         throw new IllegalArgumentException("maxSpaces must be within 1..10000, not " + max);

@@ -14,8 +14,8 @@
  * takes its values from a set fixed by the code (outcome, reason, status, cache, result) or by the
  * configuration (authenticator and stage ids, JWKS hosts, change topics), and each of those is
  * capped: values beyond the cap collapse into {@code other}. The {@code space} tag, whose value
- * comes from the request (a host or a path segment), takes only spaces the pipeline accepted:
- * a request refused with {@code unknown_space} counts as {@code unknown}, and at most {@link
+ * comes from the request (a host or a path segment), takes only spaces the pipeline accepted: a
+ * request refused with {@code unknown_space} counts as {@code unknown}, and at most {@link
  * io.gatehouse.micrometer.GatehouseMetrics.Builder#maxSpaces} distinct spaces get their own value.
  *
  * <p><b>Cost.</b> Counters and stage timers are {@code LongAdder}s read by function meters, so a
