@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gatehouse run from a store: the app embeds it, the operator runs it with {@code gatehouse} and
@@ -105,7 +106,10 @@ public final class ManagedGatehouse implements AutoCloseable {
             builder.clock);
     this.adminServlet =
         new AdminPlaneServlet(
-            console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
+            console.servlet(),
+            GatehouseFilter.builder(adminGatehouse).build(),
+            api,
+            builder.metrics);
   }
 
   /**
@@ -120,7 +124,8 @@ public final class ManagedGatehouse implements AutoCloseable {
         if (decision.allowed()
             || identity == null
             || decision.reason() != Reason.INSUFFICIENT_ACCESS
-            || !request.path().startsWith(AdminServlet.PREFIX)) {
+            || !(request.path().startsWith(AdminServlet.PREFIX)
+                || request.path().equals(Pipelines.METRICS_PATH))) {
           return;
         }
         InetAddress address = decision.clientAddress();
@@ -203,6 +208,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     private final List<AuthHook> hooks = new ArrayList<>();
     private final List<AuthListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private @Nullable Supplier<String> metrics;
 
     private Builder(String jdbcUrl) {
       this.store = AdminStore.builder(jdbcUrl);
@@ -236,6 +242,18 @@ public final class ManagedGatehouse implements AutoCloseable {
     /** Receives every decision and the token and JWKS events; any number. */
     public Builder listener(AuthListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Serves {@code prometheusText} at {@code /_admin/metrics} to admin tokens holding {@value
+     * AdminRules#METRICS} (or {@value AdminRules#MANAGE}); without it that path answers 404. With
+     * auth-micrometer: bind a {@code GatehouseMetrics} to a {@code PrometheusMeterRegistry}, add it
+     * as a {@link #listener}, and pass {@code registry::scrape} here. This module depends on no
+     * metrics library: the text is the seam.
+     */
+    public Builder metricsEndpoint(Supplier<String> prometheusText) {
+      this.metrics = Objects.requireNonNull(prometheusText, "prometheusText");
       return this;
     }
 
