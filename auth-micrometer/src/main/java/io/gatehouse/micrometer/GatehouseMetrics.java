@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +54,7 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   public static final String NO_AUTHENTICATOR = "none";
 
   private static final String AUTHENTICATOR_STAGE = "authenticator:";
+  private static final int MAX_STAGE_NAMES = 256;
 
   private final Predicate<String> knownSpaces;
   private final Bounded spaces;
@@ -62,6 +64,8 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   private final Bounded eventTypes = new Bounded(64);
   private final boolean histogram;
   private final Map<Series.Key, Series> series = new ConcurrentHashMap<>();
+  private final Map<String, StageSeries> stageSeries = new ConcurrentHashMap<>();
+  private final StageSeries otherStage = new StageSeries(Bounded.OTHER);
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private volatile DurationTimers durations = DurationTimers.NONE;
 
@@ -91,26 +95,62 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
 
   @Override
   public void onDecision(AuthRequest request, Decision decision) {
-    @Nullable String authenticator = null;
+    String authenticator = NO_AUTHENTICATOR;
     long total = 0;
     for (Step step : decision.trace()) {
       Step.Result result = step.result();
       if (result == Step.Result.SKIPPED) {
         continue;
       }
-      total += step.nanos();
-      String stage = step.stage();
-      if ((result == Step.Result.SUCCESS || result == Step.Result.FAILURE)
-          && stage.startsWith(AUTHENTICATOR_STAGE)) {
-        authenticator = stage;
+      long nanos = step.nanos();
+      total += nanos;
+      StageSeries stage = stage(step.stage());
+      if ((result == Step.Result.SUCCESS || result == Step.Result.FAILURE) && stage.authenticator) {
+        authenticator = stage.tag;
       }
-      series(new StageKey(stages.admit(stage), result)).record(step.nanos());
+      stage.series(result).record(nanos);
     }
-    String authenticatorTag =
-        authenticator == null ? NO_AUTHENTICATOR : stages.admit(authenticator);
-    series(new DecisionKey(decision.code(), authenticatorTag, space(decision), decision.status()))
+    series(new DecisionKey(decision.code(), authenticator, space(decision), decision.status()))
         .increment();
     durations.record(decision.allowed(), total);
+  }
+
+  /**
+   * The series of one stage. The pipeline names its stages once, so a decision's steps hit this map
+   * with the same strings every time: one lookup per step, no key to build.
+   */
+  private StageSeries stage(String stage) {
+    StageSeries found = stageSeries.get(stage);
+    if (found != null) {
+      return found;
+    }
+    if (stageSeries.size() >= MAX_STAGE_NAMES) { // a hostile or huge pipeline: stop remembering
+      return otherStage;
+    }
+    return stageSeries.computeIfAbsent(stage, s -> new StageSeries(stages.admit(s)));
+  }
+
+  /** A stage's tag and its series per result, made when first needed. */
+  private final class StageSeries {
+    final String tag;
+    final boolean authenticator;
+    private final AtomicReferenceArray<Series> byResult =
+        new AtomicReferenceArray<>(Step.Result.values().length);
+
+    StageSeries(String tag) {
+      this.tag = tag;
+      this.authenticator = tag.startsWith(AUTHENTICATOR_STAGE);
+    }
+
+    @SuppressWarnings("EnumOrdinal") // a dense index into this stage's own array
+    Series series(Step.Result result) {
+      Series found = byResult.get(result.ordinal());
+      if (found == null) {
+        found = GatehouseMetrics.this.series(new StageKey(tag, result));
+        byResult.set(result.ordinal(), found);
+      }
+      return found;
+    }
   }
 
   /** The space tag: only spaces the pipeline served, and no more than the cap. */

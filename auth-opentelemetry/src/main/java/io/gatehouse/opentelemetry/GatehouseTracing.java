@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -61,9 +62,12 @@ public final class GatehouseTracing implements AuthListener {
   private final TextMapPropagator propagator;
   private final boolean recordSubject;
   private final Clock clock;
+  private final boolean noop;
 
   private GatehouseTracing(Builder builder) {
     this.tracer = builder.openTelemetry.getTracer("io.gatehouse");
+    // The API's no-op tracer is a singleton: with no SDK installed, a decision costs one test.
+    this.noop = tracer == TracerProvider.noop().get("io.gatehouse");
     this.propagator = builder.openTelemetry.getPropagators().getTextMapPropagator();
     this.recordSubject = builder.recordSubject;
     this.clock = builder.clock;
@@ -81,6 +85,9 @@ public final class GatehouseTracing implements AuthListener {
 
   @Override
   public void onDecision(AuthRequest request, Decision decision) {
+    if (noop) {
+      return;
+    }
     Context parent = propagator.extract(Context.current(), request, Headers.INSTANCE);
     List<Step> trace = decision.trace();
     long total = 0;
@@ -155,6 +162,11 @@ public final class GatehouseTracing implements AuthListener {
       }
     }
     return null;
+  }
+
+  /** True when spans go nowhere (the API's no-op, e.g. no SDK installed). */
+  boolean isNoop() {
+    return noop;
   }
 
   private long epochNanos() {

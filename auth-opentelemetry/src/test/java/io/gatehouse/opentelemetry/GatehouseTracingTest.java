@@ -192,6 +192,9 @@ class GatehouseTracingTest {
   @Test
   void withNoSdkNothingIsRecordedAndTheDecisionStands() {
     GatehouseTracing noop = GatehouseTracing.builder(OpenTelemetry.noop()).build();
+    assertThat(noop.isNoop()).isTrue();
+    assertThat(GatehouseTracing.builder().build().isNoop()).isTrue(); // no SDK installed globally
+    assertThat(GatehouseTracing.builder(sdk).build().isNoop()).isFalse();
     Decision decision = decide(gatehouse(noop), token, TRACEPARENT);
     assertThat(decision.allowed()).isTrue();
     Decision global = decide(gatehouse(GatehouseTracing.builder().build()), token, TRACEPARENT);
