@@ -149,7 +149,7 @@ final class GatehouseCommand implements Runnable {
     try {
       // The served app's meters, scraped at /_admin/metrics with a 'metrics' admin token.
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      GatehouseMetrics metrics = GatehouseMetrics.builder().build();
+      GatehouseMetrics metrics = GatehouseMetrics.builder().percentileHistogram(true).build();
       metrics.bindTo(registry);
       return ManagedGatehouse.builder(location.url())
           .listener(metrics)

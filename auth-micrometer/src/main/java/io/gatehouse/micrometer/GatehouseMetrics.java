@@ -68,11 +68,20 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   private final StageSeries otherStage = new StageSeries(Bounded.OTHER);
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private volatile DurationTimers durations = DurationTimers.NONE;
+  private final Series allowedDuration;
+  private final Series refusedDuration;
 
   private GatehouseMetrics(Builder builder) {
     this.knownSpaces = builder.knownSpaces;
     this.spaces = new Bounded(builder.maxSpaces);
     this.histogram = builder.histogram;
+    // With the histogram, the full timers registered at bind take this name instead.
+    this.allowedDuration = unregisteredOr(histogram, new DurationKey("allowed"));
+    this.refusedDuration = unregisteredOr(histogram, new DurationKey("refused"));
+  }
+
+  private Series unregisteredOr(boolean unregistered, Series.Key key) {
+    return unregistered ? new Series(key) : series(key);
   }
 
   /** A new builder; the defaults suit most deployments. */
@@ -88,7 +97,9 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     }
     registries.add(registry);
     series.values().forEach(s -> s.registerIn(registry));
-    durations = durations.and(DurationTimers.in(registry, histogram));
+    if (histogram) {
+      durations = durations.and(DurationTimers.in(registry));
+    }
   }
 
   // ---- decisions ----
@@ -112,7 +123,11 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     }
     series(new DecisionKey(decision.code(), authenticator, space(decision), decision.status()))
         .increment();
-    durations.record(decision.allowed(), total);
+    if (histogram) {
+      durations.record(decision.allowed(), total);
+    } else {
+      (decision.allowed() ? allowedDuration : refusedDuration).record(total);
+    }
   }
 
   /**
@@ -403,6 +418,28 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     }
   }
 
+  private record DurationKey(String outcome) implements Series.Key {
+    @Override
+    public String meter() {
+      return "gatehouse.decision.duration";
+    }
+
+    @Override
+    public Tags tags() {
+      return Tags.of("outcome", outcome);
+    }
+
+    @Override
+    public boolean timer() {
+      return true;
+    }
+
+    @Override
+    public String description() {
+      return "Time to decide a request, the sum of its stages";
+    }
+  }
+
   private record EventKey(String type) implements Series.Key {
     @Override
     public String meter() {
@@ -437,17 +474,16 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
       this.refused = refused;
     }
 
-    static DurationTimers in(MeterRegistry registry, boolean histogram) {
+    static DurationTimers in(MeterRegistry registry) {
       return new DurationTimers(
-          new Timer[] {timer(registry, "allowed", histogram)},
-          new Timer[] {timer(registry, "refused", histogram)});
+          new Timer[] {timer(registry, "allowed")}, new Timer[] {timer(registry, "refused")});
     }
 
-    private static Timer timer(MeterRegistry registry, String outcome, boolean histogram) {
+    private static Timer timer(MeterRegistry registry, String outcome) {
       return Timer.builder("gatehouse.decision.duration")
           .description("Time to decide a request, the sum of its stages")
           .tag("outcome", outcome)
-          .publishPercentileHistogram(histogram)
+          .publishPercentileHistogram()
           .minimumExpectedValue(Duration.ofNanos(1_000))
           .maximumExpectedValue(Duration.ofSeconds(10))
           .register(registry);
@@ -474,7 +510,7 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   public static final class Builder {
     private Predicate<String> knownSpaces = space -> true;
     private int maxSpaces = 100;
-    private boolean histogram = true;
+    private boolean histogram;
 
     private Builder() {}
 
@@ -500,8 +536,10 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     }
 
     /**
-     * Whether {@code gatehouse.decision.duration} publishes a percentile histogram (default true:
-     * {@code histogram_quantile} needs it; about 60 buckets per outcome).
+     * Whether {@code gatehouse.decision.duration} is a full timer with a percentile histogram, as
+     * {@code histogram_quantile} (p99) needs: about 60 buckets per outcome, and roughly twice the
+     * listener's cost per decision (see docs/OBSERVABILITY.md). Default false: a count and a sum,
+     * for the mean.
      */
     public Builder percentileHistogram(boolean enabled) {
       this.histogram = enabled;

@@ -49,7 +49,7 @@ class GatehouseMetricsTest {
   @Test
   void scrapedCountsMatchTheRequestsByReasonThroughARealServer() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    GatehouseMetrics metrics = GatehouseMetrics.builder().build();
+    GatehouseMetrics metrics = GatehouseMetrics.builder().percentileHistogram(true).build();
     metrics.bindTo(registry);
     try (ApiKeys keys = ApiKeys.builder(TokenStores.inMemory()).listener(metrics).build();
         ApiKeys otherStore = ApiKeys.builder(TokenStores.inMemory()).build()) {
@@ -316,6 +316,14 @@ class GatehouseMetricsTest {
                 .count())
         .isEqualTo(1);
     assertThat(registry.find("gatehouse.stage").tags("stage", "access").meters()).isEmpty();
+    // Without the histogram the decision time is a count and a sum.
+    assertThat(
+            registry
+                .get("gatehouse.decision.duration")
+                .tags("outcome", "refused")
+                .functionTimer()
+                .count())
+        .isEqualTo(2);
     assertThat(
             registry
                 .get("gatehouse.stage")

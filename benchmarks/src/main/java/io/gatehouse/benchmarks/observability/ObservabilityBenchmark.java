@@ -31,10 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * What observability adds to a decision (issue 15's goals: Micrometer at most 150 ns, OpenTelemetry
  * with no SDK at most 50 ns). The same API-token pipeline (a cached token, in memory) decides with
  * no listener ({@code barePipeline}, the floor), with {@link GatehouseMetrics} bound to a
- * Prometheus registry (its API-token store reporting cache hits too), and with {@link
- * GatehouseTracing} over {@link GlobalOpenTelemetry} with no SDK installed (a no-op). The
- * {@code ...ListenerAlone} rows call the listener on a finished decision: its cost with nothing
- * else around it.
+ * Prometheus registry (its API-token store reporting cache hits too; without and with the
+ * percentile histogram), and with {@link GatehouseTracing} over {@link GlobalOpenTelemetry} with no
+ * SDK installed (a no-op). The {@code ...ListenerAlone} rows call the listener on a finished
+ * decision: its cost with nothing else around it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +47,8 @@ public class ObservabilityBenchmark {
   private ApiKeys meteredKeys;
   private Gatehouse bare;
   private Gatehouse metered;
+  private Gatehouse meteredWithHistogram;
+  private ApiKeys histogramKeys;
   private Gatehouse traced;
   private GatehouseMetrics metrics;
   private AuthListener tracing;
@@ -66,6 +68,14 @@ public class ObservabilityBenchmark {
     bare = Gatehouse.builder().authenticator(bareKeys.authenticator()).build();
     metered =
         Gatehouse.builder().authenticator(meteredKeys.authenticator()).listener(metrics).build();
+    GatehouseMetrics withHistogram = GatehouseMetrics.builder().percentileHistogram(true).build();
+    withHistogram.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    histogramKeys = ApiKeys.builder(bareKeys.store()).listener(withHistogram).build();
+    meteredWithHistogram =
+        Gatehouse.builder()
+            .authenticator(histogramKeys.authenticator())
+            .listener(withHistogram)
+            .build();
     traced = Gatehouse.builder().authenticator(bareKeys.authenticator()).listener(tracing).build();
     request =
         AuthRequest.builder()
@@ -78,6 +88,7 @@ public class ObservabilityBenchmark {
     decision = bare.decide(request).toCompletableFuture().join();
     if (!decision.allowed()
         || !metered.decide(request).toCompletableFuture().join().allowed()
+        || !meteredWithHistogram.decide(request).toCompletableFuture().join().allowed()
         || !traced.decide(request).toCompletableFuture().join().allowed()) {
       throw new IllegalStateException("the benchmark's token must be accepted");
     }
@@ -86,6 +97,7 @@ public class ObservabilityBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     meteredKeys.close();
+    histogramKeys.close();
     bareKeys.close();
   }
 
@@ -97,6 +109,12 @@ public class ObservabilityBenchmark {
   @Benchmark
   public Decision micrometerPipeline() {
     return metered.decide(request).toCompletableFuture().join();
+  }
+
+  /** With {@code percentileHistogram(true)}, as p99 needs (and {@code gatehouse serve} sets). */
+  @Benchmark
+  public Decision micrometerWithHistogramPipeline() {
+    return meteredWithHistogram.decide(request).toCompletableFuture().join();
   }
 
   @Benchmark
