@@ -18,6 +18,8 @@ import java.util.TreeSet;
  *   <li>{@value #SETTINGS} changes issuers, secrets, address rules and trusted proxies, and runs
  *       dry runs.
  *   <li>{@value #AUDIT} reads and verifies the {@link AuditLog}.
+ *   <li>{@value #METRICS} scrapes {@code /_admin/metrics} (Prometheus text), and nothing else: a
+ *       monitoring system's token.
  *   <li><b>A caller can never grant a permission it does not hold.</b> Creating, importing,
  *       rotating or revoking an <em>admin</em> token needs {@value #TOKENS} and, besides, {@value
  *       #MANAGE} or every permission of that admin token: rotating hands out a working secret (so
@@ -37,6 +39,9 @@ public final class AdminRules {
 
   /** Reading and verifying the audit log. */
   public static final String AUDIT = "audit";
+
+  /** Scraping the metrics at {@code /_admin/metrics}. */
+  public static final String METRICS = "metrics";
 
   private AdminRules() {}
 

@@ -234,7 +234,9 @@ public final class AdminStore implements AutoCloseable {
               .clock(clock)
               .build();
       ApiKeys.Builder keyBuilder = ApiKeys.builder(tokens).clock(clock);
-      listeners.forEach(keyBuilder::listener);
+      if (!listeners.isEmpty()) { // the builder keeps one listener: hand it them all
+        keyBuilder.listener(AuthListener.all(listeners));
+      }
       ApiKeys keys = keyBuilder.build();
       SpaceSettingsStore settings =
           new SpaceSettingsStore(url, properties, clock, tokens.changes());

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gatehouse run from a store: the app embeds it, the operator runs it with {@code gatehouse} and
@@ -80,7 +81,9 @@ public final class ManagedGatehouse implements AutoCloseable {
       throw e;
     }
     JwtAuthenticator.Builder jwt = JwtAuthenticator.builder().clock(builder.clock);
-    builder.listeners.forEach(jwt::listener);
+    if (!builder.listeners.isEmpty()) { // the builder keeps one listener: hand it them all
+      jwt.listener(AuthListener.all(builder.listeners));
+    }
     this.parts =
         new Pipelines.Parts(
             builder.spaceResolver,
@@ -115,7 +118,10 @@ public final class ManagedGatehouse implements AutoCloseable {
             builder.clock);
     this.adminServlet =
         new AdminPlaneServlet(
-            console.servlet(), GatehouseFilter.builder(adminGatehouse).build(), api);
+            console.servlet(),
+            GatehouseFilter.builder(adminGatehouse).build(),
+            api,
+            builder.metrics);
     this.health =
         HealthCheck.throttled(
             HealthCheck.all(store.keys().store().healthCheck(), parts.jwt().healthCheck()),
@@ -136,7 +142,8 @@ public final class ManagedGatehouse implements AutoCloseable {
         if (decision.allowed()
             || identity == null
             || decision.reason() != Reason.INSUFFICIENT_ACCESS
-            || !request.path().startsWith(AdminServlet.PREFIX)) {
+            || !(request.path().startsWith(AdminServlet.PREFIX)
+                || request.path().equals(Pipelines.METRICS_PATH))) {
           return;
         }
         InetAddress address = decision.clientAddress();
@@ -238,6 +245,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     private final List<AuthHook> hooks = new ArrayList<>();
     private final List<AuthListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private @Nullable Supplier<String> metrics;
 
     private Builder(String jdbcUrl) {
       this.store = AdminStore.builder(jdbcUrl);
@@ -271,6 +279,18 @@ public final class ManagedGatehouse implements AutoCloseable {
     /** Receives every decision and the token and JWKS events; any number. */
     public Builder listener(AuthListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Serves {@code prometheusText} at {@code /_admin/metrics} to admin tokens holding {@value
+     * AdminRules#METRICS} (or {@value AdminRules#MANAGE}); without it that path answers 404. With
+     * auth-micrometer: bind a {@code GatehouseMetrics} to a {@code PrometheusMeterRegistry}, add it
+     * as a {@link #listener}, and pass {@code registry::scrape} here. This module depends on no
+     * metrics library: the text is the seam.
+     */
+    public Builder metricsEndpoint(Supplier<String> prometheusText) {
+      this.metrics = Objects.requireNonNull(prometheusText, "prometheusText");
       return this;
     }
 

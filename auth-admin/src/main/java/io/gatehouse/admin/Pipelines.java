@@ -46,6 +46,12 @@ final class Pipelines {
   /** Reading and verifying the audit log. */
   static final String AUDIT = AdminRules.AUDIT;
 
+  /** Scraping {@value #METRICS_PATH}. */
+  static final String METRICS = AdminRules.METRICS;
+
+  /** Where the Prometheus text is served. */
+  static final String METRICS_PATH = "/_admin/metrics";
+
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
   private Pipelines() {}
@@ -113,7 +119,8 @@ final class Pipelines {
   /**
    * Under {@code /_admin/}: only admin tokens, holding {@value #MANAGE} or the operation's own
    * permission ({@value #TOKENS} for {@code /_admin/api/tokens...}, {@value #AUDIT} for {@code
-   * /_admin/api/audit}, {@value #SETTINGS} otherwise).
+   * /_admin/api/audit}, {@value #METRICS} for {@value #METRICS_PATH}, {@value #SETTINGS}
+   * otherwise).
    */
   static AccessPolicy adminPolicy() {
     return (request, identity) -> {
@@ -137,8 +144,14 @@ final class Pipelines {
     };
   }
 
-  /** {@value #TOKENS} for the token routes, {@value #AUDIT} for the audit log, else settings. */
+  /**
+   * {@value #TOKENS} for the token routes, {@value #AUDIT} for the audit log, {@value #METRICS} for
+   * the metrics, else settings.
+   */
   private static String neededPermission(String path) {
+    if (path.equals(METRICS_PATH)) {
+      return METRICS;
+    }
     if (path.startsWith(AdminServlet.PREFIX + "/tokens")) {
       return TOKENS;
     }

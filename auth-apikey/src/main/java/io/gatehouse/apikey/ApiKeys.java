@@ -68,6 +68,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
   private final @Nullable ExecutorService ownedIoExecutor;
   private final ScheduledExecutorService maintenance;
   private final ChangeFeed.Subscription subscription;
+  private final ChangeFeed.Subscription arrivals;
   private final ChangeFeed.Subscription revocationSubscription;
   private volatile boolean closed;
 
@@ -78,7 +79,10 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     this.importShape = builder.importShape;
     this.retryAfter = builder.retryAfter;
     this.realm = builder.realm;
-    this.listener = AuthListener.safe(builder.listener);
+    this.listener =
+        builder.listener == AuthListener.NONE
+            ? AuthListener.NONE
+            : AuthListener.safe(builder.listener);
     Executor io = builder.ioExecutor;
     if (io == null) {
       ownedIoExecutor =
@@ -109,6 +113,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     this.subscription = store.changes().subscribe(TokenStore.TOKEN_TOPIC, lookup::onChange);
     this.revocationSubscription =
         store.changes().subscribe(TokenStore.REVOCATION_TOPIC, lookup::onRevocation);
+    this.arrivals = store.changes().observeArrivals(this::arrived);
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("gatehouse-apikey-flush"));
     long flush = builder.lastUsedFlushInterval.toMillis();
@@ -308,6 +313,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     closed = true;
     subscription.close();
     revocationSubscription.close();
+    arrivals.close();
     // No interrupts: an interrupted JDBC call can break the connection (H2 closes its file).
     maintenance.shutdown();
     awaitQuietly(maintenance);
@@ -368,6 +374,28 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
   /** Stores keep milliseconds: so do we, so that what we return equals what we read back. */
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** Tells the listener when a change from the shared store arrived, for the feed-lag metric. */
+  private void arrived(ChangeFeed.Arrival arrival) {
+    if (listener == AuthListener.NONE) {
+      return;
+    }
+    listener.onEvent(
+        new AuthEvent(
+            "apikey.change_arrived",
+            "",
+            "a change arrived from the shared store",
+            Map.of(
+                "topic",
+                arrival.topic(),
+                "via",
+                arrival.via(),
+                "committedAt",
+                arrival.committedAt().toString(),
+                "lagMillis",
+                Long.toString(arrival.lag().toMillis())),
+            arrival.arrivedAt()));
   }
 
   private void event(String type, TokenRecord record, String message) {

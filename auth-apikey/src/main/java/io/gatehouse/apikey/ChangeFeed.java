@@ -1,5 +1,7 @@
 package io.gatehouse.apikey;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -23,6 +25,39 @@ public interface ChangeFeed {
 
   /** Publishes a change to every subscriber of every instance sharing the store. */
   void publish(String topic, String key);
+
+  /**
+   * Calls {@code observer}, on a background thread, for every change another instance (or this one)
+   * committed to the shared store as it arrives here, with its commit time: what a change-feed lag
+   * metric measures. Feeds that share nothing report nothing (the default).
+   */
+  default Subscription observeArrivals(Consumer<Arrival> observer) {
+    Objects.requireNonNull(observer, "observer");
+    return () -> {};
+  }
+
+  /**
+   * A change's arrival on this instance.
+   *
+   * @param topic the change's topic
+   * @param via how it came: {@code notify} (pushed) or {@code poll}
+   * @param committedAt when the writer committed it, by the writer's clock
+   * @param arrivedAt when it arrived here, by this instance's clock
+   */
+  record Arrival(String topic, String via, Instant committedAt, Instant arrivedAt) {
+    public Arrival {
+      Objects.requireNonNull(topic, "topic");
+      Objects.requireNonNull(via, "via");
+      Objects.requireNonNull(committedAt, "committedAt");
+      Objects.requireNonNull(arrivedAt, "arrivedAt");
+    }
+
+    /** From commit to arrival; zero when the clocks disagree the other way. */
+    public Duration lag() {
+      Duration lag = Duration.between(committedAt, arrivedAt);
+      return lag.isNegative() ? Duration.ZERO : lag;
+    }
+  }
 
   /** One change. */
   record Change(String topic, String key) {

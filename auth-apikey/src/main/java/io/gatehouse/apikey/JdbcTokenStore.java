@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +93,10 @@ final class JdbcTokenStore implements TokenStore {
   /** The health probe's timeout: a readiness probe must answer within a second or two. */
   private static final int PROBE_TIMEOUT_SECONDS = 1;
 
+  /** Separates a notification's {@code topic:key} from its commit time in milliseconds. */
+  static final char ARRIVAL_TIME_SEPARATOR = '\t';
+
+  private final List<Consumer<ChangeFeed.Arrival>> arrivalObservers = new CopyOnWriteArrayList<>();
   private final ConnectionSource source;
   private final Clock clock;
   private final int queryTimeoutSeconds;
@@ -415,7 +422,8 @@ final class JdbcTokenStore implements TokenStore {
     if (postgres) {
       try (PreparedStatement notify = prepare(connection, "select pg_notify(?, ?)")) {
         notify.setString(1, JdbcSchema.CHANNEL);
-        notify.setString(2, topic + ":" + key);
+        // The commit time rides after a tab (no topic or key holds one), for the lag metric.
+        notify.setString(2, topic + ":" + key + ARRIVAL_TIME_SEPARATOR + clock.millis());
         notify.execute();
       }
     }
@@ -514,14 +522,19 @@ final class JdbcTokenStore implements TokenStore {
       try (PreparedStatement select =
           prepare(
               connection,
-              "select seq, topic, item from gatehouse_changes where seq > ? order by seq")) {
+              "select seq, topic, item, at from gatehouse_changes where seq > ? order by seq")) {
         select.setLong(1, from);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
             long seq = rs.getLong(1);
             if (isNews(seq, now)) {
               ChangeFeed.Change change = new ChangeFeed.Change(rs.getString(2), rs.getString(3));
-              pendingDeliveries.add(() -> feed.deliver(change));
+              long committedAt = rs.getLong(4);
+              pendingDeliveries.add(
+                  () -> {
+                    arrived(change.topic(), "poll", committedAt);
+                    feed.deliver(change);
+                  });
             }
           }
         }
@@ -585,14 +598,48 @@ final class JdbcTokenStore implements TokenStore {
   /** Delivers a pushed notification ({@code topic:key}); called by the PostgreSQL listener. */
   void onNotification(String payload) {
     int colon = payload.indexOf(':');
-    if (colon > 0) {
-      feed.deliver(
-          new ChangeFeed.Change(payload.substring(0, colon), payload.substring(colon + 1)));
+    if (colon <= 0) {
+      return;
+    }
+    int tab = payload.lastIndexOf(ARRIVAL_TIME_SEPARATOR);
+    String topic = payload.substring(0, colon);
+    String key = payload.substring(colon + 1, tab > colon ? tab : payload.length());
+    if (tab > colon) {
+      try {
+        arrived(topic, "notify", Long.parseLong(payload.substring(tab + 1)));
+      } catch (NumberFormatException e) {
+        // not a time: deliver the change all the same
+      }
+    }
+    feed.deliver(new ChangeFeed.Change(topic, key));
+  }
+
+  /** Tells the arrival observers; one that throws does not stop the change. */
+  private void arrived(String topic, String via, long committedAtMillis) {
+    if (arrivalObservers.isEmpty()) {
+      return;
+    }
+    ChangeFeed.Arrival arrival =
+        new ChangeFeed.Arrival(
+            topic, via, Instant.ofEpochMilli(committedAtMillis), clock.instant());
+    for (Consumer<ChangeFeed.Arrival> observer : arrivalObservers) {
+      try {
+        observer.accept(arrival);
+      } catch (RuntimeException e) {
+        LOG.warn("change arrival observer failed; ignored", e);
+      }
     }
   }
 
   /** The shared feed: publishing writes a row (and a NOTIFY); subscribers hear every instance. */
   private final class Feed extends LocalChangeFeed {
+    @Override
+    public Subscription observeArrivals(Consumer<ChangeFeed.Arrival> observer) {
+      Objects.requireNonNull(observer, "observer");
+      arrivalObservers.add(observer);
+      return () -> arrivalObservers.remove(observer);
+    }
+
     @Override
     public void publish(String topic, String key) {
       var unused =

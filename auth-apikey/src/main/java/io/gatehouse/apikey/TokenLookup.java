@@ -148,6 +148,7 @@ final class TokenLookup {
   /** A cache miss: one store read, off the request path, told to the listener either way. */
   private Entry load(String key) {
     long loadGeneration = generation.get(); // before the read: a change during it makes it stale
+    long started = clock.millis();
     Optional<TokenRecord> found;
     try {
       found =
@@ -160,7 +161,13 @@ final class TokenLookup {
               "apikey.store_failed",
               "",
               "the token store could not answer a lookup",
-              Map.of("key", describe(key), "error", e.getClass().getSimpleName() + ": " + safe(e)),
+              Map.of(
+                  "key",
+                  describe(key),
+                  "error",
+                  e.getClass().getSimpleName() + ": " + safe(e),
+                  "millis",
+                  Long.toString(clock.millis() - started)),
               clock.instant()));
       throw e;
     }
@@ -173,7 +180,13 @@ final class TokenLookup {
             "apikey.cache_miss",
             found.map(TokenRecord::space).orElse(""),
             found.isPresent() ? "token loaded from the store" : "no such token in the store",
-            Map.of("key", describe(key), "found", Boolean.toString(found.isPresent())),
+            Map.of(
+                "key",
+                describe(key),
+                "found",
+                Boolean.toString(found.isPresent()),
+                "millis",
+                Long.toString(now.toEpochMilli() - started)),
             now));
     return found
         .<Entry>map(record -> new Found(record, now, loadGeneration))
@@ -212,6 +225,10 @@ final class TokenLookup {
       }
       if (!future.isDone()) {
         return future;
+      }
+      if (listener != AuthListener.NONE) {
+        listener.onEvent(
+            new AuthEvent("apikey.cache_hit", "", "token served from the cache", Map.of(), now));
       }
       if (future.isCompletedExceptionally()) {
         // Caffeine drops a failed load asynchronously; never hand the old failure to a new request.

@@ -108,6 +108,7 @@ class ApiKeysTest {
     assertThat(keys.find(created.info().id())).contains(listed.get(0));
     assertThat(events)
         .extracting(AuthEvent::type)
+        .filteredOn(type -> !type.equals("apikey.change_arrived")) // shared stores: timing varies
         .containsExactly("apikey.created", "apikey.cache_miss");
     assertThat(events.get(0).attributes()).containsEntry("id", created.info().id());
   }

@@ -9,6 +9,9 @@ import io.gatehouse.admin.Management;
 import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.core.Settings;
 import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.micrometer.GatehouseMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -144,7 +147,13 @@ final class GatehouseCommand implements Runnable {
   ManagedGatehouse openManaged(SpaceResolver spaces) {
     StoreLocation location = location();
     try {
+      // The served app's meters, scraped at /_admin/metrics with a 'metrics' admin token.
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      GatehouseMetrics metrics = GatehouseMetrics.builder().percentileHistogram(true).build();
+      metrics.bindTo(registry);
       return ManagedGatehouse.builder(location.url())
+          .listener(metrics)
+          .metricsEndpoint(registry::scrape)
           .credentials(location.user(), location.password())
           .clock(env.clock())
           .pollInterval(POLL_INTERVAL)

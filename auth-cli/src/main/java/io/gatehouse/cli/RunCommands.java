@@ -152,6 +152,8 @@ final class RunCommands {
         out.println("  /_admin/api/...     an admin token with permission 'manage'");
         out.println("  /_admin/            the admin console (sign in with such an admin token)");
         out.println("  GET  /_health/live, /_health/ready   no credential (ready: 503 when DOWN)");
+        out.println(
+            "  /_admin/metrics     Prometheus text, an admin token with permission 'metrics'");
         out.println("Changes made with gatehouse apply within 2 s. Press Ctrl-C to stop.");
         out.flush();
         run(root, server);

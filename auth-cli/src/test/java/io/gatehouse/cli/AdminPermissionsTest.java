@@ -40,6 +40,7 @@ class AdminPermissionsTest {
           Set.of("tokens", "deploy"),
           Set.of("tokens", "settings"),
           Set.of("audit"),
+          Set.of("metrics"),
           Set.of("manage"));
 
   @TempDir static Path dir;
@@ -287,6 +288,7 @@ class AdminPermissionsTest {
               200,
               "read and verify the audit log"),
           route("GET", "/spaces", "", holds("manage"), 200, "list spaces"),
+          route("GET", "/_admin/metrics", "", holds("metrics"), 200, "scrape the metrics"),
           route("POST", "/spaces", "{\"name\":\"qa\"}", holds("manage"), 200, "declare a space"),
           route(
               "POST",
@@ -457,7 +459,8 @@ class AdminPermissionsTest {
   }
 
   private static HttpRequest.Builder request(String method, String path, String body) {
-    URI uri = serve.uri(AdminServlet.PREFIX + path);
+    // Routes outside the admin API (the metrics) are given from the root.
+    URI uri = serve.uri(path.startsWith("/_admin/") ? path : AdminServlet.PREFIX + path);
     HttpRequest.BodyPublisher publisher =
         body.isEmpty()
             ? HttpRequest.BodyPublishers.noBody()

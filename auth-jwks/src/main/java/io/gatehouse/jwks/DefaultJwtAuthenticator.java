@@ -127,6 +127,9 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
     if (cached != null) {
       return cached;
     }
+    if (cache.enabled() && listener != AuthListener.NONE) {
+      emit("jwt.cache_miss", context.space(), "token not in the verified-token cache", Map.of());
+    }
     try {
       return verify(value, from, to, hash, context, issuers);
     } catch (Refusal refusal) {

@@ -345,7 +345,8 @@ final class JwksSource {
           Map.of(
               "cause", cause,
               "error", String.valueOf(message),
-              "cachedKeys", Integer.toString(previous == null ? 0 : previous.size())));
+              "cachedKeys", Integer.toString(previous == null ? 0 : previous.size()),
+              "millis", Long.toString(now - started)));
       mine.completeExceptionally(failure);
     }
   }
