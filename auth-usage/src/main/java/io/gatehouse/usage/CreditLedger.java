@@ -16,14 +16,6 @@ public interface CreditLedger {
   Spend spend(String space, String tokenId, LimitSource.Active limits) throws SQLException;
 
   /**
-   * The credits left, without spending any; null when none were spent yet (all granted remain).
-   *
-   * @throws SQLException when the store cannot be reached
-   */
-  @Nullable Long remaining(String space, String tokenId, LimitSource.Active limits)
-      throws SQLException;
-
-  /**
    * A spend's outcome.
    *
    * @param spent whether a credit was spent (the request may proceed)

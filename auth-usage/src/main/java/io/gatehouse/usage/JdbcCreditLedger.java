@@ -58,22 +58,6 @@ final class JdbcCreditLedger implements CreditLedger {
     }
   }
 
-  @Override
-  public @Nullable Long remaining(String space, String tokenId, LimitSource.Active active)
-      throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      long[] row = read(connection, space, tokenId);
-      if (row == null || row[1] < active.setAt()) {
-        return null;
-      }
-      Refill refill = active.limits().refill();
-      if (refill != null && row[2] + refill.period().toMillis() <= clock.millis()) {
-        return refill.amount();
-      }
-      return row[0];
-    }
-  }
-
   private static @Nullable Duration nextRefill(@Nullable Refill refill, long refilledAt, long now) {
     if (refill == null) {
       return null;

@@ -94,12 +94,15 @@ public record UsageLimits(List<RateLimit> rates, @Nullable Long uses, @Nullable 
     return rates.isEmpty() && uses == null;
   }
 
-  /** The same limits with {@code other}'s parts where {@code other} sets them. */
-  public UsageLimits with(UsageLimits other) {
-    List<RateLimit> nextRates = other.rates.isEmpty() ? rates : other.rates;
-    Long nextUses = other.uses == null ? uses : other.uses;
-    Refill nextRefill = other.refill == null ? refill : other.refill;
-    return new UsageLimits(nextRates, nextUses, nextRefill);
+  /**
+   * These limits with the parts given replaced (each may be null: kept), e.g. {@code --uses 500} on
+   * a token that also has a rate limit keeps the rate limit.
+   */
+  public UsageLimits with(@Nullable String rates, @Nullable String uses, @Nullable String refill) {
+    return new UsageLimits(
+        rates == null ? this.rates : parseRates(rates),
+        uses == null ? this.uses : Long.valueOf(Specs.number(uses.strip(), "uses", MAX_USES)),
+        refill == null ? this.refill : Refill.parse(refill));
   }
 
   /** The rates as {@link #parseRates} reads them, or null when there are none. */
