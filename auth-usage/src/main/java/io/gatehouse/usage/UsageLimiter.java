@@ -136,11 +136,10 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
       return rates.verdict();
     }
     CreditLedger ledger = credits;
-    Long uses = active.limits().uses();
-    if (uses == null || ledger == null) {
+    if (active.limits().uses() == null) {
       return rates.verdict();
     }
-    if (storeDown()) {
+    if (ledger == null || storeDown()) {
       return creditsUnavailable(null);
     }
     CreditLedger.Spend spend;
