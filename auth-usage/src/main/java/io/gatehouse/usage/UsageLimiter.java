@@ -183,7 +183,10 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
 
   private static RateLimitState creditState(UsageLimits limits, CreditLedger.Spend spend) {
     Refill refill = limits.refill();
-    Duration reset = spend.nextRefill() == null ? NO_REFILL_RETRY : spend.nextRefill();
+    // Credits that never refill: t=0 on an allowed response (nothing to wait for), and a day's
+    // Retry-After once used up (nothing changes until an operator acts).
+    Duration next = spend.nextRefill();
+    Duration reset = next != null ? next : spend.spent() ? Duration.ZERO : NO_REFILL_RETRY;
     long quota = Objects.requireNonNull(limits.uses());
     if (refill != null) {
       quota = Math.max(quota, refill.amount());
