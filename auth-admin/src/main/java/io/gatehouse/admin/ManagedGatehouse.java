@@ -195,6 +195,11 @@ public final class ManagedGatehouse implements AutoCloseable {
     return usage.limiter();
   }
 
+  /** The limits this instance holds now (tests wait for a change to arrive). */
+  io.gatehouse.usage.LimitSource limits() {
+    return usage.sync();
+  }
+
   /** Stops the console's sessions, the settings reload and the store's connections. */
   @Override
   public void close() {
