@@ -422,8 +422,8 @@ final class LocalManagement implements Management {
     if (own.rate() != null || own.uses() != null || key.equals(LimitsStore.SPACE_DEFAULT)) {
       return own;
     }
-    return limitsView(
-        id, key, store.limits().read(space, LimitsStore.SPACE_DEFAULT).orElse(null), true);
+    var fallback = store.limits().read(space, LimitsStore.SPACE_DEFAULT);
+    return fallback.isEmpty() ? own : limitsView(id, key, fallback.get(), true);
   }
 
   @Override
