@@ -27,15 +27,24 @@ final class LocalBuckets {
     private final String space;
     private final LimitSource.Active active;
     private final Bucket[] buckets;
+    // Built once: a policy name is a string concatenation, too slow to repeat per request.
+    private final String[] policies;
 
     TokenBuckets(String space, LimitSource.Active active, Bucket[] buckets) {
       this.space = space;
       this.active = active;
       this.buckets = buckets;
+      List<RateLimit> rates = active.limits().rates();
+      this.policies = new String[rates.size()];
+      for (int i = 0; i < policies.length; i++) {
+        policies[i] = rates.get(i).policy();
+      }
     }
 
+    @SuppressWarnings("ReferenceEquality") // a fast path before equals, not instead of it
     boolean madeFor(String otherSpace, LimitSource.Active other) {
-      return active.equals(other) && space.equals(otherSpace);
+      // The source hands out the same object until the limits change: compare by identity first.
+      return (active == other || active.equals(other)) && space.equals(otherSpace);
     }
   }
 
@@ -44,42 +53,49 @@ final class LocalBuckets {
     if (rates.isEmpty()) {
       return new UsageLimiter.RateCheck(null, null);
     }
-    Bucket[] buckets = bucketsOf(space, tokenId, active);
-    RateLimitState tightest = null;
+    TokenBuckets token = bucketsOf(space, tokenId, active);
+    Bucket[] buckets = token.buckets;
+    int tightest = 0;
+    ConsumptionProbe tightestProbe = null;
     for (int i = 0; i < buckets.length; i++) {
       ConsumptionProbe probe = buckets[i].tryConsumeAndReturnRemaining(1);
-      RateLimit rate = rates.get(i);
       if (!probe.isConsumed()) {
         for (int j = 0; j < i; j++) {
           buckets[j].addTokens(1); // the request does not count against the limits it passed
         }
-        return UsageLimiter.RateCheck.refused(rate, probe.getNanosToWaitForRefill());
+        return UsageLimiter.RateCheck.refused(rates.get(i), probe.getNanosToWaitForRefill());
       }
-      if (tightest == null || probe.getRemainingTokens() < tightest.remaining()) {
-        tightest =
-            new RateLimitState(
-                rate.policy(),
-                rate.quota(),
-                rate.window(),
-                probe.getRemainingTokens(),
-                Duration.ofNanos(probe.getNanosToWaitForReset()));
+      if (tightestProbe == null
+          || probe.getRemainingTokens() < tightestProbe.getRemainingTokens()) {
+        tightest = i;
+        tightestProbe = probe;
       }
     }
-    return new UsageLimiter.RateCheck(null, tightest);
+    if (tightestProbe == null) {
+      return new UsageLimiter.RateCheck(null, null); // no rate limits (checked above)
+    }
+    RateLimit rate = rates.get(tightest);
+    return new UsageLimiter.RateCheck(
+        null,
+        new RateLimitState(
+            token.policies[tightest],
+            rate.quota(),
+            rate.window(),
+            tightestProbe.getRemainingTokens(),
+            Duration.ofNanos(tightestProbe.getNanosToWaitForReset())));
   }
 
-  private Bucket[] bucketsOf(String space, String tokenId, LimitSource.Active active) {
+  private TokenBuckets bucketsOf(String space, String tokenId, LimitSource.Active active) {
     TokenBuckets current = byToken.get(tokenId);
     if (current != null && current.madeFor(space, active)) {
-      return current.buckets;
+      return current;
     }
     return byToken.compute(
-            tokenId,
-            (id, old) ->
-                old != null && old.madeFor(space, active)
-                    ? old
-                    : new TokenBuckets(space, active, create(active.limits().rates())))
-        .buckets;
+        tokenId,
+        (id, old) ->
+            old != null && old.madeFor(space, active)
+                ? old
+                : new TokenBuckets(space, active, create(active.limits().rates())));
   }
 
   private Bucket[] create(List<RateLimit> rates) {
