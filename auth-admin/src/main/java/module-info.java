@@ -9,6 +9,7 @@ module io.gatehouse.admin {
   requires transitive io.gatehouse.jwks;
   requires transitive io.gatehouse.ipfilter;
   requires transitive io.gatehouse.console;
+  requires transitive io.gatehouse.usage;
   requires transitive jakarta.servlet;
   requires io.gatehouse.servlet;
   requires java.net.http;

@@ -150,6 +150,27 @@ public final class AdminClient implements Management {
   }
 
   @Override
+  public LimitsView limits(String id) {
+    return LimitsView.fromJson(call("GET", limitsPath(id), null));
+  }
+
+  @Override
+  public LimitsView setLimits(String id, LimitsRequest request) {
+    return LimitsView.fromJson(call("PUT", limitsPath(id), request.toJson()));
+  }
+
+  @Override
+  public List<LimitsView> allLimits() {
+    return Json.objects(call("GET", "/tokens/limits", null), "limits").stream()
+        .map(LimitsView::fromJson)
+        .toList();
+  }
+
+  private static String limitsPath(String id) {
+    return "/tokens/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/limits";
+  }
+
+  @Override
   public List<SpaceView> spaces() {
     return Json.objects(call("GET", "/spaces", null), "spaces").stream()
         .map(SpaceView::fromJson)

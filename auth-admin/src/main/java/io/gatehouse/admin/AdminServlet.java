@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * POST   /tokens/revoke             revoke      {token: id or token text}
  * DELETE /tokens/{id}               revoke
  * POST   /tokens/{id}/rotate        rotate      {grace: "24h"}
+ * GET    /tokens/limits             the space's default and every token's own usage limits
+ * GET    /tokens/{id}/limits        a token's usage limits and credits left ({id} "default": the
+ *                                   space's default)
+ * PUT    /tokens/{id}/limits        set limits  {rate: "10/1s,1000/1h", uses, refill: "1000/30d",
+ *                                               clear}
  * GET    /settings                  issuers (secrets as secretBits and secretFingerprint; a
  *                                   "warning" on any-audience or refused issuers), allowlist,
  *                                   denylist, trusted proxies
@@ -68,6 +73,7 @@ public final class AdminServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
   private static final Pattern TOKEN_ID = Pattern.compile("/tokens/([^/]+)");
   private static final Pattern ROTATE = Pattern.compile("/tokens/([^/]+)/rotate");
+  private static final Pattern LIMITS = Pattern.compile("/tokens/([^/]+)/limits");
   private static final Pattern SLASH = Pattern.compile("/");
 
   /** Longer path segments than this may be a token's text (ids are 10 characters). */
@@ -224,6 +230,10 @@ public final class AdminServlet extends HttpServlet {
       case "GET /audit" -> {
         return audit(request, management);
       }
+      case "GET /tokens/limits" -> {
+        return Map.of(
+            "limits", management.allLimits().stream().map(Management.LimitsView::toJson).toList());
+      }
       case "GET /spaces" -> {
         return Map.of(
             "spaces", management.spaces().stream().map(Management.SpaceView::toJson).toList());
@@ -250,6 +260,15 @@ public final class AdminServlet extends HttpServlet {
       String grace = Json.optString(body(request), "grace");
       return management
           .rotate(rotate.group(1), grace == null ? java.time.Duration.ZERO : Durations.parse(grace))
+          .toJson();
+    }
+    Matcher limits = LIMITS.matcher(route.substring(route.indexOf(' ') + 1));
+    if (limits.matches() && route.startsWith("GET ")) {
+      return management.limits(limits.group(1)).toJson();
+    }
+    if (limits.matches() && route.startsWith("PUT ")) {
+      return management
+          .setLimits(limits.group(1), Management.LimitsRequest.fromJson(body(request)))
           .toJson();
     }
     Matcher id = TOKEN_ID.matcher(route.substring(route.indexOf(' ') + 1));

@@ -58,6 +58,7 @@ public final class AdminStore implements AutoCloseable {
   private final SpaceSettingsStore settings;
   private final Clock clock;
   private final AuditLog audit;
+  private final LimitsStore limits;
 
   private AdminStore(String url, ApiKeys keys, SpaceSettingsStore settings, Clock clock) {
     this.url = url;
@@ -65,6 +66,12 @@ public final class AdminStore implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.audit = new AuditLog(settings::connect, clock);
+    this.limits = new LimitsStore(settings, clock, keys.store().changes());
+  }
+
+  /** The usage limits per token and space. */
+  LimitsStore limits() {
+    return limits;
   }
 
   /**

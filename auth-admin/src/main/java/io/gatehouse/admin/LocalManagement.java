@@ -415,6 +415,113 @@ final class LocalManagement implements Management {
   }
 
   @Override
+  public LimitsView limits(String id) {
+    refusalAudited("show-limits", () -> AdminRules.requireTokens(caller));
+    String key = limitsKey(id, null);
+    LimitsView own = limitsView(id, key, store.limits().read(space, key).orElse(null), false);
+    if (own.rate() != null || own.uses() != null || key.equals(LimitsStore.SPACE_DEFAULT)) {
+      return own;
+    }
+    var fallback = store.limits().read(space, LimitsStore.SPACE_DEFAULT);
+    return fallback.isEmpty() ? own : limitsView(id, key, fallback.get(), true);
+  }
+
+  @Override
+  public LimitsView setLimits(String id, LimitsRequest request) {
+    return audited(
+        "set-limits",
+        tokenReference(id),
+        request.describe(),
+        () -> setLimitsChecked(id, request),
+        LimitsView::token);
+  }
+
+  private LimitsView setLimitsChecked(String id, LimitsRequest request) {
+    AdminRules.requireTokens(caller);
+    String key = limitsKey(id, "limit");
+    if (!request.clear()
+        && request.rate() == null
+        && request.uses() == null
+        && request.refill() == null) {
+      throw new IllegalArgumentException("nothing to set: give a rate, uses, a refill, or clear");
+    }
+    // A bad part throws inside the transaction, which then writes nothing.
+    java.util.Optional<io.gatehouse.usage.LimitSource.Active> stored =
+        store
+            .limits()
+            .update(
+                space,
+                key,
+                current ->
+                    (request.clear() ? io.gatehouse.usage.UsageLimits.none() : current)
+                        .with(request.rate(), request.uses(), request.refill()));
+    return limitsView(id, key, stored.orElse(null), false);
+  }
+
+  @Override
+  public List<LimitsView> allLimits() {
+    refusalAudited("list-limits", () -> AdminRules.requireTokens(caller));
+    var inSpace = store.limits().readAll().getOrDefault(space, java.util.Map.of());
+    List<LimitsView> out = new java.util.ArrayList<>();
+    out.add(
+        limitsView(
+            SPACE_DEFAULT,
+            LimitsStore.SPACE_DEFAULT,
+            inSpace.get(LimitsStore.SPACE_DEFAULT),
+            false));
+    new java.util.TreeMap<>(inSpace)
+        .forEach(
+            (token, active) -> {
+              if (!token.equals(LimitsStore.SPACE_DEFAULT)) {
+                out.add(limitsView(token, token, active, false));
+              }
+            });
+    return out;
+  }
+
+  /**
+   * The store key of {@code id}: {@value LimitsStore#SPACE_DEFAULT} for the space's default, else
+   * the id of a token in this space (404 otherwise). With {@code action}, the caller must be
+   * allowed to act on that token (an admin token: hold every permission it holds).
+   */
+  private String limitsKey(String id, @org.jspecify.annotations.Nullable String action) {
+    if (id.equals(SPACE_DEFAULT)) {
+      return LimitsStore.SPACE_DEFAULT;
+    }
+    TokenInfo info =
+        findInSpace(id)
+            .orElseThrow(
+                () ->
+                    AdminException.notFound(
+                        "no token " + tokenReference(id) + " in space '" + space + "'"));
+    if (action != null) {
+      AdminRules.requireMayControl(caller, info, action);
+    }
+    return info.id();
+  }
+
+  private LimitsView limitsView(
+      String id,
+      String key,
+      io.gatehouse.usage.LimitSource.@org.jspecify.annotations.Nullable Active active,
+      boolean inherited) {
+    String shown = id.equals(SPACE_DEFAULT) ? SPACE_DEFAULT : key;
+    if (active == null) {
+      return new LimitsView(shown, null, null, null, null, inherited);
+    }
+    io.gatehouse.usage.UsageLimits limits = active.limits();
+    Long remaining =
+        key.equals(LimitsStore.SPACE_DEFAULT) ? null : store.limits().remaining(space, key, active);
+    return new LimitsView(
+        shown,
+        limits.ratesText(),
+        limits.uses(),
+        limits.refill() == null ? null : limits.refill().toString(),
+        remaining,
+        inherited);
+  }
+
+  @Override
   public List<SpaceView> spaces() {
     refusalAudited("list-spaces", () -> AdminRules.requireManage(caller, "list spaces"));
     return store.settings().spaces().stream().map(this::spaceView).toList();

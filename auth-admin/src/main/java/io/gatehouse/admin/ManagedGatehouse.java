@@ -69,6 +69,7 @@ public final class ManagedGatehouse implements AutoCloseable {
   private final HttpServlet adminServlet;
   private final HealthCheck health;
   private final HealthServlet healthServlet;
+  private final UsageWiring usage;
 
   private ManagedGatehouse(Builder builder) {
     builder.listeners.forEach(builder.store::listener);
@@ -76,6 +77,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     try {
       this.settings = new SettingsHolder();
       this.sync = new SettingsSync(store.settings(), store.keys().store().changes(), settings);
+      this.usage = UsageWiring.open(store, builder.clock, builder.clockSet);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -93,7 +95,8 @@ public final class ManagedGatehouse implements AutoCloseable {
             builder.hooks,
             builder.listeners,
             sync.spaceCheck(),
-            builder.clock);
+            builder.clock,
+            usage.limiter());
     this.gatehouse = Pipelines.build(parts);
     // The console ends a session when its admin token changes anywhere (revoked, rotated: by
     // this app, the CLI or another instance), on a reload-all, and at its periodic re-check, so
@@ -227,12 +230,27 @@ public final class ManagedGatehouse implements AutoCloseable {
     return store.management(space, caller, LocalManagement.storeChecker(store, space, parts));
   }
 
+  /**
+   * The usage limits per token, as this instance holds them (refreshed within 2 s of a change
+   * anywhere): rate limits in local buckets, or on PostgreSQL in buckets shared by every instance,
+   * and credits counted exactly in the store. See {@code docs/LIMITS.md}.
+   */
+  public io.gatehouse.usage.UsageLimiter usageLimiter() {
+    return usage.limiter();
+  }
+
+  /** The limits this instance holds now (tests wait for a change to arrive). */
+  io.gatehouse.usage.LimitSource limits() {
+    return usage.sync();
+  }
+
   /** Stops the console's sessions, the settings reload and the store's connections. */
   @Override
   public void close() {
     try {
       console.close();
       sync.close();
+      usage.close();
     } finally {
       store.close();
     }
@@ -246,6 +264,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     private final List<AuthListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private @Nullable Supplier<String> metrics;
+    private boolean clockSet;
 
     private Builder(String jdbcUrl) {
       this.store = AdminStore.builder(jdbcUrl);
@@ -297,6 +316,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     /** The clock of every stage, the hooks, expiry checks, sessions and audit entries (tests). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      this.clockSet = true;
       store.clock(clock);
       return this;
     }

@@ -94,8 +94,134 @@ public interface Management extends AutoCloseable {
     }
   }
 
+  /** The id under which the limits operations name a space's default limits. */
+  String SPACE_DEFAULT = "default";
+
+  /**
+   * The usage limits of token {@code id} ({@value #SPACE_DEFAULT}: the space's default) and the
+   * credits it has left. Needs {@value AdminRules#TOKENS}.
+   */
+  LimitsView limits(String id);
+
+  /**
+   * Sets the given parts of the usage limits of token {@code id} ({@value #SPACE_DEFAULT}: the
+   * space's default), keeping the others; {@code clear} drops every part first. Setting uses or a
+   * refill grants the credits anew. Needs {@value AdminRules#TOKENS} (and, on an admin token, every
+   * permission it holds); audited.
+   */
+  LimitsView setLimits(String id, LimitsRequest request);
+
+  /**
+   * The space's default and every token with limits of its own. Needs {@value AdminRules#TOKENS}.
+   */
+  List<LimitsView> allLimits();
+
   @Override
   void close();
+
+  /**
+   * A change of limits, in the command line's syntax; null parts are kept.
+   *
+   * @param rate rate limits, {@code 100/1m} or {@code 10/1s,1000/1h}
+   * @param uses credits, a whole number
+   * @param refill {@code 1000/30d}
+   * @param clear drop the current limits first (alone: no limits)
+   */
+  record LimitsRequest(
+      @Nullable String rate, @Nullable String uses, @Nullable String refill, boolean clear) {
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("rate", rate);
+      map.put("uses", uses);
+      map.put("refill", refill);
+      map.put("clear", clear);
+      return map;
+    }
+
+    public static LimitsRequest fromJson(Map<String, Object> map) {
+      Object uses = map.get("uses");
+      return new LimitsRequest(
+          Json.optString(map, "rate"),
+          uses instanceof Number n ? Long.toString(n.longValue()) : Json.optString(map, "uses"),
+          Json.optString(map, "refill"),
+          Json.bool(map, "clear"));
+    }
+
+    /** For the audit log: the parts given. */
+    String describe() {
+      List<String> parts = new java.util.ArrayList<>();
+      if (clear) {
+        parts.add("clear");
+      }
+      if (rate != null) {
+        parts.add("rate " + io.gatehouse.core.Redact.safe(rate));
+      }
+      if (uses != null) {
+        parts.add("uses " + io.gatehouse.core.Redact.safe(uses));
+      }
+      if (refill != null) {
+        parts.add("refill " + io.gatehouse.core.Redact.safe(refill));
+      }
+      return String.join(", ", parts);
+    }
+  }
+
+  /**
+   * A token's usage limits (or the space's default).
+   *
+   * @param token the token's id, or {@value #SPACE_DEFAULT}
+   * @param rate its rate limits ({@code 10/1s,1000/1h}), or null
+   * @param uses the credits granted, or null for no credit limit
+   * @param refill the refill ({@code 1000/30d}), or null
+   * @param remaining the credits left now, or null without a credit limit
+   * @param inherited true when the token has none of its own and the space's default applies
+   */
+  record LimitsView(
+      String token,
+      @Nullable String rate,
+      @Nullable Long uses,
+      @Nullable String refill,
+      @Nullable Long remaining,
+      boolean inherited) {
+
+    /** {@code rate 100/1m, uses 1000 (412 left), refill 1000/30d}, or {@code none}. */
+    public String summary() {
+      List<String> parts = new java.util.ArrayList<>();
+      if (rate != null) {
+        parts.add("rate " + rate);
+      }
+      if (uses != null) {
+        parts.add("uses " + uses + (remaining == null ? "" : " (" + remaining + " left)"));
+      }
+      if (refill != null) {
+        parts.add("refill " + refill);
+      }
+      String text = parts.isEmpty() ? "none" : String.join(", ", parts);
+      return inherited ? text + " (the space's default)" : text;
+    }
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("token", token);
+      map.put("rate", rate);
+      map.put("uses", uses);
+      map.put("refill", refill);
+      map.put("remaining", remaining);
+      map.put("inherited", inherited);
+      return map;
+    }
+
+    public static LimitsView fromJson(Map<String, Object> map) {
+      return new LimitsView(
+          Json.string(map, "token"),
+          Json.optString(map, "rate"),
+          map.get("uses") instanceof Number n ? n.longValue() : null,
+          Json.optString(map, "refill"),
+          map.get("remaining") instanceof Number n ? n.longValue() : null,
+          Json.bool(map, "inherited"));
+    }
+  }
 
   /**
    * A token to create.

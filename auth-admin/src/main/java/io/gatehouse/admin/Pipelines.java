@@ -66,6 +66,8 @@ final class Pipelines {
    * @param hooks the app's authhooks, in order
    * @param listeners the app's listeners
    * @param spaceCheck refuses requests in undeclared spaces and spaces with unreadable settings
+   * @param usage the usage limits (after access), or null for none (dry runs: a check must not
+   *     spend a token's credits)
    */
   record Parts(
       SpaceResolver spaces,
@@ -75,15 +77,29 @@ final class Pipelines {
       List<AuthHook> hooks,
       List<AuthListener> listeners,
       SpaceCheck spaceCheck,
-      Clock clock) {
+      Clock clock,
+      io.gatehouse.core.@org.jspecify.annotations.Nullable UsageGate usage) {
     Parts {
       hooks = List.copyOf(hooks);
       listeners = List.copyOf(listeners);
     }
 
+    /** Parts without usage limits. */
+    Parts(
+        SpaceResolver spaces,
+        ApiKeys keys,
+        JwtAuthenticator jwt,
+        Supplier<Settings> settings,
+        List<AuthHook> hooks,
+        List<AuthListener> listeners,
+        SpaceCheck spaceCheck,
+        Clock clock) {
+      this(spaces, keys, jwt, settings, hooks, listeners, spaceCheck, clock, null);
+    }
+
     /** The same parts, with these listeners instead. */
     Parts withListeners(List<AuthListener> others) {
-      return new Parts(spaces, keys, jwt, settings, hooks, others, spaceCheck, clock);
+      return new Parts(spaces, keys, jwt, settings, hooks, others, spaceCheck, clock, usage);
     }
 
     /**
@@ -113,6 +129,10 @@ final class Pipelines {
         .settings(parts.settings());
     parts.hooks().forEach(builder::hook);
     parts.listeners().forEach(builder::listener);
+    io.gatehouse.core.UsageGate usage = parts.usage();
+    if (usage != null) {
+      builder.usageGate(usage);
+    }
     return builder.build();
   }
 

@@ -50,6 +50,16 @@ final class SpaceSettingsStore {
     this.feed = feed;
   }
 
+  /** The database URL (for the usage limiter's own connections). */
+  String url() {
+    return url;
+  }
+
+  /** The connection properties (user, password, timeouts). */
+  Properties properties() {
+    return properties;
+  }
+
   /** Opens a connection; throws {@link SQLException} when the database cannot be reached. */
   Connection connect() throws SQLException {
     return DriverManager.getConnection(url, properties);
@@ -106,7 +116,17 @@ final class SpaceSettingsStore {
           new Migration(
               3,
               "the audit log: a hash chain, appended only",
-              List.of((connection, clock) -> AuditLog.createTables(connection))));
+              List.of((connection, clock) -> AuditLog.createTables(connection))),
+          new Migration(
+              4,
+              "usage limits per token and per space, and the credits left",
+              List.of((connection, clock) -> LimitsStore.createTables(connection))),
+          new Migration(
+              5,
+              "shared rate-limit buckets (PostgreSQL only)",
+              List.of(
+                  (connection, clock) ->
+                      io.gatehouse.usage.UsageSchema.createBucketsTable(connection))));
 
   /** The schema version this library writes: the last migration's. */
   static final int SCHEMA_VERSION = MIGRATIONS.size();

@@ -42,6 +42,7 @@ import picocli.CommandLine.ScopeType;
       TokenCommands.Revoke.class,
       TokenCommands.Rotate.class,
       TokenCommands.ImportToken.class,
+      LimitsCommand.class,
       SettingsCommands.Jwks.class,
       SettingsCommands.JwtSecret.class,
       SettingsCommands.Whitelist.class,

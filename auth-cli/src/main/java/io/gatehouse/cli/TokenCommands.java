@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -45,8 +46,11 @@ final class TokenCommands {
         description = "Lifetime, e.g. 30d, 24h, 15m. Default: never expires")
     @Nullable Duration expires;
 
+    @Mixin LimitOptions limits = new LimitOptions();
+
     @Override
     public Integer call() {
+      limits.validate();
       try (Management management = root.management()) {
         Management.CreatedTokenView created =
             management.createToken(
@@ -54,6 +58,7 @@ final class TokenCommands {
         root.out()
             .println(
                 "Created new token " + created.token() + " with access " + created.info().access());
+        limits.applyTo(management, created.info().id(), root.out());
       }
       return Main.EXIT_OK;
     }
@@ -93,13 +98,17 @@ final class TokenCommands {
         description = "Lifetime, e.g. 30d. Default: never expires")
     @Nullable Duration expires;
 
+    @Mixin LimitOptions limits = new LimitOptions();
+
     @Override
     public Integer call() {
+      limits.validate();
       try (Management management = root.management()) {
         Management.CreatedTokenView created =
             management.createToken(
                 new Management.TokenRequest(true, false, name, team, ops, expires));
         root.out().println("New admin token added: " + created.token());
+        limits.applyTo(management, created.info().id(), root.out());
         root.out()
             .println(
                 "Please copy this now and keep it secret. It will never be shown in full again.");

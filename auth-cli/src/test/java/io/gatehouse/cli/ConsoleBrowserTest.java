@@ -191,6 +191,29 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @Order(3)
+  void theTokenTableShowsTheUsesLeft() throws Exception {
+    String id = (String) tokenNamed("ci-reader").get("id");
+    assertThat(cli.run("limits", id, "--uses", "100", "--rate", "1000/1m").code()).isZero();
+    // The running server has the limits once its answers carry the RateLimit fields (within 2 s).
+    long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    while (Cli.get(serve.uri("/api/hello"), "x-apikey", readToken)
+            .headers()
+            .firstValue("RateLimit")
+            .isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    page("audit");
+    page("tokens");
+    By row = By.cssSelector("#token-table tr[data-token-id='" + id + "']");
+    wait.until(
+        ExpectedConditions.textMatches(
+            row, java.util.regex.Pattern.compile("9\\d of 100 uses left")));
+    assertThat(driver.findElement(row).getText()).contains("rate 1000/1m");
+  }
+
+  @Test
   @Order(4)
   void revokeTheReadToken() throws Exception {
     page("tokens");

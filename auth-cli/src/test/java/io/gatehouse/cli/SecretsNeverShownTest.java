@@ -28,6 +28,7 @@ class SecretsNeverShownTest {
             .alsoSecret("ConsoleSessions$Opened#id") // the session cookie
             .notSecret("ChangeFeed$Change#key") // a token id
             .notSecret("Identity#credentialId") // the token's id, not the token
+            .notSecret("Management$LimitsView#token") // the token's id (or "default")
             .fixture(
                 io.gatehouse.apikey.TokenHash.class,
                 io.gatehouse.apikey.TokenHash.of(new byte[io.gatehouse.apikey.TokenHash.LENGTH]))

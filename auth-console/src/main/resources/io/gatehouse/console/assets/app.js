@@ -223,7 +223,24 @@
     api('GET', 'tokens').then(function (data) {
       renderTokens(data.tokens.filter(function (t) { return t.kind === 'api'; }), false);
       renderTokens(data.tokens.filter(function (t) { return t.kind === 'admin'; }), true);
+      api('GET', 'tokens/limits').then(showLimits, function () { /* a server without limits */ });
     }, function (e) { notice(e.message, true); });
+  }
+
+  // Usage limits under each limited token's status: rate limits and the credits left.
+  function showLimits(data) {
+    (data.limits || []).forEach(function (l) {
+      if (l.token === 'default') { return; }
+      var parts = [];
+      if (l.rate) { parts.push('rate ' + l.rate); }
+      if (l.uses !== null && l.uses !== undefined) {
+        parts.push((l.remaining === null || l.remaining === undefined ? l.uses : l.remaining) + ' of ' + l.uses + ' uses left');
+      }
+      if (l.refill) { parts.push('refill ' + l.refill); }
+      document.querySelectorAll('tr[data-token-id="' + CSS.escape(l.token) + '"] td:nth-last-child(2)').forEach(function (td) {
+        td.appendChild(el('div', parts.join(' · '), 'muted limits'));
+      });
+    });
   }
 
   function renderTokens(tokens, admin) {

@@ -1,0 +1,186 @@
+package io.gatehouse.usage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Credits in {@value UsageSchema#CREDITS_TABLE}, spent with one conditional update ({@code
+ * remaining > 0}, or a refill due) so that any number of instances together spend exactly what was
+ * granted, and never below zero (the table's check constraint says so too). The row of a token is
+ * created at its first spend, and granted anew when its limits change ({@code granted_at}, the time
+ * the limits were set, only moves forward).
+ */
+final class JdbcCreditLedger implements CreditLedger {
+  /** A period no refill reaches: the refill branch of the update never applies. */
+  private static final long NEVER_MS = 1_000_000_000_000_000L;
+
+  private static final int ATTEMPTS = 4;
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private volatile @Nullable Boolean postgres;
+
+  JdbcCreditLedger(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  @Override
+  public Spend spend(String space, String tokenId, LimitSource.Active active) throws SQLException {
+    UsageLimits limits = active.limits();
+    long uses = limits.uses() == null ? 0 : limits.uses();
+    Refill refill = limits.refill();
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        long now = clock.millis();
+        long[] after = decrement(connection, space, tokenId, active.setAt(), refill, now);
+        if (after != null) {
+          return new Spend(true, after[0], nextRefill(refill, after[1], now));
+        }
+        long[] row = read(connection, space, tokenId);
+        if (row == null) {
+          insert(connection, space, tokenId, uses, active.setAt());
+        } else if (row[1] < active.setAt()) {
+          regrant(connection, space, tokenId, uses, active.setAt());
+        } else if (refill == null || row[2] + refill.period().toMillis() > now) {
+          return new Spend(false, 0, nextRefill(refill, row[2], now));
+        }
+        // A row was created or granted anew, or a refill came due meanwhile: try again.
+      }
+      throw new SQLException("the credits of a token kept changing; gave up after " + ATTEMPTS);
+    }
+  }
+
+  private static @Nullable Duration nextRefill(@Nullable Refill refill, long refilledAt, long now) {
+    if (refill == null) {
+      return null;
+    }
+    return Duration.ofMillis(Math.max(0, refilledAt + refill.period().toMillis() - now));
+  }
+
+  /**
+   * Spends one credit, refilling first when due, in one statement; the remaining credits and the
+   * last refill after it, or null when nothing was spent (no row, granted under other limits, or
+   * none left).
+   */
+  private long @Nullable [] decrement(
+      Connection connection,
+      String space,
+      String tokenId,
+      long setAt,
+      @Nullable Refill refill,
+      long now)
+      throws SQLException {
+    long period = refill == null ? NEVER_MS : refill.period().toMillis();
+    long amount = refill == null ? 0 : refill.amount();
+    String update =
+        "update "
+            + UsageSchema.CREDITS_TABLE
+            + " set remaining = case when refilled_at + ? <= ? then ? - 1 else remaining - 1 end,"
+            + " refilled_at = case when refilled_at + ? <= ?"
+            + " then refilled_at + ((? - refilled_at) / ?) * ? else refilled_at end"
+            + " where space = ? and token_id = ? and granted_at >= ?"
+            + " and (remaining > 0 or (refilled_at + ? <= ? and ? > 0))";
+    String sql =
+        isPostgres(connection)
+            ? update + " returning remaining, refilled_at"
+            : "select remaining, refilled_at from final table (" + update + ")";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      int i = 1;
+      statement.setLong(i++, period);
+      statement.setLong(i++, now);
+      statement.setLong(i++, amount);
+      statement.setLong(i++, period);
+      statement.setLong(i++, now);
+      statement.setLong(i++, now);
+      statement.setLong(i++, period);
+      statement.setLong(i++, period);
+      statement.setString(i++, space);
+      statement.setString(i++, tokenId);
+      statement.setLong(i++, setAt);
+      statement.setLong(i++, period);
+      statement.setLong(i++, now);
+      statement.setLong(i, amount);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+      }
+    }
+  }
+
+  /** remaining, granted_at, refilled_at; null when the token has no row. */
+  private static long @Nullable [] read(Connection connection, String space, String tokenId)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "select remaining, granted_at, refilled_at from "
+                + UsageSchema.CREDITS_TABLE
+                + " where space = ? and token_id = ?")) {
+      select.setString(1, space);
+      select.setString(2, tokenId);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : null;
+      }
+    }
+  }
+
+  /** The first row of a token; another instance inserting it first is fine. */
+  private static void insert(
+      Connection connection, String space, String tokenId, long uses, long setAt)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into "
+                + UsageSchema.CREDITS_TABLE
+                + " (space, token_id, remaining, granted_at, refilled_at) values (?, ?, ?, ?, ?)")) {
+      insert.setString(1, space);
+      insert.setString(2, tokenId);
+      insert.setLong(3, uses);
+      insert.setLong(4, setAt);
+      insert.setLong(5, setAt);
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Newer limits: the credits start again from {@code uses}, once. Only ever forward: an instance
+   * whose cache still holds the older limits spends from the newer grant instead of undoing it.
+   */
+  private static void regrant(
+      Connection connection, String space, String tokenId, long uses, long setAt)
+      throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "update "
+                + UsageSchema.CREDITS_TABLE
+                + " set remaining = ?, granted_at = ?, refilled_at = ?"
+                + " where space = ? and token_id = ? and granted_at < ?")) {
+      update.setLong(1, uses);
+      update.setLong(2, setAt);
+      update.setLong(3, setAt);
+      update.setString(4, space);
+      update.setString(5, tokenId);
+      update.setLong(6, setAt);
+      update.executeUpdate();
+    }
+  }
+
+  private boolean isPostgres(Connection connection) throws SQLException {
+    Boolean known = postgres;
+    if (known == null) {
+      known = UsageSchema.isPostgres(connection);
+      postgres = known;
+    }
+    return known;
+  }
+}
