@@ -223,7 +223,8 @@ class UsageStagesTest {
       assertThat(Refusal.problemJson(decision, true))
           .contains("\"status\":429", "\"code\":\"rate_limited\"", "100 requests per 1m")
           .doesNotContain(GOOD);
-      assertThat(decision.explain()).containsPattern("usage +FAILURE .*rate_limited: over its limit");
+      assertThat(decision.explain())
+          .containsPattern("usage +FAILURE .*rate_limited: over its limit");
     }
 
     @Test
