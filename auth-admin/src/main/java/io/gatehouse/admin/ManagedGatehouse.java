@@ -5,6 +5,8 @@ import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.AuthHook;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.CredentialThrottle;
+import io.gatehouse.core.CredentialThrottles;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
@@ -38,6 +40,9 @@ import java.util.function.Supplier;
  * ...
  * managed.close();
  * }</pre>
+ *
+ * <p>An address that keeps presenting refused credentials is turned away with 429 {@code throttled}
+ * before any store read ({@link Builder#credentialThrottle}; on by default).
  *
  * <p>While the database is unreachable, the last good settings stay in force and token lookups that
  * miss the cache are refused with 503; nothing fails open.
@@ -78,7 +83,8 @@ public final class ManagedGatehouse implements AutoCloseable {
             builder.hooks,
             builder.listeners,
             sync.spaceCheck(),
-            builder.clock);
+            builder.clock,
+            builder.throttle);
     this.gatehouse = Pipelines.build(parts);
     // The console ends a session when its admin token changes anywhere (revoked, rotated: by
     // this app, the CLI or another instance), on a reload-all, and at its periodic re-check, so
@@ -201,6 +207,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     private final List<AuthHook> hooks = new ArrayList<>();
     private final List<AuthListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private CredentialThrottle throttle = CredentialThrottles.perAddress().build();
 
     private Builder(String jdbcUrl) {
       this.store = AdminStore.builder(jdbcUrl);
@@ -241,6 +248,17 @@ public final class ManagedGatehouse implements AutoCloseable {
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       store.clock(clock);
+      return this;
+    }
+
+    /**
+     * The failed-credential throttle of every pipeline (the app's, the admin API's, the console's
+     * sign-in). Default {@link CredentialThrottles#perAddress()}: an address that presented 20
+     * refused credentials is refused (429, reason THROTTLED) until it regains one every 3 s; each
+     * space sets its own budget, or turns it off, with {@code gatehouse throttle}.
+     */
+    public Builder credentialThrottle(CredentialThrottle throttle) {
+      this.throttle = Objects.requireNonNull(throttle, "credentialThrottle");
       return this;
     }
 
