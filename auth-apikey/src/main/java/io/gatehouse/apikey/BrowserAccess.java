@@ -52,8 +52,8 @@ public final class BrowserAccess {
 
   private static final Pattern ORIGIN =
       Pattern.compile(
-          "(https?)://([a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*"
-              + "|\\[[0-9a-f:.]{2,45}\\])(:([0-9]{1,5}))?");
+          "(?<scheme>https?)://([a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*"
+              + "|\\[[0-9a-f:.]{2,45}\\])(:(?<port>[0-9]{1,5}))?");
 
   private BrowserAccess() {}
 
@@ -75,7 +75,7 @@ public final class BrowserAccess {
               + Redact.safe(origin)
               + "' is not an origin: give scheme://host[:port], e.g. https://app.example.com");
     }
-    String port = m.group(8);
+    String port = m.group("port");
     if (port == null) {
       return text;
     }
@@ -84,8 +84,8 @@ public final class BrowserAccess {
       throw new IllegalArgumentException("bad port in origin '" + Redact.safe(origin) + "'");
     }
     boolean defaultPort =
-        (m.group(1).equals("https") && number == 443)
-            || (m.group(1).equals("http") && number == 80);
+        (m.group("scheme").equals("https") && number == 443)
+            || (m.group("scheme").equals("http") && number == 80);
     String base = text.substring(0, text.length() - port.length() - 1);
     return defaultPort ? base : base + ":" + number;
   }
