@@ -296,6 +296,11 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     return lastUsed.flush();
   }
 
+  /** Store reads in flight for {@code client}'s counter (tests). */
+  int lookupsInFlightForTests(java.net.InetAddress client) {
+    return lookup.lookupsInFlight(client);
+  }
+
   /** The store behind this instance (for its change feed, or tools). */
   public TokenStore store() {
     return store;
