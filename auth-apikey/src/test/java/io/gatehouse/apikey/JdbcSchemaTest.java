@@ -47,7 +47,7 @@ class JdbcSchemaTest {
           .hasValueSatisfying(i -> assertThat(i.name()).isEqualTo("kept"));
     }
     assertThat(versions(url, "")).containsExactly(1, 2, 3);
-    assertThat(JdbcSchema.latestVersion()).isEqualTo(2);
+    assertThat(JdbcSchema.latestVersion()).isEqualTo(3);
   }
 
   @Test

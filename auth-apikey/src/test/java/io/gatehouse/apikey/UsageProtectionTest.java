@@ -149,6 +149,45 @@ class UsageProtectionTest {
   }
 
   @Test
+  void aTokenStoredBeforeOriginsExistedMigratesAndListsNone() throws Exception {
+    String url = TokenStores.h2Url(dir);
+    String token;
+    String id;
+    // A store at schema version 2, as the previous release left it, holding one token.
+    try (ApiKeys old = ApiKeys.builder(TokenStores.inMemory()).build()) {
+      CreatedToken created = old.create(NewToken.apiToken("default").build());
+      token = created.token();
+      id = created.info().id();
+    }
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, "", "");
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute(
+          "create table gatehouse_schema (version integer not null primary key,"
+              + " applied_at bigint not null)");
+      for (int version = 1; version <= 2; version++) {
+        for (String sql : JdbcSchema.MIGRATIONS.get(version - 1)) {
+          statement.execute(sql);
+        }
+        statement.execute("insert into gatehouse_schema values (" + version + ", 0)");
+      }
+      statement.execute(
+          "insert into gatehouse_tokens (id, space, kind, token_hash, masked_prefix, access, name,"
+              + " permissions, created_at, imported) values ('"
+              + id
+              + "', 'default', 'API', '"
+              + new Hasher(null).hash(token).hex()
+              + "', 'ghk_****', 'READ_WRITE', 'old', '', 0, false)");
+    }
+    keys = ApiKeys.builder(TokenStores.jdbc().url(url, "", "").build()).clock(clock).build();
+    Gatehouse gatehouse = Gatehouse.builder().authenticator(keys.authenticator()).build();
+
+    assertThat(keys.find(id).orElseThrow().origins()).isEmpty();
+    assertThat(decide(gatehouse, from("10.0.0.1", token)).allowed()).isTrue();
+    assertThat(decide(gatehouse, from("10.0.0.1", token, "Origin", "https://a.example")).reason())
+        .isEqualTo(Reason.BROWSER_REFUSED);
+  }
+
+  @Test
   void theSpaceSwitchLetsEveryTokenBeUsedFromWebPages() {
     keys = ApiKeys.builder(TokenStores.inMemory()).clock(clock).build();
     Settings allowed = Settings.empty().with("default", BrowserAccess.ALLOWED, Boolean.TRUE);
