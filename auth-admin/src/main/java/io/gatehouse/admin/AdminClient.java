@@ -229,6 +229,17 @@ public final class AdminClient implements Management {
   }
 
   @Override
+  public SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy) {
+    return SpaceConfig.fromJson(call("PUT", "/throttle", Protections.throttleJson(policy)));
+  }
+
+  @Override
+  public SpaceConfig browsers(boolean allowed) {
+    return SpaceConfig.fromJson(
+        call("PUT", "/browsers", new java.util.LinkedHashMap<>(Map.of("allowed", allowed))));
+  }
+
+  @Override
   public CheckResult check(CheckRequest request) {
     return CheckResult.fromJson(call("POST", "/check", request.toJson()));
   }

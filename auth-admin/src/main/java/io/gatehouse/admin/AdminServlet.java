@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * POST   /denylist                  {cidrs}     denied whatever the allowlist says
  * POST   /denylist/remove           {cidrs}
  * PUT    /trusted-proxies           {cidrs, hops}
+ * PUT    /throttle                  {enabled, failures, refill: "1/3s"}  failed-credential
+ *                                   throttle per client address (absent fields keep their value)
+ * PUT    /browsers                  {allowed}   let web pages use the space's tokens
  * POST   /check                     {method, path, headers, ip}
  * GET    /audit?since=24h&amp;verify=true  the audit log's entries since then (a duration back from
  *                                   now, or an ISO instant; default 24h) as "entries", and with
@@ -226,6 +229,19 @@ public final class AdminServlet extends HttpServlet {
       }
       case "PUT /trusted-proxies" -> {
         return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);
+      }
+      case "PUT /throttle" -> {
+        io.gatehouse.core.ThrottlePolicy current = management.settings().protections().throttle();
+        return management
+            .throttle(Protections.throttleFromJson(body(request), current))
+            .toJson(false);
+      }
+      case "PUT /browsers" -> {
+        Map<String, Object> body = body(request);
+        if (!(body.get("allowed") instanceof Boolean)) {
+          throw new IllegalArgumentException("'allowed' must be true or false");
+        }
+        return management.browsers(Json.bool(body, "allowed")).toJson(false);
       }
       case "GET /audit" -> {
         return audit(request, management);

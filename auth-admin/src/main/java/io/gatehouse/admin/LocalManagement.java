@@ -83,7 +83,8 @@ final class LocalManagement implements Management {
         List.of(),
         List.of(),
         (space, settings) -> null, // a dry run brings its own check of the declared spaces
-        store.clock());
+        store.clock(),
+        io.gatehouse.core.CredentialThrottles.perAddress().slots(64).build());
   }
 
   @Override
@@ -105,7 +106,10 @@ final class LocalManagement implements Management {
       }
       spec.readOnly();
     }
-    spec.name(request.name()).owner(request.team()).permissions(request.permissions());
+    spec.name(request.name())
+        .owner(request.team())
+        .permissions(request.permissions())
+        .origins(request.origins());
     if (request.expiresIn() != null) {
       spec.expiresIn(request.expiresIn());
     }
@@ -260,6 +264,35 @@ final class LocalManagement implements Management {
   }
 
   @Override
+  public SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy) {
+    return settingsChange(
+        "throttle",
+        policy.enabled() ? "on" : "off",
+        policy.failures() + " failures, refill " + policy.refillText(),
+        () ->
+            store
+                .settings()
+                .update(
+                    space,
+                    config -> config.withProtections(config.protections().withThrottle(policy))));
+  }
+
+  @Override
+  public SpaceConfig browsers(boolean allowed) {
+    return settingsChange(
+        "browsers",
+        allowed ? "allow" : "refuse",
+        "",
+        () ->
+            store
+                .settings()
+                .update(
+                    space,
+                    config ->
+                        config.withProtections(config.protections().withBrowsersAllowed(allowed))));
+  }
+
+  @Override
   public CheckResult check(CheckRequest request) {
     refusalAudited("check", () -> AdminRules.requireSettings(caller));
     return checker.apply(request);
@@ -410,6 +443,9 @@ final class LocalManagement implements Management {
     }
     if (request.expiresIn() != null) {
       out.append(", expires in ").append(Durations.format(request.expiresIn()));
+    }
+    if (!request.origins().isEmpty()) {
+      out.append(", origins ").append(String.join(",", request.origins()));
     }
     return out.toString();
   }
@@ -632,6 +668,7 @@ final class LocalManagement implements Management {
         info.lastUsedAt(),
         info.expiresAt(),
         info.previousSecretValidUntil(),
-        info.status(clock.instant()).name().toLowerCase(Locale.ROOT));
+        info.status(clock.instant()).name().toLowerCase(Locale.ROOT),
+        info.origins());
   }
 }

@@ -5,6 +5,8 @@ import io.gatehouse.console.AdminConsole;
 import io.gatehouse.core.AuthHook;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthRequest;
+import io.gatehouse.core.CredentialThrottle;
+import io.gatehouse.core.CredentialThrottles;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Health;
@@ -43,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  * ...
  * managed.close();
  * }</pre>
+ *
+ * <p>An address that keeps presenting refused credentials is turned away with 429 {@code throttled}
+ * before any store read ({@link Builder#credentialThrottle}; on by default).
  *
  * <p>While the database is unreachable, the last good settings stay in force and token lookups that
  * miss the cache are refused with 503; nothing fails open.
@@ -96,6 +101,7 @@ public final class ManagedGatehouse implements AutoCloseable {
             builder.listeners,
             sync.spaceCheck(),
             builder.clock,
+            builder.throttle,
             usage.limiter());
     this.gatehouse = Pipelines.build(parts);
     // The console ends a session when its admin token changes anywhere (revoked, rotated: by
@@ -265,6 +271,7 @@ public final class ManagedGatehouse implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable Supplier<String> metrics;
     private boolean clockSet;
+    private CredentialThrottle throttle = CredentialThrottles.perAddress().build();
 
     private Builder(String jdbcUrl) {
       this.store = AdminStore.builder(jdbcUrl);
@@ -318,6 +325,17 @@ public final class ManagedGatehouse implements AutoCloseable {
       this.clock = Objects.requireNonNull(clock, "clock");
       this.clockSet = true;
       store.clock(clock);
+      return this;
+    }
+
+    /**
+     * The failed-credential throttle of every pipeline (the app's, the admin API's, the console's
+     * sign-in). Default {@link CredentialThrottles#perAddress()}: an address that presented 20
+     * refused credentials is refused (429, reason THROTTLED) until it regains one every 3 s; each
+     * space sets its own budget, or turns it off, with {@code gatehouse throttle}.
+     */
+    public Builder credentialThrottle(CredentialThrottle throttle) {
+      this.throttle = Objects.requireNonNull(throttle, "credentialThrottle");
       return this;
     }
 

@@ -45,6 +45,18 @@ public interface Management extends AutoCloseable {
 
   SpaceConfig trustProxies(SpaceConfig.Proxies proxies);
 
+  /**
+   * Sets the space's failed-credential throttle: a budget of refused credentials per client
+   * address, or off ({@link io.gatehouse.core.CredentialThrottles}). Needs {@code settings}.
+   */
+  SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy);
+
+  /**
+   * Lets every token of the space be used from web pages ({@code true}), or only from the origins
+   * each token lists (the default). Needs {@code settings}.
+   */
+  SpaceConfig browsers(boolean allowed);
+
   CheckResult check(CheckRequest request);
 
   /** The audit log's entries at or after {@code since}, oldest first (needs {@code audit}). */
@@ -232,6 +244,7 @@ public interface Management extends AutoCloseable {
    * @param team the owning team (admin tokens), or null
    * @param permissions admin operations granted
    * @param expiresIn lifetime, or null for none
+   * @param origins web origins whose pages may use the token (none by default)
    */
   record TokenRequest(
       boolean admin,
@@ -239,10 +252,23 @@ public interface Management extends AutoCloseable {
       String name,
       @Nullable String team,
       List<String> permissions,
-      @Nullable Duration expiresIn) {
+      @Nullable Duration expiresIn,
+      List<String> origins) {
 
     public TokenRequest {
       permissions = List.copyOf(permissions);
+      origins = List.copyOf(origins);
+    }
+
+    /** A token usable from no web page. */
+    public TokenRequest(
+        boolean admin,
+        boolean readOnly,
+        String name,
+        @Nullable String team,
+        List<String> permissions,
+        @Nullable Duration expiresIn) {
+      this(admin, readOnly, name, team, permissions, expiresIn, List.of());
     }
 
     public Map<String, Object> toJson() {
@@ -256,6 +282,9 @@ public interface Management extends AutoCloseable {
       map.put("permissions", permissions);
       if (expiresIn != null) {
         map.put("expiresIn", Durations.format(expiresIn));
+      }
+      if (!origins.isEmpty()) {
+        map.put("origins", origins);
       }
       return map;
     }
@@ -273,7 +302,8 @@ public interface Management extends AutoCloseable {
           name == null ? "" : name,
           Json.optString(map, "team"),
           Json.strings(map, "permissions"),
-          expires == null ? null : Durations.parse(expires));
+          expires == null ? null : Durations.parse(expires),
+          Json.strings(map, "origins"));
     }
   }
 
@@ -291,10 +321,44 @@ public interface Management extends AutoCloseable {
       @Nullable Instant lastUsedAt,
       @Nullable Instant expiresAt,
       @Nullable Instant previousValidUntil,
-      String status) {
+      String status,
+      List<String> origins) {
 
     public TokenView {
       permissions = List.copyOf(permissions);
+      origins = List.copyOf(origins);
+    }
+
+    /** A token usable from no web page. */
+    public TokenView(
+        String id,
+        String space,
+        String kind,
+        String masked,
+        String access,
+        String name,
+        @Nullable String owner,
+        List<String> permissions,
+        Instant createdAt,
+        @Nullable Instant lastUsedAt,
+        @Nullable Instant expiresAt,
+        @Nullable Instant previousValidUntil,
+        String status) {
+      this(
+          id,
+          space,
+          kind,
+          masked,
+          access,
+          name,
+          owner,
+          permissions,
+          createdAt,
+          lastUsedAt,
+          expiresAt,
+          previousValidUntil,
+          status,
+          List.of());
     }
 
     public Map<String, Object> toJson() {
@@ -312,6 +376,7 @@ public interface Management extends AutoCloseable {
       map.put("expiresAt", text(expiresAt));
       map.put("previousValidUntil", text(previousValidUntil));
       map.put("status", status);
+      map.put("origins", origins);
       return map;
     }
 
@@ -329,7 +394,8 @@ public interface Management extends AutoCloseable {
           instant(Json.optString(map, "lastUsedAt")),
           instant(Json.optString(map, "expiresAt")),
           instant(Json.optString(map, "previousValidUntil")),
-          Json.string(map, "status"));
+          Json.string(map, "status"),
+          Json.strings(map, "origins"));
     }
 
     private static @Nullable String text(@Nullable Instant at) {

@@ -7,6 +7,8 @@ import io.gatehouse.core.AuthHook;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.CredentialThrottle;
+import io.gatehouse.core.CredentialThrottles;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Settings;
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
  * The pipeline a {@link ManagedGatehouse} runs and {@code check} dry-runs: space, client address
  * through trusted proxies, IP rules, API tokens ({@code x-apikey}), admin tokens and JWTs ({@code
  * Authorization: Bearer}), then access by method and, under {@code /_admin/}, admin permissions.
+ * Every pipeline turns away, before any authenticator, an address that used up its budget of
+ * refused credentials ({@link CredentialThrottles}, per space through the stored settings).
  */
 final class Pipelines {
   /** Where the admin API lives. */
@@ -66,6 +70,7 @@ final class Pipelines {
    * @param hooks the app's authhooks, in order
    * @param listeners the app's listeners
    * @param spaceCheck refuses requests in undeclared spaces and spaces with unreadable settings
+   * @param throttle the failed-credential throttle every pipeline of one managed Gatehouse shares
    * @param usage the usage limits (after access), or null for none (dry runs: a check must not
    *     spend a token's credits)
    */
@@ -78,6 +83,7 @@ final class Pipelines {
       List<AuthListener> listeners,
       SpaceCheck spaceCheck,
       Clock clock,
+      CredentialThrottle throttle,
       io.gatehouse.core.@org.jspecify.annotations.Nullable UsageGate usage) {
     Parts {
       hooks = List.copyOf(hooks);
@@ -93,22 +99,33 @@ final class Pipelines {
         List<AuthHook> hooks,
         List<AuthListener> listeners,
         SpaceCheck spaceCheck,
-        Clock clock) {
-      this(spaces, keys, jwt, settings, hooks, listeners, spaceCheck, clock, null);
+        Clock clock,
+        CredentialThrottle throttle) {
+      this(spaces, keys, jwt, settings, hooks, listeners, spaceCheck, clock, throttle, null);
     }
 
     /** The same parts, with these listeners instead. */
     Parts withListeners(List<AuthListener> others) {
-      return new Parts(spaces, keys, jwt, settings, hooks, others, spaceCheck, clock, usage);
+      return new Parts(
+          spaces, keys, jwt, settings, hooks, others, spaceCheck, clock, throttle, usage);
     }
 
     /**
      * The same parts with every request in {@code space} and the given settings: a dry run decides
-     * with the settings as stored now, not as the change feed last delivered them.
+     * with the settings as stored now, not as the change feed last delivered them, and with a
+     * throttle of its own, so that it neither counts against nor is refused by live traffic.
      */
     Parts forDryRun(String space, Settings stored, SpaceCheck declared) {
       return new Parts(
-          SpaceResolver.fixed(space), keys, jwt, () -> stored, hooks, listeners, declared, clock);
+          SpaceResolver.fixed(space),
+          keys,
+          jwt,
+          () -> stored,
+          hooks,
+          listeners,
+          declared,
+          clock,
+          CredentialThrottles.perAddress().slots(64).build());
     }
   }
 
@@ -122,6 +139,7 @@ final class Pipelines {
         .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
+        .credentialThrottle(parts.throttle())
         .authenticator(parts.keys().authenticator())
         .authenticator(parts.keys().adminAuthenticator())
         .authenticator(parts.jwt())
@@ -196,6 +214,7 @@ final class Pipelines {
         .spaceCheck(parts.spaceCheck())
         .clientAddressResolver(IpFilter.clientAddressResolver())
         .addressFilter(IpFilter.addressFilter())
+        .credentialThrottle(parts.throttle())
         .authenticator(parts.keys().adminAuthenticator())
         .accessPolicy(
             (request, identity) ->

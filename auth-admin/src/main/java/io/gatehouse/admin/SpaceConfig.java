@@ -1,6 +1,7 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.core.Settings;
+import io.gatehouse.core.ThrottlePolicy;
 import io.gatehouse.ipfilter.Cidr;
 import io.gatehouse.ipfilter.IpFilter;
 import io.gatehouse.ipfilter.IpRules;
@@ -28,11 +29,18 @@ import org.jspecify.annotations.Nullable;
  * @param allow allowlisted CIDRs, normalised; empty means every address may connect
  * @param deny denied CIDRs, normalised; an address in one is refused whatever the allowlist says
  * @param proxies trusted proxies
+ * @param protections the failed-credential throttle and the browser rule
  */
 public record SpaceConfig(
-    String space, List<Issuer> issuers, List<String> allow, List<String> deny, Proxies proxies) {
+    String space,
+    List<Issuer> issuers,
+    List<String> allow,
+    List<String> deny,
+    Proxies proxies,
+    Protections protections) {
 
   public SpaceConfig {
+    Objects.requireNonNull(protections, "protections");
     Settings.requireValidSpace(space);
     issuers = List.copyOf(issuers);
     allow = normalise(allow);
@@ -46,8 +54,18 @@ public record SpaceConfig(
     }
   }
 
+  /** A config with the default protections. */
+  public SpaceConfig(
+      String space, List<Issuer> issuers, List<String> allow, List<String> deny, Proxies proxies) {
+    this(space, issuers, allow, deny, proxies, Protections.DEFAULT);
+  }
+
   public static SpaceConfig empty(String space) {
     return new SpaceConfig(space, List.of(), List.of(), List.of(), Proxies.NONE);
+  }
+
+  public SpaceConfig withProtections(Protections next) {
+    return new SpaceConfig(space, issuers, allow, deny, proxies, next);
   }
 
   /**
@@ -74,7 +92,7 @@ public record SpaceConfig(
       }
     }
     next.add(issuer);
-    return new SpaceConfig(space, next, allow, deny, proxies);
+    return new SpaceConfig(space, next, allow, deny, proxies, protections);
   }
 
   public SpaceConfig withoutIssuer(String iss) {
@@ -82,23 +100,25 @@ public record SpaceConfig(
     if (next.size() == issuers.size()) {
       throw AdminException.notFound("no issuer '" + iss + "' in space '" + space + "'");
     }
-    return new SpaceConfig(space, next, allow, deny, proxies);
+    return new SpaceConfig(space, next, allow, deny, proxies, protections);
   }
 
   public SpaceConfig withAllowed(List<String> cidrs) {
-    return new SpaceConfig(space, issuers, plus(allow, cidrs), deny, proxies);
+    return new SpaceConfig(space, issuers, plus(allow, cidrs), deny, proxies, protections);
   }
 
   public SpaceConfig withoutAllowed(List<String> cidrs) {
-    return new SpaceConfig(space, issuers, minus(allow, cidrs, "allowlist"), deny, proxies);
+    return new SpaceConfig(
+        space, issuers, minus(allow, cidrs, "allowlist"), deny, proxies, protections);
   }
 
   public SpaceConfig withDenied(List<String> cidrs) {
-    return new SpaceConfig(space, issuers, allow, plus(deny, cidrs), proxies);
+    return new SpaceConfig(space, issuers, allow, plus(deny, cidrs), proxies, protections);
   }
 
   public SpaceConfig withoutDenied(List<String> cidrs) {
-    return new SpaceConfig(space, issuers, allow, minus(deny, cidrs, "denylist"), proxies);
+    return new SpaceConfig(
+        space, issuers, allow, minus(deny, cidrs, "denylist"), proxies, protections);
   }
 
   private static List<String> plus(List<String> list, List<String> cidrs) {
@@ -120,7 +140,7 @@ public record SpaceConfig(
   }
 
   public SpaceConfig withProxies(Proxies next) {
-    return new SpaceConfig(space, issuers, allow, deny, next);
+    return new SpaceConfig(space, issuers, allow, deny, next, protections);
   }
 
   /** {@code settings} with this space's keys replaced by this config's values. */
@@ -149,7 +169,7 @@ public record SpaceConfig(
         trusted.isNone()
             ? out.without(space, IpFilter.PROXIES)
             : out.with(space, IpFilter.PROXIES, trusted);
-    return out;
+    return protections.applyTo(out, space);
   }
 
   /**
@@ -502,6 +522,8 @@ public record SpaceConfig(
     map.put("allow", allow);
     map.put("deny", deny);
     map.put("proxies", proxies.toJson());
+    map.put("throttle", Protections.throttleJson(protections.throttle()));
+    map.put("browsersAllowed", protections.browsersAllowed());
     return map;
   }
 
@@ -516,6 +538,11 @@ public record SpaceConfig(
         issuers,
         Json.strings(map, "allow"),
         Json.strings(map, "deny"), // absent in settings stored before denylists: none
-        map.containsKey("proxies") ? Proxies.fromJson(Json.object(map, "proxies")) : Proxies.NONE);
+        map.containsKey("proxies") ? Proxies.fromJson(Json.object(map, "proxies")) : Proxies.NONE,
+        new Protections( // absent in settings stored before issue 14: the defaults
+            map.containsKey("throttle")
+                ? Protections.throttleFromJson(Json.object(map, "throttle"), ThrottlePolicy.DEFAULT)
+                : ThrottlePolicy.DEFAULT,
+            Json.bool(map, "browsersAllowed")));
   }
 }

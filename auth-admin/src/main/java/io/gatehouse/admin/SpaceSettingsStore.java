@@ -35,6 +35,13 @@ final class SpaceSettingsStore {
   private static final String ALLOW = "allow";
   private static final String DENY = "deny";
   private static final String PROXIES = "proxies";
+
+  /**
+   * Issue 14's throttle and browser rule, one row. Rows are written only when they change, so a
+   * space that keeps the defaults never has it (and older gatehouse versions still read it).
+   */
+  private static final String PROTECTIONS = "protections";
+
   private static final long PG_LOCK = 0x67617465736574L;
   private static final Object H2_LOCK = new Object();
 
@@ -530,7 +537,12 @@ final class SpaceSettingsStore {
         ISSUERS, Json.write(Map.of(ISSUERS, json.get(ISSUERS))),
         ALLOW, Json.write(Map.of(ALLOW, json.get(ALLOW))),
         DENY, Json.write(Map.of(DENY, json.get(DENY))),
-        PROXIES, Json.write(config.proxies().toJson()));
+        PROXIES, Json.write(config.proxies().toJson()),
+        PROTECTIONS,
+            Json.write(
+                Map.of(
+                    "throttle", json.get("throttle"),
+                    "browsersAllowed", json.get("browsersAllowed"))));
   }
 
   /** The fields each stored row may hold; anything else was written by a newer gatehouse. */
@@ -543,7 +555,9 @@ final class SpaceSettingsStore {
           DENY,
           Set.of(DENY),
           PROXIES,
-          Set.of("cidrs", "hops"));
+          Set.of("cidrs", "hops"),
+          PROTECTIONS,
+          Set.of("throttle", "browsersAllowed"));
 
   private static final Set<String> ISSUER_FIELDS =
       Set.of(
@@ -577,6 +591,8 @@ final class SpaceSettingsStore {
       requireKnownFields(row.getKey(), parsed, fields);
       if (row.getKey().equals(PROXIES)) {
         json.put(PROXIES, parsed);
+      } else if (row.getKey().equals(PROTECTIONS)) {
+        json.putAll(parsed);
       } else {
         json.put(row.getKey(), parsed.get(row.getKey())); // no deny row before denylists: none
       }

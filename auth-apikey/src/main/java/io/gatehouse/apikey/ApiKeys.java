@@ -108,7 +108,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
             builder.cacheSize,
             builder.positiveTtl,
             builder.negativeTtl,
-            builder.refreshAfter);
+            builder.refreshAfter,
+            builder.lookupsPerAddress);
     this.lastUsed = new LastUsedRecorder(store, builder.lastUsedDebounce);
     this.subscription = store.changes().subscribe(TokenStore.TOKEN_TOPIC, lookup::onChange);
     this.revocationSubscription =
@@ -300,6 +301,11 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     return lastUsed.flush();
   }
 
+  /** Store reads in flight for {@code client}'s counter (tests). */
+  int lookupsInFlightForTests(java.net.InetAddress client) {
+    return lookup.lookupsInFlight(client);
+  }
+
   /** The store behind this instance (for its change feed, or tools). */
   public TokenStore store() {
     return store;
@@ -368,7 +374,8 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
         expires == null ? null : expires.truncatedTo(ChronoUnit.MILLIS),
         null,
         null,
-        imported);
+        imported,
+        spec.origins());
   }
 
   /** Stores keep milliseconds: so do we, so that what we return equals what we read back. */
@@ -454,6 +461,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     private AuthListener listener = AuthListener.NONE;
     private int revocationMemorySize = 100_000;
     private Duration revocationMemoryTtl = Duration.ofHours(24);
+    private int lookupsPerAddress = 4;
 
     private Builder(TokenStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -561,6 +569,23 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
      */
     public Builder ioExecutor(Executor executor) {
       this.ioExecutor = Objects.requireNonNull(executor, "ioExecutor");
+      return this;
+    }
+
+    /**
+     * How many store reads (cache misses) one client address may have in flight at once; default 4,
+     * 1 to 1024. Beyond it a request is refused with {@code THROTTLED} (429, {@code Retry-After:
+     * 1}) without reading the store, so one address flooding random well-formed tokens cannot fill
+     * the I/O pool and its queue for every other client. IPv6 clients are counted per /64. Together
+     * with the pipeline's credential throttle (which stops an address after its failure budget),
+     * this bounds the store reads one address can cause.
+     */
+    public Builder storeLookupsPerAddress(int lookups) {
+      if (lookups < 1 || lookups > 1024) {
+        throw new IllegalArgumentException(
+            "storeLookupsPerAddress must be in [1, 1024], was " + lookups);
+      }
+      this.lookupsPerAddress = lookups;
       return this;
     }
 

@@ -46,7 +46,9 @@ final class JdbcSchema {
                   + " topic varchar(64) not null,"
                   + " item varchar(256) not null,"
                   + " at bigint not null)",
-              "create index gatehouse_changes_at on gatehouse_changes (at)"));
+              "create index gatehouse_changes_at on gatehouse_changes (at)"),
+          // 3: the web origins a token may be used from (issue 14), comma-separated; null: none.
+          List.of("alter table gatehouse_tokens add column origins varchar(4000)"));
 
   /** Serialises migrations of H2 databases in this JVM (H2 DDL is not transactional). */
   private static final Object H2_LOCK = new Object();

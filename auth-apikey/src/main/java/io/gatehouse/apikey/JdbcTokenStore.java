@@ -45,7 +45,8 @@ final class JdbcTokenStore implements TokenStore {
   static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
   private static final String COLUMNS =
       "id, space, kind, token_hash, previous_hash, previous_valid_until, masked_prefix, access,"
-          + " name, owner, permissions, created_at, expires_at, last_used_at, revoked_at, imported";
+          + " name, owner, permissions, created_at, expires_at, last_used_at, revoked_at, imported,"
+          + " origins";
 
   /** The columns a replace writes and compares (all but id, last_used_at and revoked_at). */
   private static final List<String> MUTABLE =
@@ -62,7 +63,8 @@ final class JdbcTokenStore implements TokenStore {
           "permissions",
           "created_at",
           "expires_at",
-          "imported");
+          "imported",
+          "origins");
 
   private static final String MUTABLE_COLUMNS = String.join(" = ?, ", MUTABLE) + " = ?";
 
@@ -219,7 +221,7 @@ final class JdbcTokenStore implements TokenStore {
                   connection,
                   "insert into gatehouse_tokens ("
                       + COLUMNS
-                      + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(insert, record);
             insert.executeUpdate();
           } catch (SQLException e) {
@@ -792,6 +794,7 @@ final class JdbcTokenStore implements TokenStore {
     setInstant(statement, i++, record.createdAt());
     setInstant(statement, i++, record.expiresAt());
     statement.setBoolean(i++, record.imported());
+    setText(statement, i++, origins(record));
     return i;
   }
 
@@ -821,7 +824,13 @@ final class JdbcTokenStore implements TokenStore {
     setInstant(insert, i++, record.expiresAt());
     setInstant(insert, i++, record.lastUsedAt());
     setInstant(insert, i++, record.revokedAt());
-    insert.setBoolean(i, record.imported());
+    insert.setBoolean(i++, record.imported());
+    setText(insert, i, origins(record));
+  }
+
+  /** Stored comma-separated; null for none (as rows written before the column read). */
+  private static @Nullable String origins(TokenRecord record) {
+    return record.origins().isEmpty() ? null : String.join(",", record.origins());
   }
 
   private static TokenRecord read(ResultSet rs) throws SQLException {
@@ -831,6 +840,7 @@ final class JdbcTokenStore implements TokenStore {
             ? Set.of()
             : new LinkedHashSet<>(Arrays.asList(permissions.split(",")));
     String previous = rs.getString("previous_hash");
+    String origins = rs.getString("origins");
     Instant createdAt = instant(rs, "created_at");
     return new TokenRecord(
         rs.getString("id"),
@@ -848,7 +858,8 @@ final class JdbcTokenStore implements TokenStore {
         instant(rs, "expires_at"),
         instant(rs, "last_used_at"),
         instant(rs, "revoked_at"),
-        rs.getBoolean("imported"));
+        rs.getBoolean("imported"),
+        origins == null || origins.isEmpty() ? List.of() : Arrays.asList(origins.split(",")));
   }
 
   private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param permissions admin operations granted (admin tokens only)
  * @param expiresIn lifetime from creation, or null
  * @param expiresAt fixed expiry, or null (at most one of the two is set)
+ * @param origins web origins the token may be used from ({@link BrowserAccess}), normalised
  */
 public record NewToken(
     String space,
@@ -38,7 +40,8 @@ public record NewToken(
     @Nullable String owner,
     Set<String> permissions,
     @Nullable Duration expiresIn,
-    @Nullable Instant expiresAt) {
+    @Nullable Instant expiresAt,
+    List<String> origins) {
 
   /** Longest name or owner accepted. */
   public static final int MAX_LABEL_LENGTH = 200;
@@ -73,6 +76,20 @@ public record NewToken(
     if (expiresIn != null && expiresAt != null) {
       throw new IllegalArgumentException("set expiresIn or expiresAt, not both");
     }
+    origins = BrowserAccess.normaliseOrigins(origins);
+  }
+
+  /** A token that lists no origins. */
+  public NewToken(
+      String space,
+      TokenKind kind,
+      Access access,
+      String name,
+      @Nullable String owner,
+      Set<String> permissions,
+      @Nullable Duration expiresIn,
+      @Nullable Instant expiresAt) {
+    this(space, kind, access, name, owner, permissions, expiresIn, expiresAt, List.of());
   }
 
   /** An API token in {@code space}: READ_WRITE unless {@link Builder#readOnly()}. */
@@ -114,6 +131,7 @@ public record NewToken(
     private final Set<String> permissions = new TreeSet<>();
     private @Nullable Duration expiresIn;
     private @Nullable Instant expiresAt;
+    private List<String> origins = List.of();
 
     private Builder(String space, TokenKind kind, Access access) {
       this.space = space;
@@ -163,8 +181,18 @@ public record NewToken(
       return this;
     }
 
+    /**
+     * The web origins (e.g. {@code https://app.example.com}) whose pages may use the token; by
+     * default none, and a request from a web page is refused ({@link BrowserAccess}).
+     */
+    public Builder origins(Collection<String> allowed) {
+      this.origins = BrowserAccess.normaliseOrigins(allowed);
+      return this;
+    }
+
     public NewToken build() {
-      return new NewToken(space, kind, access, name, owner, permissions, expiresIn, expiresAt);
+      return new NewToken(
+          space, kind, access, name, owner, permissions, expiresIn, expiresAt, origins);
     }
   }
 }

@@ -69,6 +69,7 @@ final class TokenAuthenticator implements Authenticator {
   private final CompletionStage<AuthOutcome> revoked;
   private final CompletionStage<AuthOutcome> rotatedOut;
   private final CompletionStage<AuthOutcome> expired;
+  private final CompletionStage<AuthOutcome> tooManyLookups;
 
   TokenAuthenticator(
       String id,
@@ -119,6 +120,13 @@ final class TokenAuthenticator implements Authenticator {
             "the " + noun + " was rotated and the old secret's grace period is over",
             challenge);
     this.expired = refuse(Reason.EXPIRED, "the " + noun + " has expired", challenge);
+    this.tooManyLookups =
+        CompletableFuture.completedFuture(
+            AuthOutcome.throttled(
+                Reason.THROTTLED,
+                "too many token lookups in flight from this address; retry shortly",
+                Duration.ofSeconds(1),
+                null));
   }
 
   private static CompletionStage<AuthOutcome> refuse(
@@ -219,7 +227,8 @@ final class TokenAuthenticator implements Authenticator {
       }
       TokenHash hash = hasher.hash(bytes);
       String tokenId = TokenCodec.idOf(token);
-      return verify(lookup.byId(tokenId, context.now()), tokenId, hash, context);
+      return verify(
+          lookup.byId(tokenId, context.now(), context.clientAddress()), tokenId, hash, context);
     }
     TokenCodec.Shape shape = TokenCodec.check(token);
     if (shape == TokenCodec.Shape.VALID) {
@@ -230,7 +239,11 @@ final class TokenAuthenticator implements Authenticator {
         return notAToken;
       }
       TokenHash hash = hasher.hash(token);
-      return verify(lookup.byHash(hash, context.now()), TokenLookup.hashKey(hash), hash, context);
+      return verify(
+          lookup.byHash(hash, context.now(), context.clientAddress()),
+          TokenLookup.hashKey(hash),
+          hash,
+          context);
     }
     return malformedRefusal(shape);
   }
@@ -272,6 +285,9 @@ final class TokenAuthenticator implements Authenticator {
           key.startsWith(TokenLookup.HASH_KEY_PREFIX) ? "(imported)" : key);
       return revoked;
     }
+    if (cause instanceof TokenLookup.TooManyLookups) {
+      return tooManyLookups;
+    }
     return CompletableFuture.completedFuture(unavailable(cause));
   }
 
@@ -305,6 +321,12 @@ final class TokenAuthenticator implements Authenticator {
     Instant expiresAt = record.expiresAt();
     if (expiresAt != null && !now.isBefore(expiresAt)) {
       return expired;
+    }
+    String fromPage = BrowserAccess.refusal(context.request(), record.origins());
+    if (fromPage != null && !context.setting(BrowserAccess.ALLOWED)) {
+      // A valid token, refused for where it is used from: 403, not counted as a refused credential.
+      return CompletableFuture.completedFuture(
+          AuthOutcome.failure(Reason.BROWSER_REFUSED, fromPage));
     }
     lastUsed.mark(found, now);
     if (graceEnd != null) {

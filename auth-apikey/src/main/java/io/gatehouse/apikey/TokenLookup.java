@@ -6,6 +6,7 @@ import io.gatehouse.core.AuthEvent;
 import io.gatehouse.core.AuthListener;
 import io.gatehouse.core.AuthOutcome;
 import io.gatehouse.core.Redact;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,7 @@ final class TokenLookup {
   private final AsyncLoadingCache<String, Entry> cache;
   private final RevocationMemory revocations;
   private final Executor executor;
+  private final LookupsInFlight lookupsInFlight;
 
   /**
    * Counts "anything may have changed" events: an entry whose read began before the latest one is
@@ -119,8 +121,10 @@ final class TokenLookup {
       long maximumSize,
       Duration maxAge,
       Duration negativeTtl,
-      Duration refreshAfter) {
+      Duration refreshAfter,
+      int lookupsPerAddress) {
     this.store = store;
+    this.lookupsInFlight = new LookupsInFlight(lookupsPerAddress);
     this.revocations = revocations;
     this.executor = executor;
     this.listener = listener;
@@ -204,24 +208,61 @@ final class TokenLookup {
     return Redact.safe(Objects.requireNonNullElse(e.getMessage(), ""));
   }
 
-  /** The entry for a token id at {@code now}: already complete when cached. Never throws. */
-  CompletableFuture<Entry> byId(String id, Instant now) {
-    return get(id, now);
+  /**
+   * The entry for a token id at {@code now}: already complete when cached. Never throws. A miss
+   * that would take {@code client} over its reads in flight fails with {@link TooManyLookups}.
+   */
+  CompletableFuture<Entry> byId(String id, Instant now, InetAddress client) {
+    return get(id, now, client);
   }
 
   /** The entry for an imported token's hash: already complete when cached. Never throws. */
-  CompletableFuture<Entry> byHash(TokenHash hash, Instant now) {
-    return get(hashKey(hash), now);
+  CompletableFuture<Entry> byHash(TokenHash hash, Instant now, InetAddress client) {
+    return get(hashKey(hash), now, client);
   }
 
-  private CompletableFuture<Entry> get(String key, Instant now) {
+  /**
+   * A cache miss refused because its client has too many store reads in flight. Without a stack
+   * trace: it is an answer, not an error.
+   */
+  static final class TooManyLookups extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyLookups() {
+      super("too many token lookups in flight for this client address", null, false, false);
+    }
+  }
+
+  /** Reads now in flight for {@code client} (tests). */
+  int lookupsInFlight(InetAddress client) {
+    return lookupsInFlight.inFlight(client);
+  }
+
+  /** Loads {@code key}, if {@code client} may start one more store read. */
+  private CompletableFuture<Entry> load(String key, InetAddress client) {
+    int slot = lookupsInFlight.tryAcquire(client);
+    if (slot < 0) {
+      return CompletableFuture.failedFuture(new TooManyLookups());
+    }
+    CompletableFuture<Entry> loading;
+    try {
+      loading = cache.get(key);
+    } catch (RuntimeException e) {
+      lookupsInFlight.release(slot);
+      throw e;
+    }
+    var unused = loading.whenComplete((entry, error) -> lookupsInFlight.release(slot));
+    return loading;
+  }
+
+  private CompletableFuture<Entry> get(String key, Instant now, InetAddress client) {
     try {
       // A hit is a plain probe; only a miss pays for get's mapping function (and its allocations).
       CompletableFuture<Entry> future = cache.getIfPresent(key);
       if (future == null) {
         // This request's own load: fresh, and if the store failed fast, that failure is the answer
         // (reloading it would read the store twice for one request).
-        return cache.get(key);
+        return load(key, client);
       }
       if (!future.isDone()) {
         return future;
@@ -232,12 +273,12 @@ final class TokenLookup {
       }
       if (future.isCompletedExceptionally()) {
         // Caffeine drops a failed load asynchronously; never hand the old failure to a new request.
-        return reload(key, future);
+        return reload(key, future, client);
       }
       Entry entry = future.join();
       long age = now.toEpochMilli() - entry.loadedAtMillis;
       if (entry instanceof Absent ? age >= negativeTtlMillis : age >= maxAgeMillis) {
-        return reload(key, future);
+        return reload(key, future, client);
       }
       if (entry.generation != generation.get()
           || (entry instanceof Found && age >= refreshAfterMillis)) {
@@ -249,9 +290,10 @@ final class TokenLookup {
     }
   }
 
-  private CompletableFuture<Entry> reload(String key, CompletableFuture<Entry> stale) {
+  private CompletableFuture<Entry> reload(
+      String key, CompletableFuture<Entry> stale, InetAddress client) {
     cache.asMap().remove(key, stale);
-    return cache.get(key);
+    return load(key, client);
   }
 
   /** Drops every cached entry that concerns token {@code id}, including negative hash entries. */

@@ -3,6 +3,7 @@ package io.gatehouse.apikey;
 import io.gatehouse.core.Access;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastUsedAt when it last authenticated a request (debounced); null for never
  * @param revokedAt when it was revoked; null while active
  * @param imported true for a token of another format imported by its hash
+ * @param origins the web origins the token may be used from ({@link BrowserAccess}); empty: none
  */
 public record TokenRecord(
     String id,
@@ -45,9 +47,11 @@ public record TokenRecord(
     @Nullable Instant expiresAt,
     @Nullable Instant lastUsedAt,
     @Nullable Instant revokedAt,
-    boolean imported) {
+    boolean imported,
+    List<String> origins) {
 
   public TokenRecord {
+    origins = List.copyOf(origins);
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(space, "space");
     Objects.requireNonNull(kind, "kind");
@@ -67,6 +71,66 @@ public record TokenRecord(
     permissions = Collections.unmodifiableSet(new TreeSet<>(permissions));
   }
 
+  /** A record that lists no origins. */
+  public TokenRecord(
+      String id,
+      String space,
+      TokenKind kind,
+      TokenHash hash,
+      @Nullable TokenHash previousHash,
+      @Nullable Instant previousValidUntil,
+      String maskedPrefix,
+      Access access,
+      String name,
+      @Nullable String owner,
+      Set<String> permissions,
+      Instant createdAt,
+      @Nullable Instant expiresAt,
+      @Nullable Instant lastUsedAt,
+      @Nullable Instant revokedAt,
+      boolean imported) {
+    this(
+        id,
+        space,
+        kind,
+        hash,
+        previousHash,
+        previousValidUntil,
+        maskedPrefix,
+        access,
+        name,
+        owner,
+        permissions,
+        createdAt,
+        expiresAt,
+        lastUsedAt,
+        revokedAt,
+        imported,
+        List.of());
+  }
+
+  /** This record with {@code allowed} as its origins. */
+  public TokenRecord withOrigins(List<String> allowed) {
+    return new TokenRecord(
+        id,
+        space,
+        kind,
+        hash,
+        previousHash,
+        previousValidUntil,
+        maskedPrefix,
+        access,
+        name,
+        owner,
+        permissions,
+        createdAt,
+        expiresAt,
+        lastUsedAt,
+        revokedAt,
+        imported,
+        allowed);
+  }
+
   /** The public view of this record, without hashes. */
   public TokenInfo info() {
     return new TokenInfo(
@@ -83,7 +147,8 @@ public record TokenRecord(
         lastUsedAt,
         revokedAt,
         previousValidUntil,
-        imported);
+        imported,
+        origins);
   }
 
   /** This record revoked at {@code at} (unchanged when already revoked). */
@@ -107,7 +172,8 @@ public record TokenRecord(
         expiresAt,
         lastUsedAt,
         at,
-        imported);
+        imported,
+        origins);
   }
 
   /**
@@ -132,7 +198,8 @@ public record TokenRecord(
         expiresAt,
         lastUsedAt,
         revokedAt,
-        false);
+        false,
+        origins);
   }
 
   /** This record last used at {@code at}. */
@@ -177,6 +244,7 @@ public record TokenRecord(
         expiresAt,
         at,
         revokedAt,
-        imported);
+        imported,
+        origins);
   }
 }

@@ -48,6 +48,8 @@ import picocli.CommandLine.ScopeType;
       SettingsCommands.Whitelist.class,
       SettingsCommands.Denylist.class,
       SettingsCommands.TrustProxy.class,
+      ProtectionCommands.Throttle.class,
+      ProtectionCommands.Browsers.class,
       AuditCommand.class,
       SpacesCommand.class,
       RunCommands.Check.class,

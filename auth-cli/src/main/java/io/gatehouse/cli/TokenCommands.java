@@ -48,13 +48,23 @@ final class TokenCommands {
 
     @Mixin LimitOptions limits = new LimitOptions();
 
+    @Option(
+        names = "--origins",
+        split = ",",
+        paramLabel = "ORIGIN",
+        description =
+            "Web origins whose pages may use the token, e.g. https://app.example.com. Default:"
+                + " none; a request from a web page is refused (403 browser_refused)")
+    List<String> origins = new ArrayList<>();
+
     @Override
     public Integer call() {
       limits.validate();
       try (Management management = root.management()) {
         Management.CreatedTokenView created =
             management.createToken(
-                new Management.TokenRequest(false, readOnly, name, null, List.of(), expires));
+                new Management.TokenRequest(
+                    false, readOnly, name, null, List.of(), expires, origins));
         root.out()
             .println(
                 "Created new token " + created.token() + " with access " + created.info().access());
@@ -100,13 +110,22 @@ final class TokenCommands {
 
     @Mixin LimitOptions limits = new LimitOptions();
 
+    @Option(
+        names = "--origins",
+        split = ",",
+        paramLabel = "ORIGIN",
+        description =
+            "Web origins whose pages may use the token, e.g. https://app.example.com. Default:"
+                + " none; a request from a web page is refused (403 browser_refused)")
+    List<String> origins = new ArrayList<>();
+
     @Override
     public Integer call() {
       limits.validate();
       try (Management management = root.management()) {
         Management.CreatedTokenView created =
             management.createToken(
-                new Management.TokenRequest(true, false, name, team, ops, expires));
+                new Management.TokenRequest(true, false, name, team, ops, expires, origins));
         root.out().println("New admin token added: " + created.token());
         limits.applyTo(management, created.info().id(), root.out());
         root.out()
@@ -135,33 +154,45 @@ final class TokenCommands {
           return Main.EXIT_OK;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(
-            List.of(
-                "ID",
-                "TOKEN",
-                "KIND",
-                "ACCESS",
-                "NAME",
-                "CREATED",
-                "LAST USED",
-                "EXPIRES",
-                "STATUS"));
+        // The ORIGINS column shows only when a token lists web origins.
+        boolean anyOrigins = tokens.stream().anyMatch(token -> !token.origins().isEmpty());
+        List<String> header =
+            new ArrayList<>(
+                List.of(
+                    "ID",
+                    "TOKEN",
+                    "KIND",
+                    "ACCESS",
+                    "NAME",
+                    "CREATED",
+                    "LAST USED",
+                    "EXPIRES",
+                    "STATUS"));
+        if (anyOrigins) {
+          header.add("ORIGINS");
+        }
+        rows.add(header);
         for (Management.TokenView token : tokens) {
           String access =
               token.permissions().isEmpty()
                   ? token.access()
                   : token.access() + "(" + String.join(",", token.permissions()) + ")";
-          rows.add(
-              List.of(
-                  token.id(),
-                  token.masked(),
-                  token.kind(),
-                  access,
-                  token.name().isEmpty() ? "-" : token.name(),
-                  when(token.createdAt()),
-                  when(token.lastUsedAt()),
-                  when(token.expiresAt()),
-                  token.status()));
+          List<String> row =
+              new ArrayList<>(
+                  List.of(
+                      token.id(),
+                      token.masked(),
+                      token.kind(),
+                      access,
+                      token.name().isEmpty() ? "-" : token.name(),
+                      when(token.createdAt()),
+                      when(token.lastUsedAt()),
+                      when(token.expiresAt()),
+                      token.status()));
+          if (anyOrigins) {
+            row.add(token.origins().isEmpty() ? "-" : String.join(",", token.origins()));
+          }
+          rows.add(row);
         }
         printTable(root.out(), rows);
       }

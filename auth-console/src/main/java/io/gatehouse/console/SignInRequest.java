@@ -45,6 +45,11 @@ final class SignInRequest implements AuthRequest {
     if (lower.equals("cookie") || lower.equals("x-apikey")) {
       return List.of(); // only the token typed into the sign-in form counts
     }
+    if (lower.equals("origin") || lower.startsWith("sec-fetch-")) {
+      // Signing in to the console is the one browser use of an admin token: the console checks its
+      // own origin and CSRF token, so the token authenticator's browser rule must not see the page.
+      return List.of();
+    }
     return request.headers(name);
   }
 

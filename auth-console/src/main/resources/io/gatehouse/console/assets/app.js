@@ -266,6 +266,9 @@
       if (t.previousValidUntil) {
         status.appendChild(el('div', 'old secret valid until ' + when(t.previousValidUntil), 'muted'));
       }
+      if (t.origins && t.origins.length) {
+        status.appendChild(el('div', 'usable from ' + t.origins.join(', '), 'muted'));
+      }
       var actions = cell(row, '');
       actions.className = 'actions';
       if (t.status !== 'revoked') {
