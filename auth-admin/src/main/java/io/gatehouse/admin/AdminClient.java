@@ -229,8 +229,8 @@ public final class AdminClient implements Management {
   }
 
   @Override
-  public SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy) {
-    return SpaceConfig.fromJson(call("PUT", "/throttle", Protections.throttleJson(policy)));
+  public SpaceConfig throttle(ThrottleChange change) {
+    return SpaceConfig.fromJson(call("PUT", "/throttle", change.toJson()));
   }
 
   @Override

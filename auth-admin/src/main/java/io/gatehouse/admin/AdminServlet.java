@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * POST   /denylist                  {cidrs}     denied whatever the allowlist says
  * POST   /denylist/remove           {cidrs}
  * PUT    /trusted-proxies           {cidrs, hops}
- * PUT    /throttle                  {enabled, failures, refill: "1/3s"}  failed-credential
- *                                   throttle per client address (absent fields keep their value)
+ * PUT    /throttle                  {reset, enabled, failures, refill: "1/3s"}  failed-credential
+ *                                   throttle per client address (absent fields keep their value,
+ *                                   read under the update's lock)
  * PUT    /browsers                  {allowed}   let web pages use the space's tokens
  * POST   /check                     {method, path, headers, ip}
  * GET    /audit?since=24h&amp;verify=true  the audit log's entries since then (a duration back from
@@ -231,10 +232,7 @@ public final class AdminServlet extends HttpServlet {
         return management.trustProxies(SpaceConfig.Proxies.fromJson(body(request))).toJson(false);
       }
       case "PUT /throttle" -> {
-        io.gatehouse.core.ThrottlePolicy current = management.settings().protections().throttle();
-        return management
-            .throttle(Protections.throttleFromJson(body(request), current))
-            .toJson(false);
+        return management.throttle(ThrottleChange.fromJson(body(request))).toJson(false);
       }
       case "PUT /browsers" -> {
         Map<String, Object> body = body(request);

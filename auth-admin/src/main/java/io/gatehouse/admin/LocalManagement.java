@@ -264,17 +264,35 @@ final class LocalManagement implements Management {
   }
 
   @Override
-  public SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy) {
+  public SpaceConfig throttle(ThrottleChange change) {
     return settingsChange(
         "throttle",
-        policy.enabled() ? "on" : "off",
-        policy.failures() + " failures, refill " + policy.refillText(),
+        change.enabled() == null ? "change" : change.enabled() ? "on" : "off",
+        describe(change),
         () ->
             store
                 .settings()
                 .update(
                     space,
-                    config -> config.withProtections(config.protections().withThrottle(policy))));
+                    config -> {
+                      Protections protections = config.protections();
+                      return config.withProtections(
+                          protections.withThrottle(change.applyTo(protections.throttle())));
+                    }));
+  }
+
+  private static String describe(ThrottleChange change) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (change.reset()) {
+      parts.add("reset to the default");
+    }
+    if (change.failures() != null) {
+      parts.add(change.failures() + " failures");
+    }
+    if (change.refill() != null) {
+      parts.add("refill " + change.refill());
+    }
+    return String.join(", ", parts);
   }
 
   @Override

@@ -46,10 +46,16 @@ public interface Management extends AutoCloseable {
   SpaceConfig trustProxies(SpaceConfig.Proxies proxies);
 
   /**
-   * Sets the space's failed-credential throttle: a budget of refused credentials per client
-   * address, or off ({@link io.gatehouse.core.CredentialThrottles}). Needs {@code settings}.
+   * Changes the space's failed-credential throttle (a budget of refused credentials per client
+   * address, or off: {@link io.gatehouse.core.CredentialThrottles}); the parts the change leaves
+   * null keep their stored values, read under the same lock as the write. Needs {@code settings}.
    */
-  SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy);
+  SpaceConfig throttle(ThrottleChange change);
+
+  /** Sets every part of the space's throttle to {@code policy}'s. Needs {@code settings}. */
+  default SpaceConfig throttle(io.gatehouse.core.ThrottlePolicy policy) {
+    return throttle(ThrottleChange.to(policy));
+  }
 
   /**
    * Lets every token of the space be used from web pages ({@code true}), or only from the origins

@@ -170,6 +170,62 @@ class ProtectionsTest {
         .anyMatch(e -> e.action().equals("browsers"));
   }
 
+  /**
+   * Two operators change different parts of the throttle at the same moment, many times over: each
+   * change is merged with the stored policy under the update's lock, so neither is lost (a read by
+   * the caller, then a write, lost one of them whenever the two interleaved).
+   */
+  @Test
+  void twoChangesToDifferentPartsAtOnceBothWin() throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 1; round <= 15; round++) {
+        int failures = 100 + round;
+        String refill = "1/" + round + "s";
+        operator().throttle(ThrottlePolicy.DEFAULT);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        var first =
+            pool.submit(
+                () -> {
+                  together.await();
+                  return operator().throttle(new ThrottleChange(false, null, failures, null));
+                });
+        var second =
+            pool.submit(
+                () -> {
+                  together.await();
+                  return operator().throttle(new ThrottleChange(false, null, null, refill));
+                });
+        first.get();
+        second.get();
+
+        assertThat(operator().settings().protections().throttle())
+            .as("round %d", round)
+            .isEqualTo(ThrottlePolicy.of(failures, refill));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aThrottleChangeIsCheckedBeforeAnyStoreWork() {
+    assertThatThrownBy(() -> new ThrottleChange(false, null, 0, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'failures'");
+    assertThatThrownBy(() -> new ThrottleChange(false, null, null, "1/0s"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ThrottleChange.fromJson(Map.of("failures", 2_000_000L)))
+        .isInstanceOf(IllegalArgumentException.class);
+    ThrottleChange off = ThrottleChange.fromJson(Map.of("enabled", false));
+    assertThat(off.applyTo(ThrottlePolicy.of(7, "1/9s")))
+        .isEqualTo(ThrottlePolicy.of(7, "1/9s").withEnabled(false));
+    assertThat(ThrottleChange.fromJson(Map.of("reset", true)).applyTo(ThrottlePolicy.OFF))
+        .isEqualTo(ThrottlePolicy.DEFAULT);
+    assertThat(ThrottleChange.fromJson(off.toJson())).isEqualTo(off);
+  }
+
   @Test
   void tokenOriginsGoThroughTheOperatorPlane() throws Exception {
     Management.CreatedTokenView created =

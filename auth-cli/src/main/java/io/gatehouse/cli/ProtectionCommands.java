@@ -2,7 +2,7 @@ package io.gatehouse.cli;
 
 import io.gatehouse.admin.Management;
 import io.gatehouse.admin.SpaceConfig;
-import io.gatehouse.core.ThrottlePolicy;
+import io.gatehouse.admin.ThrottleChange;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -58,21 +58,16 @@ final class ProtectionCommands {
       }
       try (Management management = root.management()) {
         SpaceConfig config;
-        if (reset) {
-          config = management.throttle(ThrottlePolicy.DEFAULT);
-        } else if (off || on || failures != null || refill != null) {
-          ThrottlePolicy current = management.settings().protections().throttle();
-          ThrottlePolicy next;
+        if (reset || off || on || failures != null || refill != null) {
+          ThrottleChange change;
           try {
-            next =
-                ThrottlePolicy.of(
-                        failures != null ? failures : current.failures(),
-                        refill != null ? refill : current.refillText())
-                    .withEnabled(off ? false : on || current.enabled());
+            change =
+                new ThrottleChange(
+                    reset, off ? Boolean.FALSE : on ? Boolean.TRUE : null, failures, refill);
           } catch (IllegalArgumentException e) {
             throw CliException.usage(String.valueOf(e.getMessage()));
           }
-          config = management.throttle(next);
+          config = management.throttle(change);
         } else {
           config = management.settings();
         }
