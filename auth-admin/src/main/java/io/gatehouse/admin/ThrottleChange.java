@@ -24,8 +24,13 @@ public record ThrottleChange(
     if (failures != null && (failures < 1 || failures > 1_000_000)) {
       throw new IllegalArgumentException("'failures' must be in [1, 1000000], was " + failures);
     }
+    // Refuses a bad rate (and a refill larger than the failures given) now, before any store
+    // work; a refill larger than the stored failures is refused by applyTo, inside the update.
     if (refill != null) {
-      ThrottlePolicy.of(1, refill); // refuses a bad rate now, before any store work
+      ThrottlePolicy.parseRate(refill);
+      if (failures != null) {
+        ThrottlePolicy.of(failures, refill);
+      }
     }
   }
 
