@@ -16,6 +16,11 @@ final class ClaimsChecker {
 
   /** Parses the (unverified) payload as JWT claims. */
   static Claims parse(byte[] payload) throws Refusal {
+    // Plain JSON is scanned, not built: the policy reads a few claims, the app maybe none.
+    Claims scanned = ScannedClaims.scan(payload);
+    if (scanned != null) {
+      return scanned;
+    }
     Map<String, Object> parsed = TokenJson.parse(payload, 0, payload.length);
     if (parsed == null) {
       throw new Refusal(Reason.MALFORMED, "payload is not a JSON claims set");
@@ -42,21 +47,22 @@ final class ClaimsChecker {
   /** Checks every policy of {@code issuer}; returns the token's time bounds. */
   static Times check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
     try {
-      Long exp = claims.date("exp");
-      if (exp == null) {
+      // Dates as primitives: "absent" is asked apart (has), never a boxed null.
+      if (!claims.has("exp")) {
         throw new Refusal(Reason.BAD_CLAIMS, "token has no exp");
       }
-      Long nbf = claims.date("nbf");
-      Long iat = claims.date("iat");
-      long nbfSeconds = nbf == null ? Long.MIN_VALUE : nbf;
+      long exp = claims.date("exp", 0);
+      long nbfSeconds = claims.date("nbf", Long.MIN_VALUE);
+      boolean hasIat = claims.has("iat");
+      long iat = claims.date("iat", 0);
       checkTimes(exp, nbfSeconds, issuer.clockSkew(), now);
       long skew = issuer.clockSkew().toSeconds();
-      if (iat != null && iat > now.getEpochSecond() + skew) {
+      if (hasIat && iat > now.getEpochSecond() + skew) {
         throw new Refusal(Reason.BAD_CLAIMS, "token issued in the future (iat)");
       }
       Duration maxLifetime = issuer.maxLifetime();
       if (maxLifetime != null) {
-        if (iat == null) {
+        if (!hasIat) {
           throw new Refusal(Reason.BAD_CLAIMS, "token has no iat, needed for the lifetime limit");
         }
         if (lifetimeSeconds(exp, iat) > maxLifetime.toSeconds()) {
@@ -67,9 +73,12 @@ final class ClaimsChecker {
       if (!issuer.anyAudience() && !anyMatch(claims.audience(), issuer.audiences())) {
         throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
       }
-      for (String required : issuer.requiredClaims()) {
-        if (!claims.has(required)) {
-          throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
+      // Most issuers require none: no iterator for an empty set.
+      if (!issuer.requiredClaims().isEmpty()) {
+        for (String required : issuer.requiredClaims()) {
+          if (!claims.has(required)) {
+            throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
+          }
         }
       }
       return new Times(exp, nbfSeconds);
@@ -140,8 +149,8 @@ final class ClaimsChecker {
     return Identity.builder(subjectText, "jwt", space)
         .access(access)
         .permissions(Scopes.of(claims, mapping.permissionClaims()))
-        // Identity copies the map: the parsed one is handed over as it is.
-        .claims(claims.all())
+        // A scanned payload's claims are built when the app first reads them, if ever.
+        .claims(claims.forIdentity())
         .credentialId(jti == null ? null : Redact.safe(jti))
         // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
         .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))

@@ -2,10 +2,11 @@ package io.gatehouse.jwks;
 
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
+import io.gatehouse.core.Identity;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads the scopes of a verified token, strictly: a scope claim that is not a space-separated
@@ -21,9 +22,11 @@ final class Scopes {
 
   /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
   static Set<String> of(Claims claims, List<String> names) throws Refusal {
-    // Sorted, as the identity keeps them: it then copies them without sorting again.
-    Set<String> out = new TreeSet<>();
-    for (String name : names) {
+    // Each once, in a list (at most MAX_SCOPES, so a linear check is cheap); then sorted into the
+    // set the identity keeps as it is.
+    List<String> out = new ArrayList<>(4);
+    for (int n = 0; n < names.size(); n++) {
+      String name = names.get(n);
       Object value = claims.value(name);
       if (value == null) {
         continue;
@@ -56,10 +59,10 @@ final class Scopes {
                 + "' is neither a space-separated string nor an array of strings");
       }
     }
-    return out;
+    return out.isEmpty() ? Set.of() : Identity.sortedPermissions(out);
   }
 
-  private static void add(Set<String> out, String scope, String claim) throws Refusal {
+  private static void add(List<String> out, String scope, String claim) throws Refusal {
     if (scope.isEmpty() || scope.length() > ClaimMapping.MAX_SCOPE_LENGTH) {
       throw new Refusal(
           Reason.BAD_CLAIMS,
@@ -82,7 +85,11 @@ final class Scopes {
                 + "', with a character RFC 6749 does not allow in a scope");
       }
     }
-    if (out.add(scope) && out.size() > ClaimMapping.MAX_SCOPES) {
+    if (out.contains(scope)) {
+      return;
+    }
+    out.add(scope);
+    if (out.size() > ClaimMapping.MAX_SCOPES) {
       throw new Refusal(
           Reason.BAD_CLAIMS, "the token holds more than " + ClaimMapping.MAX_SCOPES + " scopes");
     }
