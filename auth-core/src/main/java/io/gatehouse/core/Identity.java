@@ -58,10 +58,10 @@ public record Identity(
   }
 
   /**
-   * Claims read on first access from {@code source}, which is called at most once (from any
-   * thread) and whose map is then copied: for an authenticator that has already checked what its
-   * policy needs and leaves the rest unread until the application asks. The map is immutable and
-   * keeps the source's order and values.
+   * Claims read on first access from {@code source}, which is called at most once (from any thread)
+   * and whose map is then copied: for an authenticator that has already checked what its policy
+   * needs and leaves the rest unread until the application asks. The map is immutable and keeps the
+   * source's order and values.
    */
   public static Map<String, Object> lazyClaims(Supplier<? extends Map<String, ?>> source) {
     return new LazyClaims(Objects.requireNonNull(source, "source"));

@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  * a string, a date a number that is not a big integer (its {@code longValue}), {@code aud} a string
  * or an array of strings; an absent claim and a JSON {@code null} are the same. The authenticator
  * reads the payload {@link ScannedClaims} indexed (or, when that cannot, the map {@link TokenJson}
- * built); tests read jose4j's own {@code JwtClaims} through the
- * same interface to compare the two.
+ * built); tests read jose4j's own {@code JwtClaims} through the same interface to compare the two.
  */
 interface Claims {
 

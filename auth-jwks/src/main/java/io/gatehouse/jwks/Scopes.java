@@ -1,8 +1,8 @@
 package io.gatehouse.jwks;
 
+import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
-import io.gatehouse.core.Identity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -285,8 +285,8 @@ final class TokenJson {
    * Scans the object in {@code bytes[from, to)} without building it, by the same rules as {@link
    * #parse} (a nested object is read and dropped, so its rules are checked exactly), and returns
    * where its members are: {@code [count, nameStart, nameEnd, valueStart, valueEnd, ...]}. Null
-   * when {@link #parse} would not read it alone, or when a member name has an escape or a
-   * non-ASCII byte: the caller then parses the whole object the usual way.
+   * when {@link #parse} would not read it alone, or when a member name has an escape or a non-ASCII
+   * byte: the caller then parses the whole object the usual way.
    */
   static int @Nullable [] members(byte[] bytes, int from, int to) {
     try {

@@ -13,8 +13,9 @@ import java.util.Set;
  * name with no known suffix belongs to the group-wide family. JMH parameters are part of the
  * family: {@code lookupGatehouse[rules=1000]} and {@code lookupLinearScan[rules=1000]} are one
  * family, {@code lookupGatehouse[rules=100000]} another. Gatehouse's own rows ({@code Gatehouse},
- * {@code GatehouseCached}) are neither floor nor peer; they get both ratios. The rows come out grouped by family, in
- * the order each family first appears (JMH sorts by method, then parameters). In each family:
+ * {@code GatehouseCached}) are neither floor nor peer; they get both ratios. The rows come out
+ * grouped by family, in the order each family first appears (JMH sorts by method, then parameters).
+ * In each family:
  *
  * <ul>
  *   <li>the <b>floor</b> is the row with a floor suffix ({@code Jca}, {@code BareJca}, {@code Jdk},
