@@ -29,7 +29,7 @@ final class SortedNames extends AbstractSet<String> {
     if (names.isEmpty()) {
       return EMPTY;
     }
-    String[] array = names.toArray(new String[0]);
+    String[] array = names.toArray(new String[names.size()]);
     for (String name : array) {
       // As a TreeSet: a null name is refused.
       Objects.requireNonNull(name, "permission");

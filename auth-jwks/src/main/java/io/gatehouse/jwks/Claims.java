@@ -40,6 +40,17 @@ interface Claims {
   /** The audience: empty when absent. */
   List<String> audience() throws WrongType;
 
+  /** Whether any audience of the token is one of {@code accepted}. */
+  default boolean audienceIn(java.util.Set<String> accepted) throws WrongType {
+    List<String> audience = audience();
+    for (int i = 0; i < audience.size(); i++) {
+      if (accepted.contains(audience.get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every claim, in the token's order; the caller must not change it. */
   Map<String, Object> all();
 

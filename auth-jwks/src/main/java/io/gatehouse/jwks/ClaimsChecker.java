@@ -6,9 +6,7 @@ import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The claim policy of one issuer, and the mapping of verified claims to an identity. */
 final class ClaimsChecker {
@@ -41,11 +39,8 @@ final class ClaimsChecker {
     }
   }
 
-  /** The time bounds of a verified token, in epoch seconds. */
-  record Times(long exp, long nbf) {}
-
-  /** Checks every policy of {@code issuer}; returns the token's time bounds. */
-  static Times check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
+  /** Checks every policy of {@code issuer}; returns the token's {@code exp}, in epoch seconds. */
+  static long check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
     try {
       // Dates as primitives: "absent" is asked apart (has), never a boxed null.
       if (!claims.has("exp")) {
@@ -70,7 +65,7 @@ final class ClaimsChecker {
               Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
         }
       }
-      if (!issuer.anyAudience() && !anyMatch(claims.audience(), issuer.audiences())) {
+      if (!issuer.anyAudience() && !claims.audienceIn(issuer.audiences())) {
         throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
       }
       // Most issuers require none: no iterator for an empty set.
@@ -81,19 +76,10 @@ final class ClaimsChecker {
           }
         }
       }
-      return new Times(exp, nbfSeconds);
+      return exp;
     } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "a registered claim has the wrong type");
     }
-  }
-
-  private static boolean anyMatch(List<String> audience, Set<String> accepted) {
-    for (int i = 0; i < audience.size(); i++) {
-      if (accepted.contains(audience.get(i))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -105,6 +91,19 @@ final class ClaimsChecker {
       return Math.subtractExact(exp, iat);
     } catch (ArithmeticException overflow) {
       return exp > iat ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+  }
+
+  /**
+   * The {@code nbf} of claims {@link #check} passed, in epoch seconds; {@link Long#MIN_VALUE} when
+   * there is none. Read apart, for the verified-token cache only.
+   */
+  static long notBefore(Claims checked) {
+    try {
+      return checked.date("nbf", Long.MIN_VALUE);
+    } catch (Claims.WrongType e) {
+      // check() refused such a token already.
+      throw new IllegalStateException("nbf of checked claims has the wrong type", e);
     }
   }
 
@@ -146,14 +145,17 @@ final class ClaimsChecker {
     } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "jti is not a string");
     }
-    return Identity.builder(subjectText, "jwt", space)
-        .access(access)
-        .permissions(Scopes.of(claims, mapping.permissionClaims()))
+    // The record's constructor, not its builder: one object fewer on every verify.
+    return new Identity(
+        subjectText,
+        "jwt",
+        space,
+        access,
+        Scopes.of(claims, mapping.permissionClaims()),
         // A scanned payload's claims are built when the app first reads them, if ever.
-        .claims(claims.forIdentity())
-        .credentialId(jti == null ? null : Redact.safe(jti))
+        claims.forIdentity(),
+        jti == null ? null : Redact.safe(jti),
         // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
-        .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))
-        .build();
+        Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())));
   }
 }

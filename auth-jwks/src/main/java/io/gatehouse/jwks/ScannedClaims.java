@@ -4,7 +4,8 @@ import io.gatehouse.core.Identity;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,13 +14,10 @@ import org.jspecify.annotations.Nullable;
  * application reads the identity's claims. The scan applies every rule {@link TokenJson#parse}
  * does, so each value reads as it would in that map, and {@link #all} is that map.
  */
-final class ScannedClaims implements Claims {
-  private final byte[] payload;
-  private final int[] members;
+final class ScannedClaims extends ScannedObject implements Claims, Supplier<Map<String, Object>> {
 
   private ScannedClaims(byte[] payload, int[] members) {
-    this.payload = payload;
-    this.members = members;
+    super(payload, members);
   }
 
   /** The scanned claims of {@code payload}, or null when it must be parsed the usual way. */
@@ -28,62 +26,33 @@ final class ScannedClaims implements Claims {
     return members == null ? null : new ScannedClaims(payload, members);
   }
 
-  /** Where the member {@code name} is in {@link #members}, or -1. */
-  private int find(String name) {
-    int length = name.length();
-    for (int m = 0, count = members[0]; m < count; m++) {
-      int slot = 1 + 4 * m;
-      int start = members[slot];
-      if (members[slot + 1] - start == length && sameAscii(start, name)) {
-        return slot;
-      }
-    }
-    return -1;
-  }
-
-  /** Whether the (ASCII) name at {@code start} is {@code name}. */
-  private boolean sameAscii(int start, String name) {
-    for (int i = 0; i < name.length(); i++) {
-      if (payload[start + i] != name.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The first byte of {@code name}'s value, or {@code 'n'} (as null) when it is absent. */
-  private byte kind(int slot) {
-    return slot < 0 ? (byte) 'n' : payload[members[slot + 2]];
-  }
-
   @Override
   public @Nullable Object value(String name) {
-    int slot = find(name);
-    return slot < 0 ? null : TokenJson.valueAt(payload, members[slot + 2], members[slot + 3]);
+    return get(name);
   }
 
   @Override
   public boolean has(String name) {
-    return kind(find(name)) != 'n';
+    return kind(valueStart(name)) != 'n';
   }
 
   @Override
   public @Nullable String string(String name) throws WrongType {
-    int slot = find(name);
-    byte kind = kind(slot);
+    int start = valueStart(name);
+    byte kind = kind(start);
     if (kind == 'n') {
       return null;
     }
     if (kind != '"') {
       throw WrongType.INSTANCE;
     }
-    return (String) value(name);
+    return (String) TokenJson.valueAt(json, start);
   }
 
   @Override
   public long date(String name, long absent) throws WrongType {
-    int slot = find(name);
-    byte kind = kind(slot);
+    int start = valueStart(name);
+    byte kind = kind(start);
     if (kind == 'n') {
       return absent;
     }
@@ -91,7 +60,7 @@ final class ScannedClaims implements Claims {
     if (kind != '-' && (kind < '0' || kind > '9')) {
       throw WrongType.INSTANCE;
     }
-    return TokenJson.longAt(payload, members[slot + 2], members[slot + 3]);
+    return TokenJson.longAt(json, start);
   }
 
   @Override
@@ -107,13 +76,27 @@ final class ScannedClaims implements Claims {
   }
 
   @Override
+  public boolean audienceIn(Set<String> accepted) throws WrongType {
+    int start = valueStart("aud");
+    // A single audience, the usual case: no list around it.
+    return kind(start) == '"'
+        ? accepted.contains(TokenJson.valueAt(json, start))
+        : Claims.super.audienceIn(accepted);
+  }
+
+  @Override
   public Map<String, Object> all() {
-    return Objects.requireNonNull(
-        TokenJson.parse(payload, 0, payload.length), "a scanned payload no longer reads");
+    return parsed();
+  }
+
+  /** The whole claims map, for the identity's lazy claims. */
+  @Override
+  public Map<String, Object> get() {
+    return parsed();
   }
 
   @Override
   public Map<String, Object> forIdentity() {
-    return Identity.lazyClaims(this::all);
+    return Identity.lazyClaims(this);
   }
 }

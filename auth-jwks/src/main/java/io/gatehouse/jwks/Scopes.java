@@ -22,9 +22,22 @@ final class Scopes {
 
   /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
   static Set<String> of(Claims claims, List<String> names) throws Refusal {
-    // Each once, in a list (at most MAX_SCOPES, so a linear check is cheap); then sorted into the
-    // set the identity keeps as it is.
-    List<String> out = new ArrayList<>(4);
+    // Each once, in this thread's list (at most MAX_SCOPES, so a linear check is cheap); then
+    // sorted into the set the identity keeps as it is, which copies them out of the list.
+    List<String> out = COLLECTED.get();
+    out.clear();
+    try {
+      collect(claims, names, out);
+      return out.isEmpty() ? Set.of() : Identity.sortedPermissions(out);
+    } finally {
+      out.clear();
+    }
+  }
+
+  private static final ThreadLocal<List<String>> COLLECTED =
+      ThreadLocal.withInitial(() -> new ArrayList<>(ClaimMapping.MAX_SCOPES + 1));
+
+  private static void collect(Claims claims, List<String> names, List<String> out) throws Refusal {
     for (int n = 0; n < names.size(); n++) {
       String name = names.get(n);
       Object value = claims.value(name);
@@ -59,7 +72,6 @@ final class Scopes {
                 + "' is neither a space-separated string nor an array of strings");
       }
     }
-    return out.isEmpty() ? Set.of() : Identity.sortedPermissions(out);
   }
 
   private static void add(List<String> out, String scope, String claim) throws Refusal {

@@ -284,9 +284,10 @@ final class TokenJson {
   /**
    * Scans the object in {@code bytes[from, to)} without building it, by the same rules as {@link
    * #parse} (a nested object is read and dropped, so its rules are checked exactly), and returns
-   * where its members are: {@code [count, nameStart, nameEnd, valueStart, valueEnd, ...]}. Null
-   * when {@link #parse} would not read it alone, or when a member name has an escape or a non-ASCII
-   * byte: the caller then parses the whole object the usual way.
+   * where its members are: {@code [count, nameStart, valueStart, ...]} (a name ends at the next
+   * quote: it has no escape; a value where it reads to). Null when {@link #parse} would not read it
+   * alone, or when a member name has an escape or a non-ASCII byte: the caller then parses the
+   * whole object the usual way.
    */
   static int @Nullable [] members(byte[] bytes, int from, int to) {
     try {
@@ -300,19 +301,19 @@ final class TokenJson {
     }
   }
 
-  /** The value in {@code bytes[from, to)}, a range {@link #members} gave. */
-  static @Nullable Object valueAt(byte[] bytes, int from, int to) {
+  /** The value at {@code bytes[from]}, a value start {@link #members} gave. */
+  static @Nullable Object valueAt(byte[] bytes, int from) {
     try {
-      return new TokenJson(bytes, from, to).value(0);
+      return new TokenJson(bytes, from, bytes.length).value(0);
     } catch (Unsure unsure) {
       throw new IllegalStateException("a scanned value no longer reads", unsure);
     }
   }
 
-  /** The integer at {@code bytes[from, to)}, a number range {@link #members} gave. */
-  static long longAt(byte[] bytes, int from, int to) {
+  /** The integer at {@code bytes[from]}, a number's start {@link #members} gave. */
+  static long longAt(byte[] bytes, int from) {
     try {
-      return new TokenJson(bytes, from, to).numberValue();
+      return new TokenJson(bytes, from, bytes.length).numberValue();
     } catch (Unsure unsure) {
       throw new IllegalStateException("a scanned number no longer reads", unsure);
     }
@@ -322,7 +323,7 @@ final class TokenJson {
     if (next() != '{') {
       throw UNSURE;
     }
-    int[] members = new int[1 + 4 * 8];
+    int[] members = new int[1 + 2 * 8];
     skipSpace();
     if (at < end && bytes[at] == '}') {
       at++;
@@ -344,21 +345,18 @@ final class TokenJson {
       skipValue(0);
       int count = members[0];
       for (int m = 0; m < count; m++) {
-        int other = 1 + 4 * m;
+        int other = members[1 + 2 * m];
         if (java.util.Arrays.equals(
-            bytes, members[other], members[other + 1], bytes, nameStart, nameEnd)) {
+            bytes, other, nameEnd(bytes, other), bytes, nameStart, nameEnd)) {
           // jose4j refuses a repeated name: let it say so.
           throw UNSURE;
         }
       }
-      if (1 + 4 * (count + 1) > members.length) {
+      if (1 + 2 * (count + 1) > members.length) {
         members = java.util.Arrays.copyOf(members, members.length * 2 - 1);
       }
-      int slot = 1 + 4 * count;
-      members[slot] = nameStart;
-      members[slot + 1] = nameEnd;
-      members[slot + 2] = valueStart;
-      members[slot + 3] = at;
+      members[1 + 2 * count] = nameStart;
+      members[2 + 2 * count] = valueStart;
       members[0] = count + 1;
       skipSpace();
       byte b = next();
@@ -369,6 +367,15 @@ final class TokenJson {
         throw UNSURE;
       }
     }
+  }
+
+  /** Where the scanned name starting at {@code start} ends (its closing quote). */
+  static int nameEnd(byte[] bytes, int start) {
+    int i = start;
+    while (bytes[i] != '"') {
+      i++;
+    }
+    return i;
   }
 
   /** A member name of printable ASCII without escapes, whose quote was just read; its end. */
