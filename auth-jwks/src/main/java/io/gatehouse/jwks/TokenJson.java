@@ -303,6 +303,18 @@ final class TokenJson {
 
   /** The value at {@code bytes[from]}, a value start {@link #members} gave. */
   static @Nullable Object valueAt(byte[] bytes, int from) {
+    if (bytes[from] == '"') {
+      // A string without escapes, the usual value: read without a reader object.
+      for (int i = from + 1; i < bytes.length; i++) {
+        byte b = bytes[i];
+        if (b == '"') {
+          return plain(bytes, from + 1, i - from - 1);
+        }
+        if (b == '\\' || b < 0x20) {
+          break;
+        }
+      }
+    }
     try {
       return new TokenJson(bytes, from, bytes.length).value(0);
     } catch (Unsure unsure) {
@@ -312,11 +324,17 @@ final class TokenJson {
 
   /** The integer at {@code bytes[from]}, a number's start {@link #members} gave. */
   static long longAt(byte[] bytes, int from) {
-    try {
-      return new TokenJson(bytes, from, bytes.length).numberValue();
-    } catch (Unsure unsure) {
-      throw new IllegalStateException("a scanned number no longer reads", unsure);
+    // The scan checked it: 1-18 digits, maybe after a minus sign.
+    boolean negative = bytes[from] == '-';
+    long value = 0;
+    for (int i = negative ? from + 1 : from; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b < '0' || b > '9') {
+        break;
+      }
+      value = value * 10 + (b - '0');
     }
+    return negative ? -value : value;
   }
 
   private int[] scanObject() throws Unsure {
@@ -495,6 +513,10 @@ final class TokenJson {
 
   /** ASCII text with no escape: a constant when it is a common name, else a Latin-1 copy. */
   private String plain(int start, int length) {
+    return plain(bytes, start, length);
+  }
+
+  private static String plain(byte[] bytes, int start, int length) {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {
