@@ -84,6 +84,27 @@ final class ScannedClaims extends ScannedObject implements Claims, Supplier<Map<
         : Claims.super.audienceIn(accepted);
   }
 
+  /**
+   * Where the text of string claim {@code name} starts, when that text is printable ASCII with no
+   * escape (its bytes are its characters, up to the closing quote); else -1.
+   */
+  int plainAsciiText(String name) {
+    int start = valueStart(name);
+    if (kind(start) != '"') {
+      return -1;
+    }
+    for (int i = start + 1; i < json.length; i++) {
+      byte b = json[i];
+      if (b == '"') {
+        return start + 1;
+      }
+      if (b == '\\' || b < 0x20) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
   @Override
   public Map<String, Object> all() {
     return parsed();

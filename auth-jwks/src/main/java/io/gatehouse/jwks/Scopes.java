@@ -40,6 +40,9 @@ final class Scopes {
   private static void collect(Claims claims, List<String> names, List<String> out) throws Refusal {
     for (int n = 0; n < names.size(); n++) {
       String name = names.get(n);
+      if (claims instanceof ScannedClaims scanned && splitPlain(scanned, name, out)) {
+        continue;
+      }
       Object value = claims.value(name);
       if (value == null) {
         continue;
@@ -71,6 +74,34 @@ final class Scopes {
                 + name
                 + "' is neither a space-separated string nor an array of strings");
       }
+    }
+  }
+
+  /**
+   * Splits a scanned space-separated scope string of plain ASCII straight from the token's bytes,
+   * as the string path below would split its text (no copy of the whole string); false when the
+   * claim is not such a string, for the usual path to read.
+   */
+  private static boolean splitPlain(ScannedClaims claims, String name, List<String> out)
+      throws Refusal {
+    int from = claims.plainAsciiText(name);
+    if (from < 0) {
+      return false;
+    }
+    byte[] json = claims.json;
+    int start = from;
+    while (true) {
+      int stop = start;
+      while (json[stop] != ' ' && json[stop] != '"') {
+        stop++;
+      }
+      if (stop > start) {
+        add(out, TokenJson.plain(json, start, stop - start), name);
+      }
+      if (json[stop] == '"') {
+        return true;
+      }
+      start = stop + 1;
     }
   }
 

@@ -341,7 +341,9 @@ final class TokenJson {
     if (next() != '{') {
       throw UNSURE;
     }
-    int[] members = new int[1 + 2 * 8];
+    // Room for one member per 16 bytes, at most 8 to start: a header's two or three members,
+    // a token's registered claims, without a resize.
+    int[] members = new int[1 + 2 * Math.min(8, (end - at) / 16 + 1)];
     skipSpace();
     if (at < end && bytes[at] == '}') {
       at++;
@@ -516,7 +518,7 @@ final class TokenJson {
     return plain(bytes, start, length);
   }
 
-  private static String plain(byte[] bytes, int start, int length) {
+  static String plain(byte[] bytes, int start, int length) {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {
