@@ -1,12 +1,12 @@
 package io.gatehouse.core;
 
 import java.time.Instant;
-import java.util.Collections;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,8 +39,40 @@ public record Identity(
     if (subject.isBlank()) {
       throw new IllegalArgumentException("identity subject must not be blank");
     }
-    permissions = Collections.unmodifiableSet(new TreeSet<>(permissions));
-    claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    // Sorted and immutable; a set or map this package owns (already immutable) is kept, not
+    // copied again, so withAccess and a lazily read claims map cost no copy.
+    permissions = SortedNames.of(permissions);
+    claims = frozen(claims);
+  }
+
+  /** The classes of {@code Map.of}/{@code Map.copyOf} maps: immutable, safe to keep. */
+  private static final java.util.List<Class<?>> IMMUTABLE_MAPS =
+      java.util.List.of(
+          Map.of().getClass(), Map.of("k", 1).getClass(), Map.of("k", 1, "l", 2).getClass());
+
+  private static Map<String, Object> frozen(Map<String, Object> claims) {
+    if (claims instanceof LazyClaims || IMMUTABLE_MAPS.contains(claims.getClass())) {
+      return claims;
+    }
+    return LazyClaims.copyOf(claims);
+  }
+
+  /**
+   * Claims read on first access from {@code source}, which is called at most once (from any thread)
+   * and whose map is then copied: for an authenticator that has already checked what its policy
+   * needs and leaves the rest unread until the application asks. The map is immutable and keeps the
+   * source's order and values.
+   */
+  public static Map<String, Object> lazyClaims(Supplier<? extends Map<String, ?>> source) {
+    return new LazyClaims(Objects.requireNonNull(source, "source"));
+  }
+
+  /**
+   * {@code names} as an identity keeps its permissions: immutable, each once, sorted. An identity
+   * built with such a set keeps it without copying or sorting it again.
+   */
+  public static Set<String> sortedPermissions(Collection<String> names) {
+    return SortedNames.of(names);
   }
 
   /** A builder with the required parts; access defaults to {@link Access#READ_WRITE}. */

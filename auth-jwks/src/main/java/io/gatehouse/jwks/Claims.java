@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * The claims of a token, read with jose4j's {@code JwtClaims} typing rules: a string claim must be
  * a string, a date a number that is not a big integer (its {@code longValue}), {@code aud} a string
  * or an array of strings; an absent claim and a JSON {@code null} are the same. The authenticator
- * reads the map its {@link TokenJson} built; tests read jose4j's own {@code JwtClaims} through the
- * same interface to compare the two.
+ * reads the payload {@link ScannedClaims} indexed (or, when that cannot, the map {@link TokenJson}
+ * built); tests read jose4j's own {@code JwtClaims} through the same interface to compare the two.
  */
 interface Claims {
 
@@ -34,14 +34,30 @@ interface Claims {
   /** The string claim, or null when absent. */
   @Nullable String string(String name) throws WrongType;
 
-  /** The NumericDate claim in epoch seconds, or null when absent. */
-  @Nullable Long date(String name) throws WrongType;
+  /** The NumericDate claim in epoch seconds, or {@code absent} when absent (or null). */
+  long date(String name, long absent) throws WrongType;
 
   /** The audience: empty when absent. */
   List<String> audience() throws WrongType;
 
+  /** Whether any audience of the token is one of {@code accepted}. */
+  default boolean audienceIn(java.util.Set<String> accepted) throws WrongType {
+    List<String> audience = audience();
+    for (int i = 0; i < audience.size(); i++) {
+      if (accepted.contains(audience.get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every claim, in the token's order; the caller must not change it. */
   Map<String, Object> all();
+
+  /** Every claim, for the identity: a map the identity may keep (it copies any other). */
+  default Map<String, Object> forIdentity() {
+    return all();
+  }
 
   default boolean has(String name) {
     return value(name) != null;
@@ -75,10 +91,10 @@ interface Claims {
     }
 
     @Override
-    public @Nullable Long date(String name) throws WrongType {
+    public long date(String name, long absent) throws WrongType {
       Object value = map.get(name);
       if (value == null) {
-        return null;
+        return absent;
       }
       if (value instanceof Long seconds) {
         return seconds;

@@ -6,9 +6,7 @@ import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The claim policy of one issuer, and the mapping of verified claims to an identity. */
 final class ClaimsChecker {
@@ -16,6 +14,11 @@ final class ClaimsChecker {
 
   /** Parses the (unverified) payload as JWT claims. */
   static Claims parse(byte[] payload) throws Refusal {
+    // Plain JSON is scanned, not built: the policy reads a few claims, the app maybe none.
+    Claims scanned = ScannedClaims.scan(payload);
+    if (scanned != null) {
+      return scanned;
+    }
     Map<String, Object> parsed = TokenJson.parse(payload, 0, payload.length);
     if (parsed == null) {
       throw new Refusal(Reason.MALFORMED, "payload is not a JSON claims set");
@@ -36,27 +39,25 @@ final class ClaimsChecker {
     }
   }
 
-  /** The time bounds of a verified token, in epoch seconds. */
-  record Times(long exp, long nbf) {}
-
-  /** Checks every policy of {@code issuer}; returns the token's time bounds. */
-  static Times check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
+  /** Checks every policy of {@code issuer}; returns the token's {@code exp}, in epoch seconds. */
+  static long check(Claims claims, IssuerConfig issuer, Instant now) throws Refusal {
     try {
-      Long exp = claims.date("exp");
-      if (exp == null) {
+      // Dates as primitives: "absent" is asked apart (has), never a boxed null.
+      if (!claims.has("exp")) {
         throw new Refusal(Reason.BAD_CLAIMS, "token has no exp");
       }
-      Long nbf = claims.date("nbf");
-      Long iat = claims.date("iat");
-      long nbfSeconds = nbf == null ? Long.MIN_VALUE : nbf;
+      long exp = claims.date("exp", 0);
+      long nbfSeconds = claims.date("nbf", Long.MIN_VALUE);
+      boolean hasIat = claims.has("iat");
+      long iat = claims.date("iat", 0);
       checkTimes(exp, nbfSeconds, issuer.clockSkew(), now);
       long skew = issuer.clockSkew().toSeconds();
-      if (iat != null && iat > now.getEpochSecond() + skew) {
+      if (hasIat && iat > now.getEpochSecond() + skew) {
         throw new Refusal(Reason.BAD_CLAIMS, "token issued in the future (iat)");
       }
       Duration maxLifetime = issuer.maxLifetime();
       if (maxLifetime != null) {
-        if (iat == null) {
+        if (!hasIat) {
           throw new Refusal(Reason.BAD_CLAIMS, "token has no iat, needed for the lifetime limit");
         }
         if (lifetimeSeconds(exp, iat) > maxLifetime.toSeconds()) {
@@ -64,27 +65,21 @@ final class ClaimsChecker {
               Reason.BAD_CLAIMS, "token lifetime exceeds " + maxLifetime.toSeconds() + " s");
         }
       }
-      if (!issuer.anyAudience() && !anyMatch(claims.audience(), issuer.audiences())) {
+      if (!issuer.anyAudience() && !claims.audienceIn(issuer.audiences())) {
         throw new Refusal(Reason.BAD_CLAIMS, "token audience does not match");
       }
-      for (String required : issuer.requiredClaims()) {
-        if (!claims.has(required)) {
-          throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
+      // Most issuers require none: no iterator for an empty set.
+      if (!issuer.requiredClaims().isEmpty()) {
+        for (String required : issuer.requiredClaims()) {
+          if (!claims.has(required)) {
+            throw new Refusal(Reason.BAD_CLAIMS, "token lacks required claim '" + required + "'");
+          }
         }
       }
-      return new Times(exp, nbfSeconds);
+      return exp;
     } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "a registered claim has the wrong type");
     }
-  }
-
-  private static boolean anyMatch(List<String> audience, Set<String> accepted) {
-    for (int i = 0; i < audience.size(); i++) {
-      if (accepted.contains(audience.get(i))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -96,6 +91,19 @@ final class ClaimsChecker {
       return Math.subtractExact(exp, iat);
     } catch (ArithmeticException overflow) {
       return exp > iat ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+  }
+
+  /**
+   * The {@code nbf} of claims {@link #check} passed, in epoch seconds; {@link Long#MIN_VALUE} when
+   * there is none. Read apart, for the verified-token cache only.
+   */
+  static long notBefore(Claims checked) {
+    try {
+      return checked.date("nbf", Long.MIN_VALUE);
+    } catch (Claims.WrongType e) {
+      // check() refused such a token already.
+      throw new IllegalStateException("nbf of checked claims has the wrong type", e);
     }
   }
 
@@ -137,14 +145,17 @@ final class ClaimsChecker {
     } catch (Claims.WrongType e) {
       throw new Refusal(Reason.BAD_CLAIMS, "jti is not a string");
     }
-    return Identity.builder(subjectText, "jwt", space)
-        .access(access)
-        .permissions(Scopes.of(claims, mapping.permissionClaims()))
-        // Identity copies the map: the parsed one is handed over as it is.
-        .claims(claims.all())
-        .credentialId(jti == null ? null : Redact.safe(jti))
+    // The record's constructor, not its builder: one object fewer on every verify.
+    return new Identity(
+        subjectText,
+        "jwt",
+        space,
+        access,
+        Scopes.of(claims, mapping.permissionClaims()),
+        // A scanned payload's claims are built when the app first reads them, if ever.
+        claims.forIdentity(),
+        jti == null ? null : Redact.safe(jti),
         // An exp past Instant.MAX (year 1,000,000,000) is a valid "never": clamp, do not throw.
-        .expiresAt(Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())))
-        .build();
+        Instant.ofEpochSecond(Math.min(exp, Instant.MAX.getEpochSecond())));
   }
 }

@@ -180,7 +180,11 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       throws Refusal {
     ParsedJws jws =
         JwsParser.parse(
-            header, from, to, maxTokenLength, reference ? Jose4jReference::json : TokenJson::parse);
+            header,
+            from,
+            to,
+            maxTokenLength,
+            reference ? Jose4jReference::json : ScannedObject::read);
     Claims claims =
         reference ? Jose4jReference.claims(jws.payload()) : ClaimsChecker.parse(jws.payload());
     String iss = ClaimsChecker.issuer(claims);
@@ -308,8 +312,8 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
           : new Refusal(Reason.UNKNOWN_CREDENTIAL, "no key can verify this token");
     }
     Instant now = context.now();
-    ClaimsChecker.Times times = ClaimsChecker.check(claims, issuer, now);
-    Identity identity = ClaimsChecker.identity(claims, issuer, context.space(), times.exp());
+    long exp = ClaimsChecker.check(claims, issuer, now);
+    Identity identity = ClaimsChecker.identity(claims, issuer, context.space(), exp);
     CompletableFuture<AuthOutcome> outcome =
         CompletableFuture.completedFuture(AuthOutcome.success(identity));
     if (cache.enabled()) {
@@ -317,7 +321,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       cache.put(
           hash,
           new TokenCache.Entry(
-              context.space(), issuer, source, kid, times.exp(), times.nbf(), outcome));
+              context.space(), issuer, source, kid, exp, ClaimsChecker.notBefore(claims), outcome));
     }
     return outcome;
   }

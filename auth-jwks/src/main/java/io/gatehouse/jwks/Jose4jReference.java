@@ -61,10 +61,10 @@ final class Jose4jReference {
     }
 
     @Override
-    public @Nullable Long date(String name) throws WrongType {
+    public long date(String name, long absent) throws WrongType {
       try {
         NumericDate date = claims.getNumericDateClaimValue(name);
-        return date == null ? null : date.getValue();
+        return date == null ? absent : date.getValue();
       } catch (MalformedClaimException e) {
         throw WrongType.INSTANCE;
       }

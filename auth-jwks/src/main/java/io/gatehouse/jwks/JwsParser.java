@@ -30,7 +30,7 @@ final class JwsParser {
 
   /** Parses {@code compact}, which is at most {@code maxLength} characters. */
   static ParsedJws parse(String compact, int maxLength) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, TokenJson::parse);
+    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read);
   }
 
   /**

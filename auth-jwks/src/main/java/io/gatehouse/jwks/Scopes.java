@@ -1,11 +1,12 @@
 package io.gatehouse.jwks;
 
+import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads the scopes of a verified token, strictly: a scope claim that is not a space-separated
@@ -21,9 +22,27 @@ final class Scopes {
 
   /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
   static Set<String> of(Claims claims, List<String> names) throws Refusal {
-    // Sorted, as the identity keeps them: it then copies them without sorting again.
-    Set<String> out = new TreeSet<>();
-    for (String name : names) {
+    // Each once, in this thread's list (at most MAX_SCOPES, so a linear check is cheap); then
+    // sorted into the set the identity keeps as it is, which copies them out of the list.
+    List<String> out = COLLECTED.get();
+    out.clear();
+    try {
+      collect(claims, names, out);
+      return out.isEmpty() ? Set.of() : Identity.sortedPermissions(out);
+    } finally {
+      out.clear();
+    }
+  }
+
+  private static final ThreadLocal<List<String>> COLLECTED =
+      ThreadLocal.withInitial(() -> new ArrayList<>(ClaimMapping.MAX_SCOPES + 1));
+
+  private static void collect(Claims claims, List<String> names, List<String> out) throws Refusal {
+    for (int n = 0; n < names.size(); n++) {
+      String name = names.get(n);
+      if (claims instanceof ScannedClaims scanned && splitPlain(scanned, name, out)) {
+        continue;
+      }
       Object value = claims.value(name);
       if (value == null) {
         continue;
@@ -56,10 +75,37 @@ final class Scopes {
                 + "' is neither a space-separated string nor an array of strings");
       }
     }
-    return out;
   }
 
-  private static void add(Set<String> out, String scope, String claim) throws Refusal {
+  /**
+   * Splits a scanned space-separated scope string of plain ASCII straight from the token's bytes,
+   * as the string path below would split its text (no copy of the whole string); false when the
+   * claim is not such a string, for the usual path to read.
+   */
+  private static boolean splitPlain(ScannedClaims claims, String name, List<String> out)
+      throws Refusal {
+    int from = claims.plainAsciiText(name);
+    if (from < 0) {
+      return false;
+    }
+    byte[] json = claims.json;
+    int start = from;
+    while (true) {
+      int stop = start;
+      while (json[stop] != ' ' && json[stop] != '"') {
+        stop++;
+      }
+      if (stop > start) {
+        add(out, TokenJson.plain(json, start, stop - start), name);
+      }
+      if (json[stop] == '"') {
+        return true;
+      }
+      start = stop + 1;
+    }
+  }
+
+  private static void add(List<String> out, String scope, String claim) throws Refusal {
     if (scope.isEmpty() || scope.length() > ClaimMapping.MAX_SCOPE_LENGTH) {
       throw new Refusal(
           Reason.BAD_CLAIMS,
@@ -82,7 +128,11 @@ final class Scopes {
                 + "', with a character RFC 6749 does not allow in a scope");
       }
     }
-    if (out.add(scope) && out.size() > ClaimMapping.MAX_SCOPES) {
+    if (out.contains(scope)) {
+      return;
+    }
+    out.add(scope);
+    if (out.size() > ClaimMapping.MAX_SCOPES) {
       throw new Refusal(
           Reason.BAD_CLAIMS, "the token holds more than " + ClaimMapping.MAX_SCOPES + " scopes");
     }

@@ -240,6 +240,10 @@ final class TokenJson {
     }
   }
 
+  private Long number() throws Unsure {
+    return numberValue();
+  }
+
   private void literal(String word) throws Unsure {
     if (end - at < word.length()) {
       throw UNSURE;
@@ -257,7 +261,7 @@ final class TokenJson {
   }
 
   /** An integer of 1-18 digits with no leading zero; anything else is jose4j's to read. */
-  private Long number() throws Unsure {
+  private long numberValue() throws Unsure {
     boolean negative = bytes[at] == '-';
     int start = negative ? at + 1 : at;
     int i = start;
@@ -275,6 +279,221 @@ final class TokenJson {
     }
     at = i;
     return negative ? -value : value;
+  }
+
+  /**
+   * Scans the object in {@code bytes[from, to)} without building it, by the same rules as {@link
+   * #parse} (a nested object is read and dropped, so its rules are checked exactly), and returns
+   * where its members are: {@code [count, nameStart, valueStart, ...]} (a name ends at the next
+   * quote: it has no escape; a value where it reads to). Null when {@link #parse} would not read it
+   * alone, or when a member name has an escape or a non-ASCII byte: the caller then parses the
+   * whole object the usual way.
+   */
+  static int @Nullable [] members(byte[] bytes, int from, int to) {
+    try {
+      TokenJson reader = new TokenJson(bytes, from, to);
+      reader.skipSpace();
+      int[] members = reader.scanObject();
+      reader.skipSpace();
+      return reader.at == to ? members : null;
+    } catch (Unsure unsure) {
+      return null;
+    }
+  }
+
+  /** The value at {@code bytes[from]}, a value start {@link #members} gave. */
+  static @Nullable Object valueAt(byte[] bytes, int from) {
+    if (bytes[from] == '"') {
+      // A string without escapes, the usual value: read without a reader object.
+      for (int i = from + 1; i < bytes.length; i++) {
+        byte b = bytes[i];
+        if (b == '"') {
+          return plain(bytes, from + 1, i - from - 1);
+        }
+        if (b == '\\' || b < 0x20) {
+          break;
+        }
+      }
+    }
+    try {
+      return new TokenJson(bytes, from, bytes.length).value(0);
+    } catch (Unsure unsure) {
+      throw new IllegalStateException("a scanned value no longer reads", unsure);
+    }
+  }
+
+  /** The integer at {@code bytes[from]}, a number's start {@link #members} gave. */
+  static long longAt(byte[] bytes, int from) {
+    // The scan checked it: 1-18 digits, maybe after a minus sign.
+    boolean negative = bytes[from] == '-';
+    long value = 0;
+    for (int i = negative ? from + 1 : from; i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b < '0' || b > '9') {
+        break;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return negative ? -value : value;
+  }
+
+  private int[] scanObject() throws Unsure {
+    if (next() != '{') {
+      throw UNSURE;
+    }
+    // Room for one member per 16 bytes, at most 8 to start: a header's two or three members,
+    // a token's registered claims, without a resize.
+    int[] members = new int[1 + 2 * Math.min(8, (end - at) / 16 + 1)];
+    skipSpace();
+    if (at < end && bytes[at] == '}') {
+      at++;
+      return members;
+    }
+    while (true) {
+      skipSpace();
+      if (next() != '"') {
+        throw UNSURE;
+      }
+      int nameStart = at;
+      int nameEnd = plainName();
+      skipSpace();
+      if (next() != ':') {
+        throw UNSURE;
+      }
+      skipSpace();
+      int valueStart = at;
+      skipValue(0);
+      int count = members[0];
+      for (int m = 0; m < count; m++) {
+        int other = members[1 + 2 * m];
+        if (java.util.Arrays.equals(
+            bytes, other, nameEnd(bytes, other), bytes, nameStart, nameEnd)) {
+          // jose4j refuses a repeated name: let it say so.
+          throw UNSURE;
+        }
+      }
+      if (1 + 2 * (count + 1) > members.length) {
+        members = java.util.Arrays.copyOf(members, members.length * 2 - 1);
+      }
+      members[1 + 2 * count] = nameStart;
+      members[2 + 2 * count] = valueStart;
+      members[0] = count + 1;
+      skipSpace();
+      byte b = next();
+      if (b == '}') {
+        return members;
+      }
+      if (b != ',') {
+        throw UNSURE;
+      }
+    }
+  }
+
+  /** Where the scanned name starting at {@code start} ends (its closing quote). */
+  static int nameEnd(byte[] bytes, int start) {
+    int i = start;
+    while (bytes[i] != '"') {
+      i++;
+    }
+    return i;
+  }
+
+  /** A member name of printable ASCII without escapes, whose quote was just read; its end. */
+  private int plainName() throws Unsure {
+    for (int i = at; i < end; i++) {
+      byte b = bytes[i];
+      if (b == '"') {
+        at = i + 1;
+        return i;
+      }
+      if (b == '\\' || b < 0x20) {
+        throw UNSURE;
+      }
+    }
+    throw UNSURE;
+  }
+
+  /** Checks a value as {@link #value} would read it, building nothing but nested objects. */
+  private void skipValue(int depth) throws Unsure {
+    if (at >= end) {
+      throw UNSURE;
+    }
+    switch (bytes[at]) {
+      case '"' -> {
+        at++;
+        skipString();
+      }
+      case '{' -> object(depth + 1);
+      case '[' -> skipArray(depth + 1);
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> numberValue();
+    }
+  }
+
+  private void skipArray(int depth) throws Unsure {
+    if (depth >= MAX_DEPTH) {
+      throw UNSURE;
+    }
+    at++; // '['
+    skipSpace();
+    if (at < end && bytes[at] == ']') {
+      at++;
+      return;
+    }
+    while (true) {
+      skipSpace();
+      skipValue(depth);
+      skipSpace();
+      byte b = next();
+      if (b == ']') {
+        return;
+      }
+      if (b != ',') {
+        throw UNSURE;
+      }
+    }
+  }
+
+  /** Checks a string whose opening quote was just read by the rules of {@link #escaped}. */
+  private void skipString() throws Unsure {
+    int i = at;
+    while (i < end) {
+      byte b = bytes[i];
+      if (b == '"') {
+        at = i + 1;
+        return;
+      }
+      if (b >= 0 && b < 0x20) {
+        throw UNSURE;
+      }
+      if (b != '\\') {
+        i++;
+        continue;
+      }
+      if (i + 1 >= end) {
+        throw UNSURE;
+      }
+      byte e = bytes[i + 1];
+      i += 2;
+      switch (e) {
+        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {}
+        case 'u' -> {
+          if (end - i < 4) {
+            throw UNSURE;
+          }
+          for (int h = 0; h < 4; h++) {
+            if (Character.digit(bytes[i + h], 16) < 0) {
+              throw UNSURE;
+            }
+          }
+          i += 4;
+        }
+        default -> throw UNSURE;
+      }
+    }
+    throw UNSURE;
   }
 
   /** The string whose opening quote was just read. */
@@ -296,6 +515,10 @@ final class TokenJson {
 
   /** ASCII text with no escape: a constant when it is a common name, else a Latin-1 copy. */
   private String plain(int start, int length) {
+    return plain(bytes, start, length);
+  }
+
+  static String plain(byte[] bytes, int start, int length) {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {

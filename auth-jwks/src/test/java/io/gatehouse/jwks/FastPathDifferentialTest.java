@@ -549,6 +549,63 @@ class FastPathDifferentialTest {
         .isEqualTo(Jose4jReference.json(utf8, 0, utf8.length));
   }
 
+  /**
+   * The scan that reads claims without building them agrees with the parser whose map the identity
+   * gets: whenever it takes a document, every member reads as the map's value (as a string, a date
+   * and a presence too), and the whole map is the parser's. When it does not take one, the claims
+   * are parsed the usual way, which the property above compares with jose4j.
+   */
+  @Property(tries = 3000)
+  void scannedClaimsReadAsTheParsedMap(@ForAll("jsonish") String text) {
+    scannedReadsAsParsed(text);
+  }
+
+  @Property(tries = 1500)
+  void scannedClaimSetsReadAsTheParsedMap(@ForAll("claimSets") String text) {
+    scannedReadsAsParsed(text);
+  }
+
+  private static void scannedReadsAsParsed(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    ScannedClaims scanned = ScannedClaims.scan(utf8);
+    java.util.Map<String, Object> parsed = TokenJson.parse(utf8, 0, utf8.length);
+    if (scanned == null) {
+      return;
+    }
+    assertThat(parsed).as(text).isNotNull();
+    assertThat(typed(scanned.all())).as(text).isEqualTo(typed(parsed));
+    assertThat(typed(scanned.forIdentity())).as(text).isEqualTo(typed(parsed));
+    Claims reference = Claims.of(java.util.Objects.requireNonNull(parsed));
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(parsed.keySet());
+    names.addAll(List.of("exp", "iss", "aud", "absent"));
+    for (String name : names) {
+      assertThat(typed(scanned.value(name)))
+          .as(text + " " + name)
+          .isEqualTo(typed(parsed.get(name)));
+      assertThat(scanned.has(name)).as(text + " " + name).isEqualTo(reference.has(name));
+      assertThat(readAs(() -> scanned.string(name)))
+          .as(text + " " + name)
+          .isEqualTo(readAs(() -> reference.string(name)));
+      assertThat(readAs(() -> scanned.date(name, -7)))
+          .as(text + " " + name)
+          .isEqualTo(readAs(() -> reference.date(name, -7)));
+    }
+    assertThat(readAs(scanned::audience)).as(text).isEqualTo(readAs(reference::audience));
+  }
+
+  private interface ClaimRead {
+    Object read() throws Claims.WrongType;
+  }
+
+  /** What a claim getter gives, typed, or "wrong type". */
+  private static String readAs(ClaimRead read) {
+    try {
+      return typed(read.read());
+    } catch (Claims.WrongType e) {
+      return "wrong type";
+    }
+  }
+
   @Provide
   Arbitrary<JsonWebKey> keys() {
     return Arbitraries.of("none", "HS256", "HS512", "short", "use-enc")

@@ -12,8 +12,10 @@ import java.util.Set;
  * ({@code rs256Gatehouse}, {@code rs256Nimbus}, {@code rs256Jca} are the {@code rs256} family); a
  * name with no known suffix belongs to the group-wide family. JMH parameters are part of the
  * family: {@code lookupGatehouse[rules=1000]} and {@code lookupLinearScan[rules=1000]} are one
- * family, {@code lookupGatehouse[rules=100000]} another. The rows come out grouped by family, in
- * the order each family first appears (JMH sorts by method, then parameters). In each family:
+ * family, {@code lookupGatehouse[rules=100000]} another. Gatehouse's own rows ({@code Gatehouse},
+ * {@code GatehouseCached}) are neither floor nor peer; they get both ratios. The rows come out
+ * grouped by family, in the order each family first appears (JMH sorts by method, then parameters).
+ * In each family:
  *
  * <ul>
  *   <li>the <b>floor</b> is the row with a floor suffix ({@code Jca}, {@code BareJca}, {@code Jdk},
@@ -29,7 +31,8 @@ final class Comparison {
   private static final List<String> FLOOR_SUFFIXES = List.of("BareJca", "Jca", "Jdk", "LinearScan");
   private static final List<String> PEER_SUFFIXES =
       List.of("Jose4j", "Nimbus", "Auth0", "Jjwt", "IpAddress", "Ipaddress", "Seancfoley");
-  private static final List<String> OWN_SUFFIXES = List.of("Gatehouse");
+  // Longest first: rs256GatehouseCached is the rs256 family, not a family "rs256Gatehouse".
+  private static final List<String> OWN_SUFFIXES = List.of("GatehouseCached", "Gatehouse");
   private static final Set<String> FLOOR_NAMES =
       Set.of("linearScan", "authenticatorAlone", "plainServer");
 

@@ -322,6 +322,27 @@ class BenchReportTest {
   }
 
   @Test
+  void theCachedGatehouseRowIsItsFamilysOwnRowWithBothRatios() {
+    List<Comparison.Ratioed> rows =
+        Comparison.compare(
+            List.of(
+                new JmhRow("rs256Auth0", "avgt", 40, 1, "us/op", 40_000),
+                new JmhRow("rs256Gatehouse", "avgt", 36, 1, "us/op", 36_000),
+                new JmhRow("rs256GatehouseCached", "avgt", 0.5, 0.01, "us/op", 500),
+                new JmhRow("rs256Jca", "avgt", 32, 1, "us/op", 32_000)));
+
+    assertThat(Comparison.family("rs256GatehouseCached")).isEqualTo("rs256");
+    assertThat(Comparison.isFloor("rs256GatehouseCached")).isFalse();
+    assertThat(Comparison.isPeer("rs256GatehouseCached")).isFalse();
+    Comparison.Ratioed cached = rows.get(2);
+    assertThat(cached.row().name()).isEqualTo("rs256GatehouseCached");
+    assertThat(cached.family()).isEqualTo("rs256");
+    // floor 32,000 ns / 500 ns = 64x; the only peer (auth0) 40,000 ns / 500 ns = 80x
+    assertThat(BenchReport.ratio(cached.vsFloor())).isEqualTo("64.0×");
+    assertThat(BenchReport.ratio(cached.vsBestPeer())).isEqualTo("80.0×");
+  }
+
+  @Test
   void theRunLineSaysHowLongTheGroupRan() throws IOException {
     Path env = dir.resolve("ipfilter.env");
     Files.writeString(

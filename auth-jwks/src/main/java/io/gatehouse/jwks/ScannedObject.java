@@ -1,0 +1,87 @@
+package io.gatehouse.jwks;
+
+import java.util.AbstractMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JSON object {@link TokenJson#members} scanned, read as a map: {@link #get} and {@link
+ * #containsKey} read one member from its bytes; anything that walks the whole map reads it all, as
+ * {@link TokenJson#parse} would. For a token's header, of which a few names are asked.
+ */
+class ScannedObject extends AbstractMap<String, Object> {
+  final byte[] json;
+  private final int[] members;
+
+  ScannedObject(byte[] json, int[] members) {
+    this.json = json;
+    this.members = members;
+  }
+
+  /** The object in {@code json} as a map: scanned when it can be, else as {@link TokenJson}. */
+  static @Nullable Map<String, Object> read(byte[] json, int from, int to) {
+    if (from == 0 && to == json.length) {
+      int[] members = TokenJson.members(json, 0, to);
+      if (members != null) {
+        return new ScannedObject(json, members);
+      }
+    }
+    return TokenJson.parse(json, from, to);
+  }
+
+  /** Where the value of member {@code name} starts, or -1 when there is none. */
+  final int valueStart(String name) {
+    int length = name.length();
+    for (int m = 0, count = members[0]; m < count; m++) {
+      int start = members[1 + 2 * m];
+      if (TokenJson.nameEnd(json, start) - start == length && sameAscii(start, name)) {
+        return members[2 + 2 * m];
+      }
+    }
+    return -1;
+  }
+
+  /** Whether the (ASCII) name at {@code start} is {@code name}. */
+  private boolean sameAscii(int start, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (json[start + i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The first byte of a value, or {@code 'n'} (as null) when {@code start} is -1 (absent). */
+  final byte kind(int start) {
+    return start < 0 ? (byte) 'n' : json[start];
+  }
+
+  @Override
+  public final @Nullable Object get(Object key) {
+    int start = key instanceof String name ? valueStart(name) : -1;
+    return start < 0 ? null : TokenJson.valueAt(json, start);
+  }
+
+  @Override
+  public final boolean containsKey(Object key) {
+    return key instanceof String name && valueStart(name) >= 0;
+  }
+
+  @Override
+  public final int size() {
+    return members[0];
+  }
+
+  /** The whole object, read now. */
+  final Map<String, Object> parsed() {
+    return Objects.requireNonNull(
+        TokenJson.parse(json, 0, json.length), "a scanned object no longer reads");
+  }
+
+  @Override
+  public final Set<Entry<String, Object>> entrySet() {
+    return parsed().entrySet();
+  }
+}

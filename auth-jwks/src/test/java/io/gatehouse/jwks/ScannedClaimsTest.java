@@ -1,0 +1,79 @@
+package io.gatehouse.jwks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScannedClaimsTest {
+
+  private static ScannedClaims scan(String json) {
+    return ScannedClaims.scan(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aPlainClaimSetIsScannedAndReadsEachClaimAsItsType() throws Exception {
+    ScannedClaims claims =
+        scan(
+            "{\"iss\":\"https://i\",\"aud\":[\"api\",\"x\"],\"exp\":1700000000,\"nbf\":-5,"
+                + "\"sub\":\"al\\u0069ce\",\"x\":{\"y\":[1,{}]},\"n\":null,\"t\":true}");
+    assertThat(claims).isNotNull();
+    assertThat(claims.string("iss")).isEqualTo("https://i");
+    assertThat(claims.string("sub")).isEqualTo("alice");
+    assertThat(claims.date("exp", 0)).isEqualTo(1_700_000_000L);
+    assertThat(claims.date("nbf", 0)).isEqualTo(-5L);
+    assertThat(claims.date("iat", 99)).isEqualTo(99L);
+    assertThat(claims.date("n", 99)).isEqualTo(99L);
+    assertThat(claims.has("n")).isFalse();
+    assertThat(claims.has("t")).isTrue();
+    assertThat(claims.audience()).containsExactly("api", "x");
+    assertThat(claims.all().keySet())
+        .containsExactly("iss", "aud", "exp", "nbf", "sub", "x", "n", "t");
+  }
+
+  @Test
+  void aClaimOfTheWrongTypeIsRefusedAsTheMapReaderRefusesIt() {
+    ScannedClaims claims = scan("{\"exp\":\"1\",\"iss\":5,\"aud\":[1],\"nbf\":true}");
+    assertThat(claims).isNotNull();
+    for (String date : List.of("exp", "nbf")) {
+      assertThat(wrongType(() -> claims.date(date, 0))).as(date).isTrue();
+    }
+    assertThat(wrongType(() -> claims.string("iss"))).isTrue();
+    assertThat(wrongType(claims::audience)).isTrue();
+  }
+
+  @Test
+  void whatTheScanDoesNotTakeIsLeftToTheFullParser() {
+    // A repeated name (jose4j refuses it), an escaped or non-ASCII name, a fraction or a long
+    // number, trailing text, invalid JSON, a repeated name in a nested object.
+    for (String json :
+        List.of(
+            "{\"a\":1,\"a\":2}",
+            "{\"\\u0069ss\":\"x\"}",
+            "{\"é\":1}",
+            "{\"exp\":1.5}",
+            "{\"exp\":1e3}",
+            "{\"exp\":1234567890123456789}",
+            "{\"a\":1} x",
+            "{\"a\":tru}",
+            "{\"a\":\"\u0001\"}",
+            "{\"x\":{\"y\":1,\"y\":2}}",
+            "[1]")) {
+      assertThat(scan(json)).as(json).isNull();
+    }
+  }
+
+  private interface Read {
+    Object read() throws Claims.WrongType;
+  }
+
+  private static boolean wrongType(Read read) {
+    try {
+      read.read();
+      return false;
+    } catch (Claims.WrongType e) {
+      return true;
+    }
+  }
+}
