@@ -242,7 +242,10 @@ final class TokenLookup {
   private CompletableFuture<Entry> load(String key, InetAddress client) {
     int slot = lookupsInFlight.tryAcquire(client);
     if (slot < 0) {
-      return CompletableFuture.failedFuture(new TooManyLookups());
+      // Concurrent requests with the same token share one load: joining a load already under way
+      // costs no store read, so only a request that would start a new read is refused.
+      CompletableFuture<Entry> underWay = cache.getIfPresent(key);
+      return underWay != null ? underWay : CompletableFuture.failedFuture(new TooManyLookups());
     }
     CompletableFuture<Entry> loading;
     try {
