@@ -1,6 +1,5 @@
 package io.gatehouse.core;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -86,8 +85,9 @@ final class AddressThrottle implements CredentialThrottle {
     }
     long nowMillis = now.toEpochMilli();
     long per = policy.millisPerFailure();
-    long keyHi = keyHi(client);
-    long keyLo = keyLo(client);
+    byte[] address = client.getAddress();
+    long keyHi = keyHi(address);
+    long keyLo = keyLo(address);
     int set = set(keyHi, keyLo, space);
     synchronized (locks[set & (LOCKS - 1)]) {
       int slot = findOrClaim(set, keyHi, keyLo, space, nowMillis);
@@ -100,8 +100,9 @@ final class AddressThrottle implements CredentialThrottle {
 
   /** When the bucket of (client, space) is full again; {@code nowMillis} or earlier if unknown. */
   private long fullAtOf(InetAddress client, String space, long nowMillis) {
-    long keyHi = keyHi(client);
-    long keyLo = keyLo(client);
+    byte[] address = client.getAddress(); // a copy: taken once per call
+    long keyHi = keyHi(address);
+    long keyLo = keyLo(address);
     int set = set(keyHi, keyLo, space);
     int base = set * WAYS;
     synchronized (locks[set & (LOCKS - 1)]) {
@@ -148,11 +149,11 @@ final class AddressThrottle implements CredentialThrottle {
   }
 
   /** IPv4: 0. IPv6: the first 64 bits, masked to the prefix when it is shorter. */
-  private long keyHi(InetAddress client) {
-    if (client instanceof Inet4Address) {
+  private long keyHi(byte[] address) {
+    if (address.length == 4) {
       return 0;
     }
-    long bits = bytesToLong(client.getAddress(), 0);
+    long bits = bytesToLong(address, 0);
     return prefixBits >= 64 ? bits : bits & (-1L << (64 - prefixBits));
   }
 
@@ -160,15 +161,14 @@ final class AddressThrottle implements CredentialThrottle {
    * IPv4: the address with bit 32 set (no IPv6 key has it). IPv6: the last 64 bits within the
    * prefix.
    */
-  private long keyLo(InetAddress client) {
-    byte[] bytes = client.getAddress();
-    if (client instanceof Inet4Address) {
-      return (1L << 32) | (bytesToLong4(bytes) & 0xFFFF_FFFFL);
+  private long keyLo(byte[] address) {
+    if (address.length == 4) {
+      return (1L << 32) | (bytesToLong4(address) & 0xFFFF_FFFFL);
     }
     if (prefixBits <= 64) {
       return 0;
     }
-    long bits = bytesToLong(bytes, 8);
+    long bits = bytesToLong(address, 8);
     return prefixBits == 128 ? bits : bits & (-1L << (128 - prefixBits));
   }
 

@@ -23,12 +23,13 @@ final class LazyClaims extends AbstractMap<String, Object> {
     this.source = source;
   }
 
+  private LazyClaims(Map<String, Object> read) {
+    this.claims = read;
+  }
+
   /** An unmodifiable copy of {@code claims}, read now. */
   static LazyClaims copyOf(Map<String, ?> claims) {
-    LazyClaims copy = new LazyClaims(Map::of);
-    copy.source = null;
-    copy.claims = Collections.unmodifiableMap(new LinkedHashMap<String, Object>(claims));
-    return copy;
+    return new LazyClaims(Collections.unmodifiableMap(new LinkedHashMap<String, Object>(claims)));
   }
 
   private Map<String, Object> claims() {
