@@ -69,14 +69,6 @@ public record Protections(ThrottlePolicy throttle, boolean browsersAllowed) {
    * false}} only turns it off).
    */
   public static ThrottlePolicy throttleFromJson(Map<String, Object> map, ThrottlePolicy base) {
-    long failures = Json.number(map, "failures", base.failures());
-    if (failures < 1 || failures > 1_000_000) {
-      throw new IllegalArgumentException("'failures' must be in [1, 1000000], was " + failures);
-    }
-    String refill = Json.optString(map, "refill");
-    ThrottlePolicy policy =
-        ThrottlePolicy.of((int) failures, refill == null ? base.refillText() : refill);
-    boolean enabled = map.containsKey("enabled") ? Json.bool(map, "enabled") : base.enabled();
-    return policy.withEnabled(enabled);
+    return ThrottleChange.fromJson(map).applyTo(base);
   }
 }

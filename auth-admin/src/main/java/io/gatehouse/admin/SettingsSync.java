@@ -100,11 +100,6 @@ final class SettingsSync implements AutoCloseable {
     return detail == null ? null : io.gatehouse.core.SpaceCheck.unavailable(detail);
   }
 
-  /** The declared spaces as last read. */
-  Set<String> declaredSpaces() {
-    return declared;
-  }
-
   static Settings apply(Settings current, Map<String, SpaceConfig> configs, Set<String> broken) {
     Set<String> spaces = new TreeSet<>(current.spaces());
     spaces.addAll(configs.keySet());

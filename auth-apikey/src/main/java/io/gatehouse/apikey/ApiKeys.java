@@ -79,10 +79,7 @@ public final class ApiKeys implements TokenManager, AutoCloseable {
     this.importShape = builder.importShape;
     this.retryAfter = builder.retryAfter;
     this.realm = builder.realm;
-    this.listener =
-        builder.listener == AuthListener.NONE
-            ? AuthListener.NONE
-            : AuthListener.safe(builder.listener);
+    this.listener = AuthListener.safe(builder.listener);
     Executor io = builder.ioExecutor;
     if (io == null) {
       ownedIoExecutor =

@@ -125,13 +125,12 @@ final class JdbcTokenStore implements TokenStore {
   private final List<Runnable> pendingDeliveries = new ArrayList<>();
 
   private long lastPrune; // guarded by this (poll)
-  private boolean pollFailing; // guarded by this (poll)
+
+  /** True while polls fail: written by the poll, read by health too. */
+  private volatile boolean pollFailing;
 
   /** When the change table was last polled successfully (clock millis); -1 before the first. */
   private volatile long lastPollOk = -1;
-
-  /** True while polls fail; read by health, written by the poll. */
-  private volatile boolean pollDown;
 
   JdbcTokenStore(
       ConnectionSource source, Clock clock, Duration pollInterval, Duration queryTimeout) {
@@ -401,7 +400,7 @@ final class JdbcTokenStore implements TokenStore {
       details.put("pollLagMillis", Long.toString(Math.max(0, clock.millis() - lastOk)));
     }
     Health.Status status;
-    if (pollDown || closed) {
+    if (pollFailing || closed) {
       status = Health.Status.DOWN;
     } else if (lastOk < 0 || (postgres && !pushing)) {
       status = Health.Status.DEGRADED;
@@ -472,13 +471,11 @@ final class JdbcTokenStore implements TokenStore {
             return true;
           });
       lastPollOk = clock.millis();
-      pollDown = false;
       if (pollFailing) {
         LOG.info("token database reachable again; change polling resumed");
         pollFailing = false;
       }
     } catch (RuntimeException e) {
-      pollDown = true;
       if (!pollFailing) {
         LOG.warn("token database unreachable; cached tokens keep working until it returns", e);
         pollFailing = true;

@@ -109,28 +109,6 @@ public record TokenRecord(
         List.of());
   }
 
-  /** This record with {@code allowed} as its origins. */
-  public TokenRecord withOrigins(List<String> allowed) {
-    return new TokenRecord(
-        id,
-        space,
-        kind,
-        hash,
-        previousHash,
-        previousValidUntil,
-        maskedPrefix,
-        access,
-        name,
-        owner,
-        permissions,
-        createdAt,
-        expiresAt,
-        lastUsedAt,
-        revokedAt,
-        imported,
-        allowed);
-  }
-
   /** The public view of this record, without hashes. */
   public TokenInfo info() {
     return new TokenInfo(

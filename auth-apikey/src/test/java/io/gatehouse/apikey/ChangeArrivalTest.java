@@ -103,8 +103,17 @@ class ChangeArrivalTest {
 
   @Test
   void aFeedThatSharesNothingReportsNoArrivals() {
-    ChangeFeed.Subscription none = TokenStores.inMemory().changes().observeArrivals(a -> {});
-    none.close();
+    ChangeFeed feed = TokenStores.inMemory().changes();
+    List<ChangeFeed.Arrival> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<ChangeFeed.Change> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ChangeFeed.Subscription observed = feed.observeArrivals(arrivals::add);
+    ChangeFeed.Subscription subscribed = feed.subscribe("tokens", changes::add);
+    feed.publish("tokens", "abc");
+    subscribed.close();
+    observed.close();
+    // The change itself is delivered in the process; nothing arrived from another instance.
+    org.assertj.core.api.Assertions.assertThat(changes).isNotEmpty();
+    org.assertj.core.api.Assertions.assertThat(arrivals).isEmpty();
   }
 
   private static List<String> topics(List<AuthEvent> events) {

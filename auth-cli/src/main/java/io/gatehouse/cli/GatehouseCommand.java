@@ -191,8 +191,7 @@ final class GatehouseCommand implements Runnable {
       }
       return remote;
     }
-    String name = space();
-    return openStore().managementClosingStore(name, Caller.operator());
+    return management(space());
   }
 
   /** The operations on the store in {@code space} (local mode only). */

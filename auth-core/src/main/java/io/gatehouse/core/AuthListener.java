@@ -40,9 +40,12 @@ public interface AuthListener {
     };
   }
 
-  /** Wraps {@code listener} so that its exceptions are logged and swallowed. */
+  /**
+   * Wraps {@code listener} so that its exceptions are logged and swallowed; {@link #NONE} stays
+   * itself, so callers can still skip building events nobody listens to.
+   */
   static AuthListener safe(AuthListener listener) {
-    return all(List.of(listener));
+    return listener == NONE ? NONE : all(List.of(listener));
   }
 }
 

@@ -79,7 +79,7 @@ public record RateLimitState(
   }
 
   /** Whole seconds, rounded up: a client that waits this long is never early. */
-  static long ceilSeconds(Duration duration) {
+  public static long ceilSeconds(Duration duration) {
     long millis = duration.toMillis();
     return millis <= 0 ? 0 : (millis + 999) / 1000;
   }

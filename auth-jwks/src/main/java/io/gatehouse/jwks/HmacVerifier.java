@@ -40,22 +40,8 @@ final class HmacVerifier {
     Slot slot = slotFor(alg, key);
     slot.mac.update(data, 0, length);
     slot.mac.doFinal(slot.expected, 0);
-    return constantTimeEquals(slot.expected, signature);
-  }
-
-  /**
-   * Equal lengths and bytes, in time that depends on the length only (which is public: it is the
-   * algorithm's), as {@link java.security.MessageDigest#isEqual} but without a copy of the MAC.
-   */
-  private static boolean constantTimeEquals(byte[] expected, byte[] actual) {
-    if (expected.length != actual.length) {
-      return false;
-    }
-    int difference = 0;
-    for (int i = 0; i < expected.length; i++) {
-      difference |= expected[i] ^ actual[i];
-    }
-    return difference == 0;
+    // Constant time for equal lengths; the length is public (it is the algorithm's).
+    return java.security.MessageDigest.isEqual(slot.expected, signature);
   }
 
   private static Slot slotFor(String alg, Key key) throws GeneralSecurityException {

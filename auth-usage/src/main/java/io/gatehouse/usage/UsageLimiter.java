@@ -227,7 +227,7 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
   }
 
   static String seconds(Duration duration) {
-    return RateLimitStates.ceilSeconds(duration) + " s";
+    return io.gatehouse.core.RateLimitState.ceilSeconds(duration) + " s";
   }
 
   private static ProxyManager<String> proxyManager(DataSource store, @Nullable TimeMeter meter) {
@@ -320,7 +320,6 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     private @Nullable PooledConnections pool;
     private boolean shareBuckets;
     private int threads = 4;
-    private @Nullable ExecutorService executor;
 
     private Builder(LimitSource source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -377,10 +376,6 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     }
 
     private ExecutorService executor() {
-      ExecutorService given = executor;
-      if (given != null) {
-        return given;
-      }
       ThreadPoolExecutor pool =
           new ThreadPoolExecutor(
               threads,
