@@ -2,6 +2,7 @@ package io.gatehouse.netty;
 
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Redact;
+import io.gatehouse.core.RequestPath;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,6 +3,7 @@ package io.gatehouse.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.gatehouse.core.RequestPath;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -16,8 +16,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -176,14 +174,8 @@ public final class GatehouseFilter extends HttpFilter {
     chain.doFilter(wrapped, response);
   }
 
-  /** The IETF {@code RateLimit-Policy} and {@code RateLimit} fields, when a limit is known. */
   private static void setRateLimitHeaders(HttpServletResponse response, Decision decision) {
-    String policy = Refusal.rateLimitPolicy(decision);
-    String state = Refusal.rateLimit(decision);
-    if (policy != null && state != null && !response.isCommitted()) {
-      response.setHeader("RateLimit-Policy", policy);
-      response.setHeader("RateLimit", state);
-    }
+    RefusalResponse.setRateLimitHeaders(response, decision);
   }
 
   private void markAllowed(ServletRequest request, Decision decision) {
@@ -276,27 +268,7 @@ public final class GatehouseFilter extends HttpFilter {
   private void writeRefusal(
       HttpServletRequest request, HttpServletResponse response, Decision decision)
       throws IOException {
-    if (response.isCommitted()) {
-      return;
-    }
-    response.resetBuffer();
-    response.setStatus(decision.status());
-    UnreadBody.settle(request, response);
-    for (String challenge : Refusal.wwwAuthenticate(decision)) {
-      response.addHeader("WWW-Authenticate", challenge);
-    }
-    String retryAfter = Refusal.retryAfter(decision);
-    if (retryAfter != null) {
-      response.setHeader("Retry-After", retryAfter);
-    }
-    setRateLimitHeaders(response, decision);
-    response.setHeader("Cache-Control", "no-store");
-    byte[] body = Refusal.problemJson(decision, includeDetail).getBytes(StandardCharsets.UTF_8);
-    response.setContentType(Refusal.PROBLEM_JSON);
-    response.setContentLength(body.length);
-    try (OutputStream out = response.getOutputStream()) {
-      out.write(body);
-    }
+    RefusalResponse.write(request, response, decision, includeDetail);
   }
 
   @Override

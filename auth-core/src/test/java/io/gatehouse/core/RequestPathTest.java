@@ -1,4 +1,4 @@
-package io.gatehouse.netty;
+package io.gatehouse.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What path rules see on Netty, and which raw paths are refused instead of guessed. */
+/**
+ * What path rules see by adapters holding a raw request-target, and which raw paths are refused
+ * instead of guessed.
+ */
 class RequestPathTest {
 
   @ParameterizedTest(name = "{0} -> {1}")

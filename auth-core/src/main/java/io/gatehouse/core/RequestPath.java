@@ -1,4 +1,4 @@
-package io.gatehouse.netty;
+package io.gatehouse.core;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The path the pipeline's path rules see on Netty: each segment without its path parameters and
- * percent-decoded, with empty segments dropped; or null when the raw path is ambiguous and the
- * request should be refused.
+ * The canonical path the pipeline's path rules see when an adapter holds a raw request-target
+ * (Netty, the forward-auth endpoint's original URI, a reverse proxy): each segment without its path
+ * parameters and percent-decoded, with empty segments dropped; or null when the raw path is
+ * ambiguous and the request should be refused.
  *
  * <p>A servlet container hands the filter a decoded, normalised path (path parameters removed) and
  * refuses ambiguous ones itself; Netty hands over the raw request-target. A rule such as {@code
@@ -22,10 +23,14 @@ import org.jspecify.annotations.Nullable;
  * (also encoded, also {@code ..;x}), an encoded {@code /}, {@code \}, {@code ;} or NUL, a raw
  * backslash or control character, a bad escape, and bytes that are not UTF-8.
  */
-final class RequestPath {
+public final class RequestPath {
   private RequestPath() {}
 
-  static @Nullable String canonical(String rawPath) {
+  /**
+   * The canonical form of {@code rawPath} (a request-target's path, without query or fragment), or
+   * null when it is ambiguous and the request must be refused. {@code *} stays {@code *}.
+   */
+  public static @Nullable String canonical(String rawPath) {
     if (rawPath.equals("*")) {
       return rawPath; // OPTIONS *
     }
