@@ -17,6 +17,7 @@ import io.gatehouse.core.Settings;
 import io.gatehouse.core.SettingsHolder;
 import io.gatehouse.core.SpaceResolver;
 import io.gatehouse.jwks.JwtAuthenticator;
+import io.gatehouse.servlet.ForwardAuthServlet;
 import io.gatehouse.servlet.GatehouseFilter;
 import io.gatehouse.servlet.HealthServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -61,6 +62,9 @@ public final class ManagedGatehouse implements AutoCloseable {
 
   /** Where {@link #healthServlet()} is meant to be mounted, outside every Gatehouse filter. */
   public static final String HEALTH_PATH = "/_health";
+
+  /** Where {@link #forwardAuthServlet()} is meant to be mounted, outside every Gatehouse filter. */
+  public static final String FORWARD_AUTH_PATH = "/_authz";
 
   /** A readiness flood runs the store's probe at most once per this interval. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(1);
@@ -216,6 +220,16 @@ public final class ManagedGatehouse implements AutoCloseable {
    */
   public HttpServlet healthServlet() {
     return healthServlet;
+  }
+
+  /**
+   * A forward-auth endpoint deciding with {@link #gatehouse()}, for nginx {@code auth_request},
+   * Traefik {@code ForwardAuth} and Envoy {@code ext_authz}: mount it at {@value
+   * #FORWARD_AUTH_PATH}{@code /*} with async support, where no Gatehouse filter applies (see {@link
+   * ForwardAuthServlet} and docs/FORWARD-AUTH.md).
+   */
+  public HttpServlet forwardAuthServlet() {
+    return ForwardAuthServlet.builder(gatehouse).build();
   }
 
   /** The live settings the pipeline reads (every space's), current within 2 s. */

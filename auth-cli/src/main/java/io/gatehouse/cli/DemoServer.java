@@ -8,6 +8,8 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -15,9 +17,10 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 /**
  * The demo API: Jetty with a {@link ManagedGatehouse}'s filter on {@code /api/*} and its admin
  * servlet (the console and the admin API) on {@code /_admin/*}, and its health servlet, outside
- * every filter, on {@code /_health/*}. It embeds Gatehouse exactly as an app would: a token,
- * allowlist or JWKS change made by any process sharing the store applies to the next request, with
- * no restart.
+ * every filter, on {@code /_health/*}; with {@code serve --forward-auth}, the forward-auth endpoint
+ * on {@code /_authz/*}, outside every filter too. It embeds Gatehouse exactly as an app would: a
+ * token, allowlist or JWKS change made by any process sharing the store applies to the next
+ * request, with no restart.
  */
 final class DemoServer implements AutoCloseable {
   private final Server server;
@@ -38,10 +41,30 @@ final class DemoServer implements AutoCloseable {
    */
   DemoServer(ManagedGatehouse managed, String spaces, String host, int port, boolean guardEveryPath)
       throws Exception {
+    this(managed, spaces, host, port, guardEveryPath, false);
+  }
+
+  /**
+   * @param forwardAuth also mount {@link ManagedGatehouse#forwardAuthServlet()} at {@code
+   *     /_authz/*}, in a context of its own (no filter), accepting request heads up to 32 KiB so an
+   *     original URI of 8 KiB fits
+   */
+  DemoServer(
+      ManagedGatehouse managed,
+      String spaces,
+      String host,
+      int port,
+      boolean guardEveryPath,
+      boolean forwardAuth)
+      throws Exception {
     this.managed = managed;
     this.spaces = spaces;
     server = new Server();
-    connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    if (forwardAuth) {
+      http.setRequestHeaderSize(32 * 1024);
+    }
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
@@ -63,7 +86,18 @@ final class DemoServer implements AutoCloseable {
     ServletContextHandler health = new ServletContextHandler();
     health.setContextPath(ManagedGatehouse.HEALTH_PATH);
     health.addServlet(new ServletHolder(managed.healthServlet()), "/*");
-    server.setHandler(new ContextHandlerCollection(health, context));
+    if (forwardAuth) {
+      ServletContextHandler authz = new ServletContextHandler();
+      authz.setContextPath(ManagedGatehouse.FORWARD_AUTH_PATH);
+      // nginx and Traefik ask /_authz itself: answer it, do not redirect to /_authz/.
+      authz.setAllowNullPathInContext(true);
+      ServletHolder endpoint = new ServletHolder(managed.forwardAuthServlet());
+      endpoint.setAsyncSupported(true);
+      authz.addServlet(endpoint, "/*");
+      server.setHandler(new ContextHandlerCollection(health, authz, context));
+    } else {
+      server.setHandler(new ContextHandlerCollection(health, context));
+    }
     server.setStopAtShutdown(true);
     try {
       server.start();

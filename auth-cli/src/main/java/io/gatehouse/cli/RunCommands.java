@@ -128,6 +128,15 @@ final class RunCommands {
                 + " refused (403 unknown_space). Default: every request in the fixed --space")
     @Nullable String spaceFrom;
 
+    @Option(
+        names = "--forward-auth",
+        description =
+            "Also answer forward-auth subrequests at /_authz (nginx auth_request, Traefik"
+                + " ForwardAuth, Envoy ext_authz path_prefix /_authz): 200 with X-Gatehouse-*"
+                + " identity headers, or the refusal. Listen on an internal address only; see"
+                + " docs/FORWARD-AUTH.md")
+    boolean forwardAuth;
+
     @Override
     public Integer call() throws Exception {
       requireLocal(root, "serve");
@@ -136,7 +145,13 @@ final class RunCommands {
           mapping == null ? root.openManaged() : root.openManaged(mapping.resolver())) {
         String spaces = mapping == null ? "space '" + root.space() + "'" : mapping.describe();
         DemoServer server =
-            start(managed, listen.host, listen.port, spaces, mapping == SpaceMapping.PATH);
+            start(
+                managed,
+                listen.host,
+                listen.port,
+                spaces,
+                mapping == SpaceMapping.PATH,
+                forwardAuth);
         PrintWriter out = root.out();
         out.println(
             "Gatehouse demo API on "
@@ -152,6 +167,11 @@ final class RunCommands {
         out.println("  /_admin/api/...     an admin token with permission 'manage'");
         out.println("  /_admin/            the admin console (sign in with such an admin token)");
         out.println("  GET  /_health/live, /_health/ready   no credential (ready: 503 when DOWN)");
+        if (forwardAuth) {
+          out.println(
+              "  /_authz             forward auth: decides X-Original-URI/-Method (nginx),"
+                  + " X-Forwarded-Uri/-Method (Traefik) or /_authz/<path> (Envoy)");
+        }
         out.println(
             "  /_admin/metrics     Prometheus text, an admin token with permission 'metrics'");
         out.println("Changes made with gatehouse apply within 2 s. Press Ctrl-C to stop.");
@@ -287,11 +307,22 @@ final class RunCommands {
   private static DemoServer start(
       ManagedGatehouse managed, String host, int port, String spaces, boolean guardEveryPath)
       throws Exception {
+    return start(managed, host, port, spaces, guardEveryPath, false);
+  }
+
+  private static DemoServer start(
+      ManagedGatehouse managed,
+      String host,
+      int port,
+      String spaces,
+      boolean guardEveryPath,
+      boolean forwardAuth)
+      throws Exception {
     if (port < 0 || port > 65535) {
       throw CliException.usage("--port must be 0-65535, was " + port);
     }
     try {
-      return new DemoServer(managed, spaces, host, port, guardEveryPath);
+      return new DemoServer(managed, spaces, host, port, guardEveryPath, forwardAuth);
     } catch (IOException e) {
       throw CliException.usage(
           "cannot listen on "
