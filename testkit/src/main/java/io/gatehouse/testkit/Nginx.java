@@ -93,6 +93,9 @@ public final class Nginx implements AutoCloseable {
     return String.join(
         "\n",
         List.of(
+            // As root, the workers would run as nobody and could not open the private temporary
+            // directory (temp files, unix sockets): keep them as the user that started nginx.
+            "root".equals(System.getProperty("user.name")) ? "user root;" : "",
             "worker_processes 1;",
             "pid " + dir.resolve("nginx.pid") + ";",
             "error_log " + dir.resolve("logs/error.log") + " info;",

@@ -36,11 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Requests per second through nginx with {@code auth_request} asking Gatehouse's forward-auth
  * endpoint (Jetty, in this JVM, a cached API token), beside nginx alone on the same route: the
- * floor {@code bareNginx} is {@code /plain/}, proxied straight to the upstream; {@code
- * nginxWithGatehouse} is {@code /}, the same proxying after the auth subrequest. The upstream is a
- * second nginx server answering {@code return 200} so that it costs both rows the same and little.
- * Four client threads share one JDK HttpClient (HTTP/1.1, keep-alive); nginx keeps its connections
- * to Gatehouse and to the upstream alive too. Read the ratio, not the absolute figures.
+ * floor {@code plainServer} is {@code /plain/}, proxied straight to the upstream; {@code
+ * gatedServer} is {@code /}, the same proxying after the auth subrequest. The upstream is a second
+ * nginx server answering {@code return 200} so that it costs both rows the same and little. Four
+ * client threads share one JDK HttpClient (HTTP/1.1, keep-alive); nginx keeps its connections to
+ * Gatehouse and to the upstream alive too. Read the ratio, not the absolute figures.
  *
  * <p>Without nginx ({@code apt-get install -y nginx}) the setup fails with that install line and
  * JMH reports the rows as failed; the other groups are unaffected.
@@ -143,13 +143,13 @@ public class ForwardAuthBenchmark {
 
   /** The floor: nginx proxying to the upstream, no auth subrequest. */
   @Benchmark
-  public int bareNginx() throws IOException, InterruptedException {
+  public int plainServer() throws IOException, InterruptedException {
     return send(plain);
   }
 
   /** The same route after nginx asked Gatehouse (200 with the identity headers). */
   @Benchmark
-  public int nginxWithGatehouse() throws IOException, InterruptedException {
+  public int gatedServer() throws IOException, InterruptedException {
     return send(guarded);
   }
 
