@@ -227,7 +227,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   /**
    * Reading from the client pauses while the upstream connection is not there yet or cannot take
    * more, and resumes once it can. Re-asserted on every read, since GatehouseHandler also turns
-   * reading on and off for its own reasons.
+   * reading on and off for its own reasons (it holds while deciding and queues what still comes).
    */
   void updateReading(Channel client) {
     Exchange current = exchange;
@@ -247,6 +247,15 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     } else if (paused) {
       paused = false;
       client.config().setAutoRead(true);
+      // GatehouseHandler swallows read() while it holds, and only reads again when its own hold
+      // ends: if that hold ended first, nothing would ever read. Asking from its context on
+      // starts the read past it.
+      ChannelHandlerContext auth = client.pipeline().context(AUTH);
+      if (auth != null) {
+        var unused = auth.read();
+      } else {
+        var unused = client.read();
+      }
     }
   }
 

@@ -127,7 +127,7 @@ public final class GatehouseProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       close();
       throw new IllegalStateException("interrupted while binding", e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       close();
       throw new java.io.UncheckedIOException(
           new java.io.IOException(
