@@ -221,4 +221,72 @@ class ProxyUpstreamTest {
       assertThat(in.readNBytes(part)).hasSize(part);
     }
   }
+
+  @Test
+  void continueIsRelayedAndAnHttp10ClientReadsToTheClose() throws Exception {
+    upstream =
+        new ScriptedUpstream(
+            (self, socket, in, out) -> {
+              String head = self.readHead(in);
+              if (head.toLowerCase(java.util.Locale.ROOT).contains("expect: 100-continue")) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+              }
+              in.readNBytes((int) ScriptedUpstream.contentLength(head));
+              // No Content-Length: the proxy frames it (chunked, or to the close for HTTP/1.0).
+              out.write(
+                  "HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+            });
+    start(upstream.uri(), Duration.ofSeconds(10));
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      client.setSoTimeout(10_000);
+      OutputStream out = client.getOutputStream();
+      InputStream in = client.getInputStream();
+      out.write(
+          ("POST /api/items HTTP/1.1\r\nHost: x\r\nx-apikey: "
+                  + store.readWrite
+                  + "\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(ProxyEchoTest.readHead(in)).startsWith("HTTP/1.1 100");
+      out.write("abc".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = ProxyEchoTest.readHead(in);
+      assertThat(head)
+          .startsWith("HTTP/1.1 200")
+          .containsIgnoringCase("transfer-encoding: chunked");
+      assertThat(new String(in.readNBytes(15), StandardCharsets.US_ASCII))
+          .isEqualTo("5\r\nhello\r\n0\r\n\r\n");
+    }
+    try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+      client.setSoTimeout(10_000);
+      client
+          .getOutputStream()
+          .write(
+              ("GET /api/hello HTTP/1.0\r\nx-apikey: " + store.readWrite + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = client.getInputStream();
+      String head = ProxyEchoTest.readHead(in);
+      assertThat(head).containsIgnoringCase("connection: close");
+      assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void anIdleClientConnectionIsClosed() throws Exception {
+    upstream = new ScriptedUpstream(ScriptedUpstream::keepAliveOk);
+    proxy =
+        GatehouseProxy.builder(store.managed.gatehouse(), upstream.uri())
+            .port(0)
+            .threads(1)
+            .idleTimeout(Duration.ofMillis(200))
+            .build()
+            .start();
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      assertThat(raw.get("/api/hello", store.readWrite).status()).isEqualTo(200);
+      assertThat(raw.closedByServer()).isTrue();
+    }
+  }
 }
