@@ -89,6 +89,12 @@ class ProxyCommandTest {
       assertThat(result.err()).as(bad).contains("upstream");
     }
     assertThat(cli.run("proxy", "--port", "0").code()).isEqualTo(Main.EXIT_USAGE);
+    Cli.Result help = cli.run("proxy", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out())
+        .startsWith("Usage: gatehouse proxy")
+        .contains("--upstream", "--bind", "--store", "--space");
+    assertThat(cli.run("--help").out()).contains("proxy");
   }
 
   private static int awaitPort(StringWriter out, StringWriter err) throws InterruptedException {
