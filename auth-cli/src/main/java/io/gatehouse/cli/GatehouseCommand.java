@@ -54,6 +54,7 @@ import picocli.CommandLine.ScopeType;
       SpacesCommand.class,
       RunCommands.Check.class,
       RunCommands.Serve.class,
+      ProxyCommand.class,
       RunCommands.Demo.class
     })
 final class GatehouseCommand implements Runnable {

@@ -1,0 +1,155 @@
+package io.gatehouse.proxy;
+
+import io.gatehouse.core.Identity;
+import io.gatehouse.core.IdentityHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** The header rewriting on the way to the upstream and back. */
+final class ForwardHeaders {
+  /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the common non-standard ones. */
+  private static final List<String> HOP_BY_HOP =
+      List.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
+
+  static final String X_FORWARDED_FOR = "X-Forwarded-For";
+  static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+  static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+
+  private ForwardHeaders() {}
+
+  /**
+   * The head the upstream gets: origin-form target, HTTP/1.1, no hop-by-hop or client-sent {@code
+   * X-Gatehouse-*} headers, the identity headers, the forwarding headers, and the original body
+   * framing; an allowed upgrade keeps its {@code Upgrade} and {@code Connection: upgrade}.
+   */
+  static HttpRequest upstreamRequest(
+      HttpRequest client,
+      @Nullable Identity identity,
+      @Nullable SocketAddress peer,
+      boolean upgrade,
+      String upstreamAuthority) {
+    HttpHeaders in = client.headers();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(client);
+    String upgradeTo = in.get(HttpHeaderNames.UPGRADE);
+    HttpRequest out =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), originForm(client.uri()));
+    HttpHeaders headers = out.headers();
+    headers.set(in);
+    removeHopByHop(headers);
+    for (String name : new ArrayList<>(headers.names())) {
+      if (IdentityHeaders.isGatehouseHeader(name)) {
+        headers.remove(name);
+      }
+    }
+    if (identity != null) {
+      for (Map.Entry<String, String> entry : IdentityHeaders.of(identity).entrySet()) {
+        headers.set(entry.getKey(), entry.getValue());
+      }
+    }
+    String host = in.get(HttpHeaderNames.HOST);
+    if (host == null || host.isEmpty()) {
+      headers.set(HttpHeaderNames.HOST, upstreamAuthority);
+    } else {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    String peerAddress = address(peer);
+    if (peerAddress != null) {
+      List<String> previous = headers.getAll(X_FORWARDED_FOR);
+      headers.remove(X_FORWARDED_FOR);
+      List<String> chain = new ArrayList<>(previous);
+      chain.add(peerAddress);
+      headers.set(X_FORWARDED_FOR, String.join(", ", chain));
+    }
+    headers.set(X_FORWARDED_PROTO, "http");
+    if (chunked) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (upgrade && upgradeTo != null) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
+    }
+    return out;
+  }
+
+  /** True when the client asks to switch protocols ({@code Connection: upgrade} + Upgrade). */
+  static boolean isUpgrade(HttpRequest request) {
+    return request.headers().contains(HttpHeaderNames.UPGRADE)
+        && request
+            .headers()
+            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /** Removes the hop-by-hop fields of a response; a 101 keeps Upgrade and Connection. */
+  static void cleanResponse(HttpResponse response) {
+    HttpHeaders headers = response.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    removeHopByHop(headers);
+    if (response.status().code() == 101 && upgrade != null) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, upgrade);
+    }
+  }
+
+  /** Removes the fixed hop-by-hop fields and every field the Connection header names. */
+  static void removeHopByHop(HttpHeaders headers) {
+    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : connection.split(",", -1)) {
+        String name = token.strip();
+        if (!name.isEmpty()) {
+          headers.remove(name);
+        }
+      }
+    }
+    for (String name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+  }
+
+  /** The path and query of an absolute-form target; other targets unchanged. */
+  static String originForm(String uri) {
+    String lower = uri.length() >= 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : "";
+    if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+      return uri;
+    }
+    int authority = uri.indexOf("//") + 2;
+    int path = uri.indexOf('/', authority);
+    int query = uri.indexOf('?', authority);
+    if (path < 0 || (query >= 0 && query < path)) {
+      return query < 0 ? "/" : "/" + uri.substring(query);
+    }
+    return uri.substring(path);
+  }
+
+  private static @Nullable String address(@Nullable SocketAddress peer) {
+    if (peer instanceof InetSocketAddress socket) {
+      InetAddress address = socket.getAddress();
+      if (address != null) {
+        return address.getHostAddress();
+      }
+    }
+    return null;
+  }
+}
