@@ -30,22 +30,27 @@ final class JwsParser {
 
   /** Parses {@code compact}, which is at most {@code maxLength} characters. */
   static ParsedJws parse(String compact, int maxLength) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read);
+    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read, false);
   }
 
   /**
-   * Parses {@code compact} reading its header with {@code json}; tests pass jose4j's own reader to
-   * compare the fast path with the reference one.
+   * Parses {@code compact} on the reference path (the token's text checked and decoded character by
+   * character, as before the one-pass scan) reading its header with {@code json}; tests pass
+   * jose4j's own reader to compare the fast path with the reference one.
    */
   static ParsedJws parse(String compact, int maxLength, JsonReader json) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, json);
+    return parse(compact, 0, compact.length(), maxLength, json, true);
   }
 
   /**
    * Parses the token {@code text[from, to)} (an Authorization header's value past its scheme: no
-   * copy of the token is made) reading its header with {@code json}.
+   * substring of it is made) reading its header with {@code json}. Unless {@code reference}, a
+   * token that is exactly three canonical base64url parts is read in one pass into this thread's
+   * {@link TokenBuffer} (whose ASCII bytes then are the signing input); anything else, and every
+   * token on the reference path, goes through the checks below, which say what is wrong.
    */
-  static ParsedJws parse(String text, int from, int to, int maxLength, JsonReader json)
+  static ParsedJws parse(
+      String text, int from, int to, int maxLength, JsonReader json, boolean reference)
       throws Refusal {
     int length = to - from;
     if (length == 0) {
@@ -54,6 +59,21 @@ final class JwsParser {
     if (length > maxLength) {
       throw new Refusal(
           Reason.MALFORMED, "token longer than " + maxLength + " characters: " + length);
+    }
+    TokenBuffer buffer = reference ? null : TokenBuffer.mine();
+    if (buffer != null && buffer.scan(text, from, to)) {
+      int first = buffer.first;
+      int second = buffer.second;
+      byte[] ascii = buffer.ascii;
+      return inspect(
+          decode(ascii, 0, first),
+          decode(ascii, first + 1, second),
+          decode(ascii, second + 1, length),
+          json,
+          text,
+          from,
+          from + second,
+          buffer);
     }
     int first = text.indexOf('.', from);
     int second = first < 0 || first >= to ? -1 : text.indexOf('.', first + 1);
@@ -74,9 +94,28 @@ final class JwsParser {
     requireBase64Url(text, second + 1, to, "signature");
     // Every character is now base64url: the parts are decoded from the text itself, with no copy
     // of the token and no substring per part.
-    byte[] headerBytes = decode(text, from, first);
-    byte[] payload = decode(text, first + 1, second);
-    byte[] signature = decode(text, second + 1, to);
+    return inspect(
+        decode(text, from, first),
+        decode(text, first + 1, second),
+        decode(text, second + 1, to),
+        json,
+        text,
+        from,
+        second,
+        null);
+  }
+
+  /** Reads and inspects the decoded header; the parsed token. */
+  private static ParsedJws inspect(
+      byte[] headerBytes,
+      byte[] payload,
+      byte[] signature,
+      JsonReader json,
+      String text,
+      int from,
+      int signingInputEnd,
+      @Nullable TokenBuffer scanned)
+      throws Refusal {
     if (headerBytes.length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty header");
     }
@@ -93,7 +132,8 @@ final class JwsParser {
     if (signature.length == 0) {
       throw new Refusal(Reason.BAD_SIGNATURE, "the token has no signature");
     }
-    return new ParsedJws(header, alg, kid, payload, text, from, second, signature);
+    return new ParsedJws(
+        header, alg, kid, payload, text, from, signingInputEnd, signature, scanned);
   }
 
   /** Checks the header and returns its algorithm. */
@@ -176,6 +216,54 @@ final class JwsParser {
   }
 
   /**
+   * Decodes {@code ascii[from, to)}, which {@link TokenBuffer#scan} found canonical unpadded
+   * base64url, straight into an array of the decoded length.
+   */
+  private static byte[] decode(byte[] ascii, int from, int to) {
+    byte[] out = new byte[(to - from) * 3 / 4];
+    int o = 0;
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
+      int bits =
+          SEXTETS[ascii[i]] << 18
+              | SEXTETS[ascii[i + 1]] << 12
+              | SEXTETS[ascii[i + 2]] << 6
+              | SEXTETS[ascii[i + 3]];
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    int left = to - i;
+    if (left >= 2) {
+      int bits = SEXTETS[ascii[i]] << 18 | SEXTETS[ascii[i + 1]] << 12;
+      if (left == 3) {
+        bits |= SEXTETS[ascii[i + 2]] << 6;
+      }
+      out[o++] = (byte) (bits >> 16);
+      if (left == 3) {
+        out[o] = (byte) (bits >> 8);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code ascii[from, to)}, all of it base64url characters, has a possible unpadded length
+   * and zero unused bits in its last character (as {@link #requireBase64Url} requires).
+   */
+  static boolean canonical(byte[] ascii, int from, int to) {
+    int length = to - from;
+    if (length % 4 == 1) {
+      return false;
+    }
+    if (length == 0) {
+      return true;
+    }
+    int unusedBits = length % 4 == 2 ? 4 : length % 4 == 3 ? 2 : 0;
+    return (SEXTETS[ascii[to - 1]] & ((1 << unusedBits) - 1)) == 0;
+  }
+
+  /**
    * Checks that {@code text[from, to)} is canonical unpadded base64url: the alphabet only, no
    * padding, no impossible length, and zero unused bits in the last character.
    */
@@ -198,7 +286,7 @@ final class JwsParser {
     }
   }
 
-  private static final byte[] SEXTETS = new byte[128];
+  static final byte[] SEXTETS = new byte[128];
 
   static {
     java.util.Arrays.fill(SEXTETS, (byte) -1);
