@@ -1,5 +1,7 @@
 package io.gatehouse.jwks;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One thread's buffers for reading a compact JWS in one pass: its characters (copied out of the
  * header's text in one call) and its ASCII bytes, whose first part up to the second dot is the
@@ -22,7 +24,35 @@ final class TokenBuffer {
 
   int second;
 
+  /** The text (base64url, as ASCII) of the last header read on this thread, and what it gave. */
+  private byte[] headerText = new byte[0];
+
+  private JwsParser.@Nullable Header header;
+
+  /** Longer headers are read every time rather than kept. */
+  private static final int MAX_KEPT_HEADER = 1024;
+
   private TokenBuffer() {}
+
+  /**
+   * The inspected header of the last scanned token when this one's header text, {@code ascii[0,
+   * length)}, is the same; else null.
+   */
+  JwsParser.@Nullable Header sameHeader(int length) {
+    JwsParser.Header last = header;
+    return last != null
+            && java.util.Arrays.equals(headerText, 0, headerText.length, ascii, 0, length)
+        ? last
+        : null;
+  }
+
+  /** Keeps {@code inspected}, the header whose text is {@code ascii[0, length)}. */
+  void rememberHeader(int length, JwsParser.Header inspected) {
+    if (length <= MAX_KEPT_HEADER) {
+      headerText = java.util.Arrays.copyOf(ascii, length);
+      header = inspected;
+    }
+  }
 
   /** This thread's buffer. */
   static TokenBuffer mine() {

@@ -98,6 +98,47 @@ class TokenBufferTest {
     }
   }
 
+  static String hs256(String header, String payload) throws Exception {
+    String input = b64(header) + "." + b64(payload);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    return input
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void aRepeatedHeaderIsReadOnceAndAnyOtherHeaderIsReadAndInspectedAgain() throws Exception {
+    String header = "{\"alg\":\"HS256\",\"kid\":\"k1\"}";
+    ParsedJws first = JwsParser.parse(hs256(header, "{\"sub\":\"a\"}"), MAX);
+    ParsedJws second = JwsParser.parse(hs256(header, "{\"sub\":\"b\"}"), MAX);
+    // The same header text: the same inspected header, not read again.
+    assertThat(second.header()).isSameAs(first.header());
+    assertThat(second.kid()).isEqualTo("k1");
+    ParsedJws other =
+        JwsParser.parse(hs256("{\"alg\":\"HS256\",\"kid\":\"k2\"}", "{\"sub\":\"c\"}"), MAX);
+    assertThat(other.kid()).isEqualTo("k2");
+    assertThat(other.header()).isNotSameAs(first.header());
+    // A header refused after a kept one is refused, and does not replace it.
+    assertThatThrownBy(
+            () -> JwsParser.parse(hs256("{\"alg\":\"HS256\",\"jku\":\"https://x\"}", "{}"), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            r ->
+                assertThat(r.detail())
+                    .isEqualTo("header parameter 'jku' is not accepted: keys are configured"));
+    assertThat(JwsParser.parse(hs256("{\"alg\":\"HS256\",\"kid\":\"k2\"}", "{}"), MAX).header())
+        .isSameAs(other.header());
+    // The same header with no signature is still refused for that.
+    String unsigned = hs256(header, "{}");
+    assertThatThrownBy(
+            () -> JwsParser.parse(unsigned.substring(0, unsigned.lastIndexOf('.') + 1), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.detail()).isEqualTo("the token has no signature"));
+  }
+
   @Test
   void aCharacterBeyondLatin1WhoseLowByteIsBase64IsRefusedOnBothPaths() throws Exception {
     String token = hs256("{\"sub\":\"a\"}");
