@@ -525,7 +525,9 @@ final class TokenJson {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {
-        if (java.util.Arrays.equals(bytes, start, start + length, candidates[c], 0, length)) {
+        // Most candidates differ in their first byte: compared first, before the whole name.
+        if (candidates[c][0] == bytes[start]
+            && java.util.Arrays.equals(bytes, start, start + length, candidates[c], 0, length)) {
           return COMMON_BY_LENGTH[length][c];
         }
       }
