@@ -29,6 +29,9 @@ final class TokenBuffer {
 
   private JwsParser.@Nullable Header header;
 
+  /** The longest token whose characters go through the kept array: the default length limit. */
+  private static final int KEPT_CHARS = 8 * 1024;
+
   /** Longer headers are read every time rather than kept. */
   private static final int MAX_KEPT_HEADER = 1024;
 
@@ -68,10 +71,17 @@ final class TokenBuffer {
   boolean scan(String text, int from, int to) {
     int length = to - from;
     byte[] out = ascii(length);
-    if (chars.length < length) {
-      chars = new char[Math.max(length, chars.length * 2)];
+    char[] in;
+    if (length <= KEPT_CHARS) {
+      if (chars.length < length) {
+        chars = new char[Math.max(length, Math.min(KEPT_CHARS, chars.length * 2))];
+      }
+      in = chars;
+    } else {
+      // A token past the default length limit (the limit can be raised to a million characters):
+      // read through an array of its own, so no thread keeps one that large.
+      in = new char[length];
     }
-    char[] in = chars;
     text.getChars(from, to, in, 0);
     int dot1 = -1;
     int dot2 = -1;

@@ -54,6 +54,17 @@ class TokenBufferTest {
   }
 
   @Test
+  void aTokenPastTheDefaultLengthIsScannedThroughAnArrayOfItsOwnAndVerifies() throws Exception {
+    String token = hs256("{\"sub\":\"" + "x".repeat(12_000) + "\"}");
+    assertThat(token.length()).isGreaterThan(8 * 1024);
+    ParsedJws jws = JwsParser.parse(token, MAX);
+    assertThat(jws.signingInputBuffer()).isSameAs(TokenBuffer.mine().ascii);
+    JwsVerifier.verify(jws, KEY);
+    // A short token after it still verifies.
+    JwsVerifier.verify(JwsParser.parse(hs256("{\"sub\":\"a\"}"), MAX), KEY);
+  }
+
+  @Test
   void aTokenVerifiedAfterItsThreadParsedAnotherStillVerifiesWithItsOwnBytes() throws Exception {
     String first = hs256("{\"sub\":\"first\"}");
     String second = hs256("{\"sub\":\"second, a longer payload than the first\"}");
