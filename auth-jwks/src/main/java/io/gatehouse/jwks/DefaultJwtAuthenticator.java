@@ -184,7 +184,8 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
             from,
             to,
             maxTokenLength,
-            reference ? Jose4jReference::json : ScannedObject::read);
+            reference ? Jose4jReference::json : ScannedObject::read,
+            reference);
     Claims claims =
         reference ? Jose4jReference.claims(jws.payload()) : ClaimsChecker.parse(jws.payload());
     String iss = ClaimsChecker.issuer(claims);

@@ -30,22 +30,27 @@ final class JwsParser {
 
   /** Parses {@code compact}, which is at most {@code maxLength} characters. */
   static ParsedJws parse(String compact, int maxLength) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read);
+    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read, false);
   }
 
   /**
-   * Parses {@code compact} reading its header with {@code json}; tests pass jose4j's own reader to
-   * compare the fast path with the reference one.
+   * Parses {@code compact} on the reference path (the token's text checked and decoded character by
+   * character, as before the one-pass scan) reading its header with {@code json}; tests pass
+   * jose4j's own reader to compare the fast path with the reference one.
    */
   static ParsedJws parse(String compact, int maxLength, JsonReader json) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, json);
+    return parse(compact, 0, compact.length(), maxLength, json, true);
   }
 
   /**
    * Parses the token {@code text[from, to)} (an Authorization header's value past its scheme: no
-   * copy of the token is made) reading its header with {@code json}.
+   * substring of it is made) reading its header with {@code json}. Unless {@code reference}, a
+   * token that is exactly three canonical base64url parts is read in one pass into this thread's
+   * {@link TokenBuffer} (whose ASCII bytes then are the signing input); anything else, and every
+   * token on the reference path, goes through the checks below, which say what is wrong.
    */
-  static ParsedJws parse(String text, int from, int to, int maxLength, JsonReader json)
+  static ParsedJws parse(
+      String text, int from, int to, int maxLength, JsonReader json, boolean reference)
       throws Refusal {
     int length = to - from;
     if (length == 0) {
@@ -54,6 +59,27 @@ final class JwsParser {
     if (length > maxLength) {
       throw new Refusal(
           Reason.MALFORMED, "token longer than " + maxLength + " characters: " + length);
+    }
+    TokenBuffer buffer = reference ? null : TokenBuffer.mine();
+    if (buffer != null && buffer.scan(text, from, to)) {
+      int first = buffer.first;
+      int second = buffer.second;
+      byte[] ascii = buffer.ascii;
+      // Tokens of one issuer share their header's text: the thread's last header, already read and
+      // inspected, serves again when the text is the same (inspection depends on nothing else).
+      Header header = buffer.sameHeader(first);
+      if (header == null) {
+        header = inspectHeader(decode(ascii, 0, first), json);
+        buffer.rememberHeader(first, header);
+      }
+      return assemble(
+          header,
+          decode(ascii, first + 1, second),
+          decode(ascii, second + 1, length),
+          text,
+          from,
+          from + second,
+          buffer);
     }
     int first = text.indexOf('.', from);
     int second = first < 0 || first >= to ? -1 : text.indexOf('.', first + 1);
@@ -77,11 +103,44 @@ final class JwsParser {
     byte[] headerBytes = decode(text, from, first);
     byte[] payload = decode(text, first + 1, second);
     byte[] signature = decode(text, second + 1, to);
+    return assemble(inspectHeader(headerBytes, json), payload, signature, text, from, second, null);
+  }
+
+  /** A header that passed inspection: the header, its algorithm and its key id, if any. */
+  record Header(Map<String, Object> map, String alg, @Nullable String kid) {}
+
+  /** The parsed token, once its header passed. */
+  private static ParsedJws assemble(
+      Header header,
+      byte[] payload,
+      byte[] signature,
+      String text,
+      int from,
+      int signingInputEnd,
+      @Nullable TokenBuffer scanned)
+      throws Refusal {
+    if (signature.length == 0) {
+      throw new Refusal(Reason.BAD_SIGNATURE, "the token has no signature");
+    }
+    return new ParsedJws(
+        header.map(),
+        header.alg(),
+        header.kid(),
+        payload,
+        text,
+        from,
+        signingInputEnd,
+        signature,
+        scanned);
+  }
+
+  /** Reads and inspects the decoded header. */
+  private static Header inspectHeader(byte[] headerBytes, JsonReader json) throws Refusal {
     if (headerBytes.length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty header");
     }
     Map<String, Object> header = parseJsonObject(headerBytes, "header", json);
-    String alg = inspectHeader(header);
+    String alg = inspectHeaderMembers(header);
     Object kidValue = header.get("kid");
     String kid = null;
     if (kidValue != null) {
@@ -90,14 +149,11 @@ final class JwsParser {
       }
       kid = kidText;
     }
-    if (signature.length == 0) {
-      throw new Refusal(Reason.BAD_SIGNATURE, "the token has no signature");
-    }
-    return new ParsedJws(header, alg, kid, payload, text, from, second, signature);
+    return new Header(header, alg, kid);
   }
 
   /** Checks the header and returns its algorithm. */
-  private static String inspectHeader(Map<String, Object> header) throws Refusal {
+  private static String inspectHeaderMembers(Map<String, Object> header) throws Refusal {
     Object algValue = header.get("alg");
     if (!(algValue instanceof String alg)) {
       throw new Refusal(Reason.MALFORMED, "header has no alg");
@@ -176,6 +232,56 @@ final class JwsParser {
   }
 
   /**
+   * Decodes {@code ascii[from, to)}, which {@link TokenBuffer#scan} found canonical unpadded
+   * base64url, straight into an array of the decoded length.
+   */
+  private static byte[] decode(byte[] ascii, int from, int to) {
+    byte[] out = new byte[(to - from) * 3 / 4];
+    int o = 0;
+    int i = from;
+    // Every byte is ASCII (the scan checked it): the mask changes none of them, and lets the JIT
+    // drop the bounds check of each table read.
+    for (; i + 4 <= to; i += 4) {
+      int bits =
+          SEXTETS[ascii[i] & 0x7f] << 18
+              | SEXTETS[ascii[i + 1] & 0x7f] << 12
+              | SEXTETS[ascii[i + 2] & 0x7f] << 6
+              | SEXTETS[ascii[i + 3] & 0x7f];
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    int left = to - i;
+    if (left >= 2) {
+      int bits = SEXTETS[ascii[i] & 0x7f] << 18 | SEXTETS[ascii[i + 1] & 0x7f] << 12;
+      if (left == 3) {
+        bits |= SEXTETS[ascii[i + 2] & 0x7f] << 6;
+      }
+      out[o++] = (byte) (bits >> 16);
+      if (left == 3) {
+        out[o] = (byte) (bits >> 8);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code ascii[from, to)}, all of it base64url characters, has a possible unpadded length
+   * and zero unused bits in its last character (as {@link #requireBase64Url} requires).
+   */
+  static boolean canonical(byte[] ascii, int from, int to) {
+    int length = to - from;
+    if (length % 4 == 1) {
+      return false;
+    }
+    if (length == 0) {
+      return true;
+    }
+    int unusedBits = length % 4 == 2 ? 4 : length % 4 == 3 ? 2 : 0;
+    return (SEXTETS[ascii[to - 1] & 0x7f] & ((1 << unusedBits) - 1)) == 0;
+  }
+
+  /**
    * Checks that {@code text[from, to)} is canonical unpadded base64url: the alphabet only, no
    * padding, no impossible length, and zero unused bits in the last character.
    */
@@ -198,7 +304,7 @@ final class JwsParser {
     }
   }
 
-  private static final byte[] SEXTETS = new byte[128];
+  static final byte[] SEXTETS = new byte[128];
 
   static {
     java.util.Arrays.fill(SEXTETS, (byte) -1);

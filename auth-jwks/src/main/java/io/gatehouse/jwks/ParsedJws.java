@@ -9,8 +9,6 @@ import org.jspecify.annotations.Nullable;
  * Holds its byte arrays without copying: it never leaves the verification layer.
  */
 final class ParsedJws {
-  private static final ThreadLocal<byte[][]> BUFFER = ThreadLocal.withInitial(() -> new byte[1][]);
-
   private final Map<String, Object> header;
   private final String alg;
   private final @Nullable String kid;
@@ -19,6 +17,8 @@ final class ParsedJws {
   private final int from;
   private final int signingInputLength;
   private final byte[] signature;
+  private final @Nullable TokenBuffer scanned;
+  private final int generation;
 
   /**
    * @param header the protected header
@@ -29,6 +29,8 @@ final class ParsedJws {
    * @param from where the token starts in {@code text}
    * @param signingInputEnd where the signing input (header, dot, payload) ends in {@code text}
    * @param signature the decoded signature
+   * @param scanned the buffer the token was read into in one pass (its ASCII bytes hold the signing
+   *     input until the thread's next token), or null
    */
   ParsedJws(
       Map<String, Object> header,
@@ -38,7 +40,8 @@ final class ParsedJws {
       String text,
       int from,
       int signingInputEnd,
-      byte[] signature) {
+      byte[] signature,
+      @Nullable TokenBuffer scanned) {
     this.header = header;
     this.alg = alg;
     this.kid = kid;
@@ -47,6 +50,8 @@ final class ParsedJws {
     this.from = from;
     this.signingInputLength = signingInputEnd - from;
     this.signature = signature;
+    this.scanned = scanned;
+    this.generation = scanned == null ? 0 : scanned.generation;
   }
 
   Map<String, Object> header() {
@@ -78,19 +83,20 @@ final class ParsedJws {
   /**
    * The signing input's ASCII bytes in this thread's reused buffer (its first {@link
    * #signingInputLength()} bytes), valid until this thread's next call: for a verifier to read at
-   * once. A cold verify then copies the token into no new array.
+   * once. A token scanned on this thread, verified before the thread read another, is already there
+   * (no copy at all); otherwise (a verify on another thread after an asynchronous key lookup, or
+   * after another token) the bytes are copied from the token's text again.
    */
   byte[] signingInputBuffer() {
-    byte[][] holder = BUFFER.get();
-    byte[] buffer = holder[0];
-    if (buffer == null || buffer.length < signingInputLength) {
-      buffer = new byte[Math.max(signingInputLength, 1024)];
-      holder[0] = buffer;
+    TokenBuffer buffer = TokenBuffer.mine();
+    if (buffer == scanned && buffer.generation == generation) {
+      return buffer.ascii;
     }
+    byte[] ascii = buffer.ascii(signingInputLength);
     for (int i = 0; i < signingInputLength; i++) {
-      buffer[i] = (byte) text.charAt(from + i);
+      ascii[i] = (byte) text.charAt(from + i);
     }
-    return buffer;
+    return ascii;
   }
 
   byte[] signature() {

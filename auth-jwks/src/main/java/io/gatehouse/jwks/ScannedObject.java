@@ -36,21 +36,28 @@ class ScannedObject extends AbstractMap<String, Object> {
     int length = name.length();
     for (int m = 0, count = members[0]; m < count; m++) {
       int start = members[1 + 2 * m];
-      if (TokenJson.nameEnd(json, start) - start == length && sameAscii(start, name)) {
+      if (sameName(start, name, length)) {
         return members[2 + 2 * m];
       }
     }
     return -1;
   }
 
-  /** Whether the (ASCII) name at {@code start} is {@code name}. */
-  private boolean sameAscii(int start, String name) {
-    for (int i = 0; i < name.length(); i++) {
-      if (json[start + i] != name.charAt(i)) {
+  /**
+   * Whether the member name at {@code start} is {@code name}, compared byte by byte up to the
+   * name's closing quote (a scanned name is ASCII without escapes, so its first quote ends it)
+   * without first walking to that quote: most names differ in their first byte. Never reads past
+   * the closing quote: a quote in the name stops the comparison, and the last read is at most that
+   * quote.
+   */
+  private boolean sameName(int start, String name, int length) {
+    for (int i = 0; i < length; i++) {
+      byte b = json[start + i];
+      if (b == '"' || b != name.charAt(i)) {
         return false;
       }
     }
-    return true;
+    return json[start + length] == '"';
   }
 
   /** The first byte of a value, or {@code 'n'} (as null) when {@code start} is -1 (absent). */

@@ -366,8 +366,11 @@ final class TokenJson {
       int count = members[0];
       for (int m = 0; m < count; m++) {
         int other = members[1 + 2 * m];
-        if (java.util.Arrays.equals(
-            bytes, other, nameEnd(bytes, other), bytes, nameStart, nameEnd)) {
+        // Names that differ in their first byte (or where one is empty and the other not, its
+        // first byte being the quote) differ: no walk to the other's end for most pairs.
+        if (bytes[other] == bytes[nameStart]
+            && java.util.Arrays.equals(
+                bytes, other, nameEnd(bytes, other), bytes, nameStart, nameEnd)) {
           // jose4j refuses a repeated name: let it say so.
           throw UNSURE;
         }
@@ -522,7 +525,9 @@ final class TokenJson {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {
-        if (java.util.Arrays.equals(bytes, start, start + length, candidates[c], 0, length)) {
+        // Most candidates differ in their first byte: compared first, before the whole name.
+        if (candidates[c][0] == bytes[start]
+            && java.util.Arrays.equals(bytes, start, start + length, candidates[c], 0, length)) {
           return COMMON_BY_LENGTH[length][c];
         }
       }

@@ -1,0 +1,130 @@
+package io.gatehouse.jwks;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thread's buffers for reading a compact JWS in one pass: its characters (copied out of the
+ * header's text in one call) and its ASCII bytes, whose first part up to the second dot is the
+ * signing input the {@code Mac} or {@code Signature} reads. Reused for every token the thread
+ * parses; {@link #generation} tells a parsed token whether the bytes are still its own.
+ */
+final class TokenBuffer {
+  private static final ThreadLocal<TokenBuffer> MINE = ThreadLocal.withInitial(TokenBuffer::new);
+
+  private char[] chars = new char[1024];
+
+  /** The last token's ASCII bytes (scanned or filled); valid up to the length it was given. */
+  byte[] ascii = new byte[1024];
+
+  /** Bumped each time {@link #ascii} is written: a token holding an older number must refill. */
+  int generation;
+
+  /** Where the last scanned token's dots are, from its start. */
+  int first;
+
+  int second;
+
+  /** The text (base64url, as ASCII) of the last header read on this thread, and what it gave. */
+  private byte[] headerText = new byte[0];
+
+  private JwsParser.@Nullable Header header;
+
+  /** The longest token whose characters go through the kept array: the default length limit. */
+  private static final int KEPT_CHARS = 8 * 1024;
+
+  /** Longer headers are read every time rather than kept. */
+  private static final int MAX_KEPT_HEADER = 1024;
+
+  private TokenBuffer() {}
+
+  /**
+   * The inspected header of the last scanned token when this one's header text, {@code ascii[0,
+   * length)}, is the same; else null.
+   */
+  JwsParser.@Nullable Header sameHeader(int length) {
+    JwsParser.Header last = header;
+    return last != null
+            && java.util.Arrays.equals(headerText, 0, headerText.length, ascii, 0, length)
+        ? last
+        : null;
+  }
+
+  /** Keeps {@code inspected}, the header whose text is {@code ascii[0, length)}. */
+  void rememberHeader(int length, JwsParser.Header inspected) {
+    if (length <= MAX_KEPT_HEADER) {
+      headerText = java.util.Arrays.copyOf(ascii, length);
+      header = inspected;
+    }
+  }
+
+  /** This thread's buffer. */
+  static TokenBuffer mine() {
+    return MINE.get();
+  }
+
+  /**
+   * Reads {@code text[from, to)} into {@link #ascii} in one pass; true when it is exactly three
+   * parts of base64url characters separated by two dots, each part of a canonical unpadded length
+   * and last character. False for anything else (a character outside the alphabet, a third dot, a
+   * non-canonical end...): the caller then checks the text itself, to say what is wrong.
+   */
+  boolean scan(String text, int from, int to) {
+    int length = to - from;
+    byte[] out = ascii(length);
+    char[] in;
+    if (length <= KEPT_CHARS) {
+      if (chars.length < length) {
+        chars = new char[Math.max(length, Math.min(KEPT_CHARS, chars.length * 2))];
+      }
+      in = chars;
+    } else {
+      // A token past the default length limit (the limit can be raised to a million characters):
+      // read through an array of its own, so no thread keeps one that large.
+      in = new char[length];
+    }
+    text.getChars(from, to, in, 0);
+    int dot1 = -1;
+    int dot2 = -1;
+    int sextets = 0;
+    byte[] table = JwsParser.SEXTETS;
+    for (int i = 0; i < length; i++) {
+      char c = in[i];
+      if (c >= 128) {
+        return false;
+      }
+      if (c == '.') {
+        if (dot1 < 0) {
+          dot1 = i;
+        } else if (dot2 < 0) {
+          dot2 = i;
+        } else {
+          return false;
+        }
+      } else {
+        // A character outside the alphabet reads as -1: the sign bit stays set.
+        sextets |= table[c];
+      }
+      out[i] = (byte) c;
+    }
+    if (sextets < 0 || dot2 < 0) {
+      return false;
+    }
+    first = dot1;
+    second = dot2;
+    return JwsParser.canonical(out, 0, dot1)
+        && JwsParser.canonical(out, dot1 + 1, dot2)
+        && JwsParser.canonical(out, dot2 + 1, length);
+  }
+
+  /**
+   * {@link #ascii}, at least {@code length} bytes long, for new contents: the generation moves on,
+   * so a token parsed earlier on this thread no longer takes these bytes for its own.
+   */
+  byte[] ascii(int length) {
+    generation++;
+    if (ascii.length < length) {
+      ascii = new byte[Math.max(length, ascii.length * 2)];
+    }
+    return ascii;
+  }
+}

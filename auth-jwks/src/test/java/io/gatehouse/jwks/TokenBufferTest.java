@@ -1,0 +1,202 @@
+package io.gatehouse.jwks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.core.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jose4j.jwk.OctetSequenceJsonWebKey;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-pass read of a token into its thread's {@link TokenBuffer}: the signing input is read
+ * from that buffer only while it still holds this token's bytes, and a character the scan cannot
+ * read as ASCII is never taken for base64url.
+ */
+class TokenBufferTest {
+  private static final byte[] SECRET =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final OctetSequenceJsonWebKey KEY =
+      new OctetSequenceJsonWebKey(new SecretKeySpec(SECRET, "HmacSHA256"));
+  private static final int MAX = 64 * 1024;
+
+  private static String b64(String text) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String hs256(String payload) throws Exception {
+    String input = b64("{\"alg\":\"HS256\"}") + "." + b64(payload);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    return input
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void aScannedTokenIsVerifiedFromItsThreadsBufferWithoutACopy() throws Exception {
+    String token = hs256("{\"sub\":\"a\"}");
+    ParsedJws jws = JwsParser.parse(token, MAX);
+    assertThat(jws.signingInputBuffer()).isSameAs(TokenBuffer.mine().ascii);
+    assertThat(jws.signingInput())
+        .isEqualTo(token.substring(0, token.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII));
+    JwsVerifier.verify(jws, KEY);
+  }
+
+  @Test
+  void aTokenPastTheDefaultLengthIsScannedThroughAnArrayOfItsOwnAndVerifies() throws Exception {
+    String token = hs256("{\"sub\":\"" + "x".repeat(12_000) + "\"}");
+    assertThat(token.length()).isGreaterThan(8 * 1024);
+    ParsedJws jws = JwsParser.parse(token, MAX);
+    assertThat(jws.signingInputBuffer()).isSameAs(TokenBuffer.mine().ascii);
+    JwsVerifier.verify(jws, KEY);
+    // A short token after it still verifies.
+    JwsVerifier.verify(JwsParser.parse(hs256("{\"sub\":\"a\"}"), MAX), KEY);
+  }
+
+  @Test
+  void aTokenVerifiedAfterItsThreadParsedAnotherStillVerifiesWithItsOwnBytes() throws Exception {
+    String first = hs256("{\"sub\":\"first\"}");
+    String second = hs256("{\"sub\":\"second, a longer payload than the first\"}");
+    ParsedJws firstJws = JwsParser.parse(first, MAX);
+    ParsedJws secondJws = JwsParser.parse(second, MAX);
+    // The buffer now holds the second token: the first must not read it as its own.
+    JwsVerifier.verify(firstJws, KEY);
+    assertThat(firstJws.signingInput())
+        .isEqualTo(first.substring(0, first.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII));
+    JwsVerifier.verify(secondJws, KEY);
+  }
+
+  @Test
+  void aTokenVerifiedOnAnotherThreadReadsItsOwnBytes() throws Exception {
+    // As after an asynchronous key lookup: parsed here, verified on a thread that parsed another.
+    String token = hs256("{\"sub\":\"here\"}");
+    ParsedJws jws = JwsParser.parse(token, MAX);
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      CompletableFuture.runAsync(
+              () -> {
+                try {
+                  JwsParser.parse(hs256("{\"sub\":\"there, on the other thread\"}"), MAX);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              other)
+          .join();
+      CompletableFuture.runAsync(
+              () -> {
+                try {
+                  JwsVerifier.verify(jws, KEY);
+                } catch (Refusal refusal) {
+                  throw new IllegalStateException(refusal.detail());
+                }
+              },
+              other)
+          .join();
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  static String hs256(String header, String payload) throws Exception {
+    String input = b64(header) + "." + b64(payload);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    return input
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void aRepeatedHeaderIsReadOnceAndAnyOtherHeaderIsReadAndInspectedAgain() throws Exception {
+    String header = "{\"alg\":\"HS256\",\"kid\":\"k1\"}";
+    ParsedJws first = JwsParser.parse(hs256(header, "{\"sub\":\"a\"}"), MAX);
+    ParsedJws second = JwsParser.parse(hs256(header, "{\"sub\":\"b\"}"), MAX);
+    // The same header text: the same inspected header, not read again.
+    assertThat(second.header()).isSameAs(first.header());
+    assertThat(second.kid()).isEqualTo("k1");
+    ParsedJws other =
+        JwsParser.parse(hs256("{\"alg\":\"HS256\",\"kid\":\"k2\"}", "{\"sub\":\"c\"}"), MAX);
+    assertThat(other.kid()).isEqualTo("k2");
+    assertThat(other.header()).isNotSameAs(first.header());
+    // A header refused after a kept one is refused, and does not replace it.
+    assertThatThrownBy(
+            () -> JwsParser.parse(hs256("{\"alg\":\"HS256\",\"jku\":\"https://x\"}", "{}"), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class,
+            r ->
+                assertThat(r.detail())
+                    .isEqualTo("header parameter 'jku' is not accepted: keys are configured"));
+    assertThat(JwsParser.parse(hs256("{\"alg\":\"HS256\",\"kid\":\"k2\"}", "{}"), MAX).header())
+        .isSameAs(other.header());
+    // The same header with no signature is still refused for that.
+    String unsigned = hs256(header, "{}");
+    assertThatThrownBy(
+            () -> JwsParser.parse(unsigned.substring(0, unsigned.lastIndexOf('.') + 1), MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.detail()).isEqualTo("the token has no signature"));
+  }
+
+  @Test
+  void aCharacterBeyondLatin1WhoseLowByteIsBase64IsRefusedOnBothPaths() throws Exception {
+    String token = hs256("{\"sub\":\"a\"}");
+    int at = token.indexOf('.') + 2;
+    // U+0100 more than a base64url character: its low byte is that character.
+    String wide =
+        token.substring(0, at) + (char) (token.charAt(at) + 0x100) + token.substring(at + 1);
+    for (boolean reference : new boolean[] {false, true}) {
+      assertThatThrownBy(
+              () -> JwsParser.parse(wide, 0, wide.length(), MAX, ScannedObject::read, reference))
+          .isInstanceOfSatisfying(
+              Refusal.class,
+              r -> {
+                assertThat(r.reason()).isEqualTo(Reason.MALFORMED);
+                assertThat(r.detail()).isEqualTo("payload is not base64url");
+              });
+    }
+    String latin1 = token.substring(0, at) + 'é' + token.substring(at + 1);
+    assertThatThrownBy(() -> JwsParser.parse(latin1, MAX))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.detail()).isEqualTo("payload is not base64url"));
+  }
+
+  @Test
+  void aNonCanonicalOrMisshapenTokenGetsTheSameDetailAsTheCharacterChecks() throws Exception {
+    String token = hs256("{\"sub\":\"ab\"}");
+    String[] bad = {
+      token + ".x",
+      token.replace('.', '!'),
+      token.substring(0, token.indexOf('.')),
+      token.substring(0, token.length() - 1) + "B",
+      token.substring(0, token.length() - 2),
+      "." + token,
+      token + ".a.b"
+    };
+    for (String text : bad) {
+      String fast = detail(text, false);
+      assertThat(fast).as(text).isEqualTo(detail(text, true)).isNotEqualTo("parsed");
+    }
+  }
+
+  private static String detail(String text, boolean reference) {
+    try {
+      JwsParser.parse(text, 0, text.length(), MAX, ScannedObject::read, reference);
+      return "parsed";
+    } catch (Refusal refusal) {
+      return refusal.reason() + " " + refusal.detail();
+    }
+  }
+}
