@@ -178,14 +178,7 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       AuthContext context,
       Issuers issuers)
       throws Refusal {
-    ParsedJws jws =
-        JwsParser.parse(
-            header,
-            from,
-            to,
-            maxTokenLength,
-            reference ? Jose4jReference::json : ScannedObject::read,
-            reference);
+    ParsedJws jws = JwsParser.parse(header, from, to, maxTokenLength, reference);
     Claims claims =
         reference ? Jose4jReference.claims(jws.payload()) : ClaimsChecker.parse(jws.payload());
     String iss = ClaimsChecker.issuer(claims);

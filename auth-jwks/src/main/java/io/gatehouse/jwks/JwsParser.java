@@ -30,28 +30,30 @@ final class JwsParser {
 
   /** Parses {@code compact}, which is at most {@code maxLength} characters. */
   static ParsedJws parse(String compact, int maxLength) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, ScannedObject::read, false);
+    return parse(compact, 0, compact.length(), maxLength, false);
   }
 
   /**
    * Parses {@code compact} on the reference path (the token's text checked and decoded character by
-   * character, as before the one-pass scan) reading its header with {@code json}; tests pass
-   * jose4j's own reader to compare the fast path with the reference one.
+   * character, as before the one-pass scan) reading its header with jose4j's own reader; tests
+   * compare the fast path with it.
    */
-  static ParsedJws parse(String compact, int maxLength, JsonReader json) throws Refusal {
-    return parse(compact, 0, compact.length(), maxLength, json, true);
+  static ParsedJws parseReference(String compact, int maxLength) throws Refusal {
+    return parse(compact, 0, compact.length(), maxLength, true);
   }
 
   /**
    * Parses the token {@code text[from, to)} (an Authorization header's value past its scheme: no
-   * substring of it is made) reading its header with {@code json}. Unless {@code reference}, a
-   * token that is exactly three canonical base64url parts is read in one pass into this thread's
-   * {@link TokenBuffer} (whose ASCII bytes then are the signing input); anything else, and every
-   * token on the reference path, goes through the checks below, which say what is wrong.
+   * substring of it is made). Unless {@code reference}, a token that is exactly three canonical
+   * base64url parts is read in one pass into this thread's {@link TokenBuffer} (whose ASCII bytes
+   * then are the signing input); anything else, and every token on the reference path, goes through
+   * the checks below, which say what is wrong.
    */
-  static ParsedJws parse(
-      String text, int from, int to, int maxLength, JsonReader json, boolean reference)
+  static ParsedJws parse(String text, int from, int to, int maxLength, boolean reference)
       throws Refusal {
+    // The reader follows the path, never the caller: a header kept in the thread's buffer is only
+    // ever one the fast path's reader inspected.
+    JsonReader json = reference ? Jose4jReference::json : ScannedObject::read;
     int length = to - from;
     if (length == 0) {
       throw new Refusal(Reason.MALFORMED, "empty token");
@@ -304,7 +306,15 @@ final class JwsParser {
     }
   }
 
-  static final byte[] SEXTETS = new byte[128];
+  private static final byte[] SEXTETS = new byte[128];
+
+  /**
+   * The six bits of base64url character {@code c}, which the caller has checked is below 128, or -1
+   * outside the alphabet: the one-pass scan's lookup, without {@link #sextet(int)}'s range check.
+   */
+  static int sextetBelow128(char c) {
+    return SEXTETS[c];
+  }
 
   static {
     java.util.Arrays.fill(SEXTETS, (byte) -1);

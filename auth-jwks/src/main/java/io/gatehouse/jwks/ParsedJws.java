@@ -18,7 +18,7 @@ final class ParsedJws {
   private final int signingInputLength;
   private final byte[] signature;
   private final @Nullable TokenBuffer scanned;
-  private final int generation;
+  private final long generation;
 
   /**
    * @param header the protected header

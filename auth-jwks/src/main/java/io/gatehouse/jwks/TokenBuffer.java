@@ -16,8 +16,11 @@ final class TokenBuffer {
   /** The last token's ASCII bytes (scanned or filled); valid up to the length it was given. */
   byte[] ascii = new byte[1024];
 
-  /** Bumped each time {@link #ascii} is written: a token holding an older number must refill. */
-  int generation;
+  /**
+   * Bumped each time {@link #ascii} is written: a token holding an older number must refill. A
+   * long, so it cannot wrap back to a waiting token's number.
+   */
+  long generation;
 
   /** Where the last scanned token's dots are, from its start. */
   int first;
@@ -86,7 +89,6 @@ final class TokenBuffer {
     int dot1 = -1;
     int dot2 = -1;
     int sextets = 0;
-    byte[] table = JwsParser.SEXTETS;
     for (int i = 0; i < length; i++) {
       char c = in[i];
       if (c >= 128) {
@@ -102,7 +104,7 @@ final class TokenBuffer {
         }
       } else {
         // A character outside the alphabet reads as -1: the sign bit stays set.
-        sextets |= table[c];
+        sextets |= JwsParser.sextetBelow128(c);
       }
       out[i] = (byte) c;
     }
@@ -122,8 +124,10 @@ final class TokenBuffer {
    */
   byte[] ascii(int length) {
     generation++;
-    if (ascii.length < length) {
-      ascii = new byte[Math.max(length, ascii.length * 2)];
+    // Grown for a long token, shrunk back at the next token of the usual length: no thread keeps
+    // more than the default length limit for long (the limit can be raised to a million).
+    if (ascii.length < length || (ascii.length > KEPT_CHARS && length <= KEPT_CHARS)) {
+      ascii = new byte[Math.max(length, Math.min(KEPT_CHARS, ascii.length * 2))];
     }
     return ascii;
   }

@@ -60,8 +60,28 @@ class TokenBufferTest {
     ParsedJws jws = JwsParser.parse(token, MAX);
     assertThat(jws.signingInputBuffer()).isSameAs(TokenBuffer.mine().ascii);
     JwsVerifier.verify(jws, KEY);
-    // A short token after it still verifies.
+    // A short token after it still verifies, and the thread no longer keeps the long one's bytes.
     JwsVerifier.verify(JwsParser.parse(hs256("{\"sub\":\"a\"}"), MAX), KEY);
+    assertThat(TokenBuffer.mine().ascii.length).isLessThanOrEqualTo(8 * 1024);
+  }
+
+  @Test
+  void aForgedTokenParsedBeforeAGenuineOneOnTheSameThreadIsStillRefused() throws Exception {
+    // F takes A's header and signature with another payload of the same length: after A is parsed
+    // on the same thread the buffer holds A's signing input, which F must not take for its own.
+    String genuine = hs256("{\"sub\":\"alice\"}");
+    String other = hs256("{\"sub\":\"mallo\"}");
+    String[] a = genuine.split("\\.", -1);
+    String[] b = other.split("\\.", -1);
+    String forged = a[0] + "." + b[1] + "." + a[2];
+    assertThat(b[1]).hasSameSizeAs(a[1]).isNotEqualTo(a[1]);
+
+    ParsedJws forgedJws = JwsParser.parse(forged, MAX);
+    JwsVerifier.verify(JwsParser.parse(genuine, MAX), KEY);
+
+    assertThatThrownBy(() -> JwsVerifier.verify(forgedJws, KEY))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.reason()).isEqualTo(Reason.BAD_SIGNATURE));
   }
 
   @Test
@@ -158,8 +178,7 @@ class TokenBufferTest {
     String wide =
         token.substring(0, at) + (char) (token.charAt(at) + 0x100) + token.substring(at + 1);
     for (boolean reference : new boolean[] {false, true}) {
-      assertThatThrownBy(
-              () -> JwsParser.parse(wide, 0, wide.length(), MAX, ScannedObject::read, reference))
+      assertThatThrownBy(() -> JwsParser.parse(wide, 0, wide.length(), MAX, reference))
           .isInstanceOfSatisfying(
               Refusal.class,
               r -> {
@@ -193,7 +212,7 @@ class TokenBufferTest {
 
   private static String detail(String text, boolean reference) {
     try {
-      JwsParser.parse(text, 0, text.length(), MAX, ScannedObject::read, reference);
+      JwsParser.parse(text, 0, text.length(), MAX, reference);
       return "parsed";
     } catch (Refusal refusal) {
       return refusal.reason() + " " + refusal.detail();

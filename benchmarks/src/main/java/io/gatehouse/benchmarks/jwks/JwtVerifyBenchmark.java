@@ -94,6 +94,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * Every library checks the same things: the signature, the algorithm pinned, {@code iss}, {@code
  * aud}, {@code exp} required with 60 s skew, {@code sub} present.
+ *
+ * <p>Single-threaded (JMH's default, and {@code ./bench}'s): the reused {@code Signature} and
+ * {@code Mac} instances of the {@code CryptoAlone} rows are shared state, not safe with {@code -t
+ * 2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
