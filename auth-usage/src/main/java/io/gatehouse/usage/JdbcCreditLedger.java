@@ -44,13 +44,13 @@ final class JdbcCreditLedger implements CreditLedger {
         if (after != null) {
           return new Spend(true, after[0], nextRefill(refill, after[1], now));
         }
-        long[] row = read(connection, space, tokenId);
+        CreditRow row = CreditRow.read(connection, space, tokenId);
         if (row == null) {
           insert(connection, space, tokenId, uses, active.setAt());
-        } else if (row[1] < active.setAt()) {
+        } else if (row.grantedAt() < active.setAt()) {
           regrant(connection, space, tokenId, uses, active.setAt());
-        } else if (refill == null || row[2] + refill.period().toMillis() > now) {
-          return new Spend(false, 0, nextRefill(refill, row[2], now));
+        } else if (refill == null || !row.refillDue(refill, now)) {
+          return new Spend(false, 0, nextRefill(refill, row.refilledAt(), now));
         }
         // A row was created or granted anew, or a refill came due meanwhile: try again.
       }
@@ -110,22 +110,6 @@ final class JdbcCreditLedger implements CreditLedger {
       statement.setLong(i, amount);
       try (ResultSet rs = statement.executeQuery()) {
         return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
-      }
-    }
-  }
-
-  /** remaining, granted_at, refilled_at; null when the token has no row. */
-  private static long @Nullable [] read(Connection connection, String space, String tokenId)
-      throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "select remaining, granted_at, refilled_at from "
-                + UsageSchema.CREDITS_TABLE
-                + " where space = ? and token_id = ?")) {
-      select.setString(1, space);
-      select.setString(2, tokenId);
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : null;
       }
     }
   }
