@@ -269,7 +269,7 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     executor.shutdownNow();
     PooledConnections connections = pool;
     if (connections != null) {
-      connections.evictIdle();
+      connections.close();
     }
   }
 
