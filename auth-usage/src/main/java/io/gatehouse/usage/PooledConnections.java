@@ -113,6 +113,11 @@ final class PooledConnections implements DataSource, AutoCloseable {
     evictIdle();
   }
 
+  /** How many idle connections are kept at most. */
+  int maxIdle() {
+    return maxIdle;
+  }
+
   /** For tests: how many connections wait for reuse. */
   int idleCount() {
     return idle.size();
