@@ -53,7 +53,6 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
    */
   public static final String NO_AUTHENTICATOR = "none";
 
-  private static final String AUTHENTICATOR_STAGE = "authenticator:";
   private static final int MAX_STAGE_NAMES = 256;
 
   private final Predicate<String> knownSpaces;
@@ -116,8 +115,9 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
       long nanos = step.nanos();
       total += nanos;
       StageSeries stage = stage(step.stage());
-      if ((result == Step.Result.SUCCESS || result == Step.Result.FAILURE) && stage.authenticator) {
-        authenticator = stage.tag;
+      String id = stage.authenticatorId;
+      if (id != null && (result == Step.Result.SUCCESS || result == Step.Result.FAILURE)) {
+        authenticator = id;
       }
       stage.series(result).record(nanos);
     }
@@ -148,13 +148,13 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   /** A stage's tag and its series per result, made when first needed. */
   private final class StageSeries {
     final String tag;
-    final boolean authenticator;
+    final @Nullable String authenticatorId;
     private final AtomicReferenceArray<Series> byResult =
         new AtomicReferenceArray<>(Step.Result.values().length);
 
     StageSeries(String tag) {
       this.tag = tag;
-      this.authenticator = tag.startsWith(AUTHENTICATOR_STAGE);
+      this.authenticatorId = Step.authenticatorId(tag);
     }
 
     @SuppressWarnings("EnumOrdinal") // a dense index into this stage's own array
@@ -269,12 +269,6 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     return created;
   }
 
-  private static String tagOf(String stage) {
-    return stage.startsWith(AUTHENTICATOR_STAGE)
-        ? stage.substring(AUTHENTICATOR_STAGE.length())
-        : stage;
-  }
-
   private record DecisionKey(String code, String authenticator, String space, int status)
       implements Series.Key {
     @Override
@@ -290,7 +284,7 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
           "reason",
           code,
           "authenticator",
-          tagOf(authenticator),
+          authenticator,
           "space",
           space,
           "status",

@@ -55,7 +55,6 @@ public final class GatehouseTracing implements AuthListener {
   static final AttributeKey<String> RESULT = AttributeKey.stringKey("gatehouse.stage.result");
   static final AttributeKey<String> DETAIL = AttributeKey.stringKey("gatehouse.stage.detail");
 
-  private static final String AUTHENTICATOR_STAGE = "authenticator:";
   private static final java.util.Map<Step.Result, String> RESULTS = results();
 
   private final Tracer tracer;
@@ -156,9 +155,10 @@ public final class GatehouseTracing implements AuthListener {
   /** The id of the authenticator that accepted or refused the credential, if one did. */
   private static @Nullable String authenticator(Decision decision) {
     for (Step step : decision.trace()) {
-      if ((step.result() == Step.Result.SUCCESS || step.result() == Step.Result.FAILURE)
-          && step.stage().startsWith(AUTHENTICATOR_STAGE)) {
-        return step.stage().substring(AUTHENTICATOR_STAGE.length());
+      String id = step.authenticatorId();
+      if (id != null
+          && (step.result() == Step.Result.SUCCESS || step.result() == Step.Result.FAILURE)) {
+        return id;
       }
     }
     return null;
