@@ -438,14 +438,35 @@ final class SpaceSettingsStore {
 
   /**
    * Applies {@code change} to {@code space}'s settings in one transaction (the rows are locked
-   * while it runs), then announces it. The change validates; when it throws nothing is written.
+   * while it runs), then announces it. A change in a space declares it, in the same transaction: a
+   * change that throws writes nothing and declares nothing, and no removal of the space can land
+   * between its declaration and the change. The change validates; when it throws nothing is
+   * written.
    */
   SpaceConfig update(String space, UnaryOperator<SpaceConfig> change) {
-    declare(space); // a change in a space declares it
+    io.gatehouse.core.Settings.requireValidSpace(space);
+    try {
+      return updateOnce(space, change);
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw unavailable(e);
+      }
+    }
+    // Another transaction declared the space first, at the same moment: it is declared now.
+    try {
+      return updateOnce(space, change);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private SpaceConfig updateOnce(String space, UnaryOperator<SpaceConfig> change)
+      throws SQLException {
     SpaceConfig next;
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       try {
+        insertSpaceIfAbsent(connection, space, clock.millis());
         lockSpace(connection, space);
         SpaceConfig current = read(connection, space, true);
         next = change.apply(current);
@@ -455,8 +476,6 @@ final class SpaceSettingsStore {
         connection.rollback();
         throw e;
       }
-    } catch (SQLException e) {
-      throw unavailable(e);
     }
     publish(space);
     return next;
