@@ -466,8 +466,12 @@ final class SpaceSettingsStore {
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       try {
-        insertSpaceIfAbsent(connection, space, clock.millis());
-        lockSpace(connection, space);
+        if (!lockSpace(connection, space)) {
+          insertSpaceIfAbsent(connection, space, clock.millis());
+          if (!lockSpace(connection, space)) {
+            throw new SQLException("space '" + space + "' could not be declared");
+          }
+        }
         SpaceConfig current = read(connection, space, true);
         next = change.apply(current);
         write(connection, current, next);
@@ -482,19 +486,17 @@ final class SpaceSettingsStore {
   }
 
   /**
-   * Locks the space's declaration row for the transaction. Locking the settings rows alone would
-   * not do: a setting stored for the first time has no row yet, so two first writes would both
-   * insert it and one would fail on the primary key.
+   * Locks the space's declaration row for the transaction; false when it is not declared. Locking
+   * the settings rows alone would not do: a setting stored for the first time has no row yet, so
+   * two first writes would both insert it and one would fail on the primary key.
    */
-  private static void lockSpace(Connection connection, String space) throws SQLException {
+  private static boolean lockSpace(Connection connection, String space) throws SQLException {
     try (PreparedStatement lock =
         connection.prepareStatement(
             "select space from gatehouse_spaces where space = ? for update")) {
       lock.setString(1, space);
       try (ResultSet rs = lock.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("space '" + space + "' is not declared");
-        }
+        return rs.next();
       }
     }
   }
