@@ -31,15 +31,7 @@ class ChangeArrivalTest {
     String url = kind == StoreKind.H2 ? TokenStores.h2Url(dir) : Postgres.freshDatabase();
     String user = kind == StoreKind.H2 ? "" : "postgres";
     List<AuthEvent> arrived = new CopyOnWriteArrayList<>();
-    AuthListener listener =
-        new AuthListener() {
-          @Override
-          public void onEvent(AuthEvent event) {
-            if (event.type().equals("apikey.change_arrived")) {
-              arrived.add(event);
-            }
-          }
-        };
+    AuthListener listener = arrivalsInto(arrived);
     // B polls often enough on H2; on PostgreSQL its poll is slow, so the push is what arrives
     // first.
     Duration bPoll = kind == StoreKind.H2 ? Duration.ofMillis(200) : Duration.ofSeconds(30);
@@ -75,15 +67,7 @@ class ChangeArrivalTest {
   void onPostgresAChangeThatArrivesByNotifyAndByPollIsCountedOnce() throws Exception {
     String url = Postgres.freshDatabase();
     List<AuthEvent> arrived = new CopyOnWriteArrayList<>();
-    AuthListener listener =
-        new AuthListener() {
-          @Override
-          public void onEvent(AuthEvent event) {
-            if (event.type().equals("apikey.change_arrived")) {
-              arrived.add(event);
-            }
-          }
-        };
+    AuthListener listener = arrivalsInto(arrived);
     try (ApiKeys a = ApiKeys.builder(TokenStores.jdbc().url(url, "postgres", "").build()).build();
         ApiKeys b =
             ApiKeys.builder(
@@ -112,6 +96,18 @@ class ChangeArrivalTest {
       assertThat(delivered).hasSize((int) (2 * changes));
       assertThat(arrived).hasSize((int) changes);
     }
+  }
+
+  /** A listener that collects the change-arrival events into {@code arrived}. */
+  private static AuthListener arrivalsInto(List<AuthEvent> arrived) {
+    return new AuthListener() {
+      @Override
+      public void onEvent(AuthEvent event) {
+        if (event.type().equals("apikey.change_arrived")) {
+          arrived.add(event);
+        }
+      }
+    };
   }
 
   private static long maxSeq(String url) throws Exception {
