@@ -1,6 +1,7 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.apikey.ChangeFeed;
+import io.gatehouse.usage.CreditRow;
 import io.gatehouse.usage.LimitSource;
 import io.gatehouse.usage.UsageLimits;
 import io.gatehouse.usage.UsageSchema;
@@ -75,15 +76,9 @@ final class LimitsStore {
       while (rs.next()) {
         String space = rs.getString(1);
         String token = rs.getString(2);
-        try {
-          out.computeIfAbsent(space, s -> new HashMap<>()).put(token, active(rs));
-        } catch (IllegalArgumentException e) {
-          // Edited by hand or by a newer version: the strictest reading is none we can honour.
-          LOG.warn(
-              "the usage limits of {} in space '{}' cannot be read, ignored: {}",
-              token,
-              space,
-              e.getMessage());
+        LimitSource.Active active = readable(rs, space, token);
+        if (active != null) {
+          out.computeIfAbsent(space, s -> new HashMap<>()).put(token, active);
         }
       }
     } catch (SQLException e) {
@@ -106,31 +101,54 @@ final class LimitsStore {
    * start from), or null when {@code active} grants none.
    */
   @Nullable Long remaining(String space, String tokenId, LimitSource.Active active) {
-    Long uses = active.limits().uses();
-    if (uses == null) {
+    if (active.limits().uses() == null) {
       return null;
     }
+    try (Connection connection = settings.connect()) {
+      return CreditRow.left(CreditRow.read(connection, space, tokenId), active, clock.millis());
+    } catch (SQLException e) {
+      throw SpaceSettingsStore.unavailable(e);
+    }
+  }
+
+  /**
+   * A token's (or the space default's) limits and the credits it has left (null without credits,
+   * and for the default).
+   */
+  record Listed(LimitSource.Active active, @Nullable Long remaining) {}
+
+  /**
+   * Every row of {@code space} with its credits, by key: two queries on one connection, however
+   * many tokens have limits.
+   */
+  Map<String, Listed> readSpace(String space) {
+    Map<String, Listed> out = new HashMap<>();
     try (Connection connection = settings.connect();
         PreparedStatement select =
             connection.prepareStatement(
-                "select remaining, granted_at, refilled_at from "
-                    + UsageSchema.CREDITS_TABLE
-                    + " where space = ? and token_id = ?")) {
+                "select space, token_id, rates, uses, refill, set_at from "
+                    + TABLE
+                    + " where space = ?")) {
       select.setString(1, space);
-      select.setString(2, tokenId);
+      Map<String, CreditRow> credits = CreditRow.readSpace(connection, space);
+      long now = clock.millis();
       try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next() || rs.getLong(2) < active.setAt()) {
-          return uses; // nothing spent under these limits yet
+        while (rs.next()) {
+          String token = rs.getString(2);
+          LimitSource.Active active = readable(rs, space, token);
+          if (active != null) {
+            Long left =
+                token.equals(SPACE_DEFAULT)
+                    ? null
+                    : CreditRow.left(credits.get(token), active, now);
+            out.put(token, new Listed(active, left));
+          }
         }
-        io.gatehouse.usage.Refill refill = active.limits().refill();
-        if (refill != null && rs.getLong(3) + refill.period().toMillis() <= clock.millis()) {
-          return refill.amount();
-        }
-        return rs.getLong(1);
       }
     } catch (SQLException e) {
       throw SpaceSettingsStore.unavailable(e);
     }
+    return out;
   }
 
   /**
@@ -256,6 +274,22 @@ final class LimitsStore {
       try (ResultSet rs = select.executeQuery()) {
         return rs.next() ? active(rs) : null;
       }
+    }
+  }
+
+  /** The row at {@code rs}, or null (logged) when it cannot be read. */
+  private static LimitSource.@Nullable Active readable(ResultSet rs, String space, String token)
+      throws SQLException {
+    try {
+      return active(rs);
+    } catch (IllegalArgumentException e) {
+      // Edited by hand or by a newer version: the strictest reading is none we can honour.
+      LOG.warn(
+          "the usage limits of {} in space '{}' cannot be read, ignored: {}",
+          token,
+          space,
+          e.getMessage());
+      return null;
     }
   }
 

@@ -515,21 +515,12 @@ final class LocalManagement implements Management {
   @Override
   public List<LimitsView> allLimits() {
     refusalAudited("list-limits", () -> AdminRules.requireTokens(caller));
-    var inSpace = store.limits().readAll().getOrDefault(space, java.util.Map.of());
+    var inSpace = new java.util.TreeMap<>(store.limits().readSpace(space));
+    LimitsStore.Listed spaceDefault = inSpace.remove(LimitsStore.SPACE_DEFAULT);
     List<LimitsView> out = new java.util.ArrayList<>();
-    out.add(
-        limitsView(
-            SPACE_DEFAULT,
-            LimitsStore.SPACE_DEFAULT,
-            inSpace.get(LimitsStore.SPACE_DEFAULT),
-            false));
-    new java.util.TreeMap<>(inSpace)
-        .forEach(
-            (token, active) -> {
-              if (!token.equals(LimitsStore.SPACE_DEFAULT)) {
-                out.add(limitsView(token, token, active, false));
-              }
-            });
+    out.add(view(SPACE_DEFAULT, spaceDefault == null ? null : spaceDefault.active(), null, false));
+    inSpace.forEach(
+        (token, listed) -> out.add(view(token, listed.active(), listed.remaining(), false)));
     return out;
   }
 
@@ -560,12 +551,22 @@ final class LocalManagement implements Management {
       io.gatehouse.usage.LimitSource.@org.jspecify.annotations.Nullable Active active,
       boolean inherited) {
     String shown = id.equals(SPACE_DEFAULT) ? SPACE_DEFAULT : key;
+    Long remaining =
+        active == null || key.equals(LimitsStore.SPACE_DEFAULT)
+            ? null
+            : store.limits().remaining(space, key, active);
+    return view(shown, active, remaining, inherited);
+  }
+
+  private static LimitsView view(
+      String shown,
+      io.gatehouse.usage.LimitSource.@org.jspecify.annotations.Nullable Active active,
+      @org.jspecify.annotations.Nullable Long remaining,
+      boolean inherited) {
     if (active == null) {
       return new LimitsView(shown, null, null, null, null, inherited);
     }
     io.gatehouse.usage.UsageLimits limits = active.limits();
-    Long remaining =
-        key.equals(LimitsStore.SPACE_DEFAULT) ? null : store.limits().remaining(space, key, active);
     return new LimitsView(
         shown,
         limits.ratesText(),

@@ -438,15 +438,40 @@ final class SpaceSettingsStore {
 
   /**
    * Applies {@code change} to {@code space}'s settings in one transaction (the rows are locked
-   * while it runs), then announces it. The change validates; when it throws nothing is written.
+   * while it runs), then announces it. A change in a space declares it, in the same transaction: a
+   * change that throws writes nothing and declares nothing, and no removal of the space can land
+   * between its declaration and the change. The change validates; when it throws nothing is
+   * written.
    */
   SpaceConfig update(String space, UnaryOperator<SpaceConfig> change) {
-    declare(space); // a change in a space declares it
+    io.gatehouse.core.Settings.requireValidSpace(space);
+    try {
+      return updateOnce(space, change);
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw unavailable(e);
+      }
+    }
+    // Another transaction declared the space first, at the same moment: it is declared now.
+    try {
+      return updateOnce(space, change);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private SpaceConfig updateOnce(String space, UnaryOperator<SpaceConfig> change)
+      throws SQLException {
     SpaceConfig next;
     try (Connection connection = connect()) {
       connection.setAutoCommit(false);
       try {
-        lockSpace(connection, space);
+        if (!lockSpace(connection, space)) {
+          insertSpaceIfAbsent(connection, space, clock.millis());
+          if (!lockSpace(connection, space)) {
+            throw new SQLException("space '" + space + "' could not be declared");
+          }
+        }
         SpaceConfig current = read(connection, space, true);
         next = change.apply(current);
         write(connection, current, next);
@@ -455,27 +480,23 @@ final class SpaceSettingsStore {
         connection.rollback();
         throw e;
       }
-    } catch (SQLException e) {
-      throw unavailable(e);
     }
     publish(space);
     return next;
   }
 
   /**
-   * Locks the space's declaration row for the transaction. Locking the settings rows alone would
-   * not do: a setting stored for the first time has no row yet, so two first writes would both
-   * insert it and one would fail on the primary key.
+   * Locks the space's declaration row for the transaction; false when it is not declared. Locking
+   * the settings rows alone would not do: a setting stored for the first time has no row yet, so
+   * two first writes would both insert it and one would fail on the primary key.
    */
-  private static void lockSpace(Connection connection, String space) throws SQLException {
+  private static boolean lockSpace(Connection connection, String space) throws SQLException {
     try (PreparedStatement lock =
         connection.prepareStatement(
             "select space from gatehouse_spaces where space = ? for update")) {
       lock.setString(1, space);
       try (ResultSet rs = lock.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("space '" + space + "' is not declared");
-        }
+        return rs.next();
       }
     }
   }

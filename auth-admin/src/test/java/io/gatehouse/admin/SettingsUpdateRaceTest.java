@@ -49,6 +49,25 @@ class SettingsUpdateRaceTest {
     race(io.gatehouse.apikey.TokenStores.h2Url(dir));
   }
 
+  @Test
+  void aRefusedChangeInANewSpaceDeclaresNothing() throws Exception {
+    try (AdminStore store = AdminStore.builder(io.gatehouse.apikey.TokenStores.h2Url(dir)).open()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  store
+                      .settings()
+                      .update(
+                          "fresh",
+                          current -> {
+                            throw new IllegalArgumentException("refused by the test");
+                          }))
+          .hasMessage("refused by the test");
+      assertThat(store.settings().spaces()).doesNotContain("fresh");
+      store.settings().update("fresh", current -> current);
+      assertThat(store.settings().spaces()).contains("fresh");
+    }
+  }
+
   private static void race(String url) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try (AdminStore one = AdminStore.builder(url).open();

@@ -148,8 +148,10 @@ class UsageLimitsManagedTest {
               });
       assertThat(operator.limits(own.info().id()).remaining()).isEqualTo(2L);
       assertThat(operator.allLimits())
-          .extracting(Management.LimitsView::token)
-          .containsExactly(Management.SPACE_DEFAULT, own.info().id());
+          .extracting(Management.LimitsView::token, Management.LimitsView::remaining)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(Management.SPACE_DEFAULT, null),
+              org.assertj.core.groups.Tuple.tuple(own.info().id(), 2L));
 
       // Changing the rate keeps the credits left; new uses grant them anew.
       operator.setLimits(own.info().id(), limits("100/1m", null, null));

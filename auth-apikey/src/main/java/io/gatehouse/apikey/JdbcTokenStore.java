@@ -99,6 +99,7 @@ final class JdbcTokenStore implements TokenStore {
   static final char ARRIVAL_TIME_SEPARATOR = '\t';
 
   private final List<Consumer<ChangeFeed.Arrival>> arrivalObservers = new CopyOnWriteArrayList<>();
+  private final ArrivalsOnce arrivalsOnce = new ArrivalsOnce();
   private final ConnectionSource source;
   private final Clock clock;
   private final int queryTimeoutSeconds;
@@ -413,18 +414,20 @@ final class JdbcTokenStore implements TokenStore {
   // ---- change feed ----
 
   private void publish(Connection connection, String topic, String key) throws SQLException {
+    // One time for the row and the notification: an arrival by both is known as one change.
+    long committedAt = clock.millis();
     try (PreparedStatement insert =
         prepare(connection, "insert into gatehouse_changes (topic, item, at) values (?, ?, ?)")) {
       insert.setString(1, topic);
       insert.setString(2, key);
-      insert.setLong(3, clock.millis());
+      insert.setLong(3, committedAt);
       insert.executeUpdate();
     }
     if (postgres) {
       try (PreparedStatement notify = prepare(connection, "select pg_notify(?, ?)")) {
         notify.setString(1, JdbcSchema.CHANNEL);
         // The commit time rides after a tab (no topic or key holds one), for the lag metric.
-        notify.setString(2, topic + ":" + key + ARRIVAL_TIME_SEPARATOR + clock.millis());
+        notify.setString(2, topic + ":" + key + ARRIVAL_TIME_SEPARATOR + committedAt);
         notify.execute();
       }
     }
@@ -531,7 +534,7 @@ final class JdbcTokenStore implements TokenStore {
               long committedAt = rs.getLong(4);
               pendingDeliveries.add(
                   () -> {
-                    arrived(change.topic(), "poll", committedAt);
+                    arrived(change, false, committedAt);
                     feed.deliver(change);
                   });
             }
@@ -605,7 +608,8 @@ final class JdbcTokenStore implements TokenStore {
     String key = payload.substring(colon + 1, tab > colon ? tab : payload.length());
     if (tab > colon) {
       try {
-        arrived(topic, "notify", Long.parseLong(payload.substring(tab + 1)));
+        arrived(
+            new ChangeFeed.Change(topic, key), true, Long.parseLong(payload.substring(tab + 1)));
       } catch (NumberFormatException e) {
         // not a time: deliver the change all the same
       }
@@ -613,14 +617,22 @@ final class JdbcTokenStore implements TokenStore {
     feed.deliver(new ChangeFeed.Change(topic, key));
   }
 
-  /** Tells the arrival observers; one that throws does not stop the change. */
-  private void arrived(String topic, String via, long committedAtMillis) {
-    if (arrivalObservers.isEmpty()) {
+  /**
+   * Tells the arrival observers of a change's first arrival ({@code pushed} by NOTIFY, else read by
+   * a poll); one that throws does not stop the change.
+   */
+  private void arrived(ChangeFeed.Change change, boolean pushed, long committedAtMillis) {
+    if (arrivalObservers.isEmpty()
+        || (postgres
+            && !arrivalsOnce.first(change.topic(), change.key(), committedAtMillis, pushed))) {
       return;
     }
     ChangeFeed.Arrival arrival =
         new ChangeFeed.Arrival(
-            topic, via, Instant.ofEpochMilli(committedAtMillis), clock.instant());
+            change.topic(),
+            pushed ? "notify" : "poll",
+            Instant.ofEpochMilli(committedAtMillis),
+            clock.instant());
     for (Consumer<ChangeFeed.Arrival> observer : arrivalObservers) {
       try {
         observer.accept(arrival);

@@ -1,6 +1,6 @@
 package io.gatehouse.apikey;
 
-import java.net.Inet4Address;
+import io.gatehouse.core.AddressKeys;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Caps the store reads each client address may have in flight, so that a flood of well-formed
  * random tokens from one address (each a cache miss) cannot fill the store's small I/O pool and its
  * queue for everyone: beyond the cap, the request is refused with {@code THROTTLED} (429) and reads
- * nothing. IPv6 clients are counted per /64, like the credential throttle.
+ * nothing. A client is what {@link AddressKeys#standard()} says (IPv6 by its /64), as for the
+ * credential throttle.
  *
  * <p>Bounded memory: a fixed array of counters, indexed by a hash of the address with a
  * per-instance random seed. Two addresses that land on one counter share its cap (for one honest
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 final class LookupsInFlight {
   static final int SLOTS = 16_384;
 
+  private final AddressKeys keys = AddressKeys.standard();
   private final long seed = new SecureRandom().nextLong();
   private final AtomicIntegerArray inFlight = new AtomicIntegerArray(SLOTS);
   private final int cap;
@@ -53,12 +55,8 @@ final class LookupsInFlight {
   }
 
   private int slotOf(InetAddress client) {
-    byte[] bytes = client.getAddress();
-    long h = seed;
-    int length = client instanceof Inet4Address ? 4 : 8; // IPv6: the /64
-    for (int i = 0; i < length; i++) {
-      h = (h ^ (bytes[i] & 0xFF)) * 0x100000001b3L;
-    }
+    byte[] address = client.getAddress();
+    long h = (keys.hi(address) * 0x9E3779B97F4A7C15L) ^ (keys.lo(address) + seed);
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

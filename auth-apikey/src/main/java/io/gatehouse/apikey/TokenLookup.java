@@ -270,10 +270,6 @@ final class TokenLookup {
       if (!future.isDone()) {
         return future;
       }
-      if (listener != AuthListener.NONE) {
-        listener.onEvent(
-            new AuthEvent("apikey.cache_hit", "", "token served from the cache", Map.of(), now));
-      }
       if (future.isCompletedExceptionally()) {
         // Caffeine drops a failed load asynchronously; never hand the old failure to a new request.
         return reload(key, future, client);
@@ -286,6 +282,11 @@ final class TokenLookup {
       if (entry.generation != generation.get()
           || (entry instanceof Found && age >= refreshAfterMillis)) {
         var unused = cache.synchronous().refresh(key); // in the background; failures keep it
+      }
+      // Only now a hit: an entry too old or failed was reloaded above, and counted as a miss.
+      if (listener != AuthListener.NONE) {
+        listener.onEvent(
+            new AuthEvent("apikey.cache_hit", "", "token served from the cache", Map.of(), now));
       }
       return future;
     } catch (RuntimeException e) { // never throw at the caller: it becomes a 503

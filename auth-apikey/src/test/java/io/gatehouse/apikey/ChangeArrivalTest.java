@@ -31,15 +31,7 @@ class ChangeArrivalTest {
     String url = kind == StoreKind.H2 ? TokenStores.h2Url(dir) : Postgres.freshDatabase();
     String user = kind == StoreKind.H2 ? "" : "postgres";
     List<AuthEvent> arrived = new CopyOnWriteArrayList<>();
-    AuthListener listener =
-        new AuthListener() {
-          @Override
-          public void onEvent(AuthEvent event) {
-            if (event.type().equals("apikey.change_arrived")) {
-              arrived.add(event);
-            }
-          }
-        };
+    AuthListener listener = arrivalsInto(arrived);
     // B polls often enough on H2; on PostgreSQL its poll is slow, so the push is what arrives
     // first.
     Duration bPoll = kind == StoreKind.H2 ? Duration.ofMillis(200) : Duration.ofSeconds(30);
@@ -68,6 +60,79 @@ class ChangeArrivalTest {
         assertThat(lag).isBetween(0L, 5_000L);
         assertThat(event.attributes().values()).noneMatch(v -> v.contains(token));
       }
+    }
+  }
+
+  @Test
+  void onPostgresAChangeThatArrivesByNotifyAndByPollIsCountedOnce() throws Exception {
+    String url = Postgres.freshDatabase();
+    List<AuthEvent> arrived = new CopyOnWriteArrayList<>();
+    AuthListener listener = arrivalsInto(arrived);
+    try (ApiKeys a = ApiKeys.builder(TokenStores.jdbc().url(url, "postgres", "").build()).build();
+        ApiKeys b =
+            ApiKeys.builder(
+                    TokenStores.jdbc()
+                        .url(url, "postgres", "")
+                        .pollInterval(Duration.ofMillis(100))
+                        .build())
+                .listener(listener)
+                .build()) {
+      List<ChangeFeed.Change> delivered = new CopyOnWriteArrayList<>();
+      b.store().changes().subscribe(TokenStore.TOKEN_TOPIC, delivered::add);
+      b.store().changes().subscribe(TokenStore.REVOCATION_TOPIC, delivered::add);
+      Thread.sleep(300); // let B's listener and first poll settle
+      long seen = maxSeq(url);
+      arrived.clear();
+      delivered.clear();
+      String token = a.create(NewToken.apiToken("default").build()).token();
+      a.revoke(token);
+      long changes = changesSince(url, seen);
+      assertThat(changes).isPositive();
+      // Each change reaches B twice, pushed and polled: wait for both halves of every one.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (delivered.size() < 2 * changes && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(delivered).hasSize((int) (2 * changes));
+      assertThat(arrived).hasSize((int) changes);
+    }
+  }
+
+  /** A listener that collects the change-arrival events into {@code arrived}. */
+  private static AuthListener arrivalsInto(List<AuthEvent> arrived) {
+    return new AuthListener() {
+      @Override
+      public void onEvent(AuthEvent event) {
+        if (event.type().equals("apikey.change_arrived")) {
+          arrived.add(event);
+        }
+      }
+    };
+  }
+
+  private static long maxSeq(String url) throws Exception {
+    return count(url, "select coalesce(max(seq), 0) from gatehouse_changes");
+  }
+
+  private static long changesSince(String url, long seq) throws Exception {
+    return count(
+        url,
+        "select count(*) from gatehouse_changes where seq > "
+            + seq
+            + " and topic in ('"
+            + TokenStore.TOKEN_TOPIC
+            + "', '"
+            + TokenStore.REVOCATION_TOPIC
+            + "')");
+  }
+
+  private static long count(String url, String sql) throws Exception {
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(url, "postgres", "");
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

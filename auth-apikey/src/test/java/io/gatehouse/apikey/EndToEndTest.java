@@ -207,6 +207,13 @@ class EndToEndTest {
           .containsEntry("key", "Elsewhere0")
           .containsEntry("error", "TokenStoreException: store is down (test)");
       assertThat(events.toString()).doesNotContain(token.token(), unknown);
+
+      // An entry too old to serve is read again: a miss, not a hit and a miss.
+      store.down = false;
+      events.clear();
+      clock.advance(Duration.ofSeconds(30)); // the unknown token's negative entry expires
+      assertThat(get.apply(unknown).reason()).isEqualTo(Reason.UNKNOWN_CREDENTIAL);
+      assertThat(events).extracting(AuthEvent::type).containsExactly("apikey.cache_miss");
     }
   }
 

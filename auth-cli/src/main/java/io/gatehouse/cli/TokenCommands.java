@@ -24,6 +24,18 @@ final class TokenCommands {
 
   private TokenCommands() {}
 
+  /** {@code --origins}, shared by add-token and add-admintoken. */
+  static final class OriginOptions {
+    @Option(
+        names = "--origins",
+        split = ",",
+        paramLabel = "ORIGIN",
+        description =
+            "Web origins whose pages may use the token, e.g. https://app.example.com. Default:"
+                + " none; a request from a web page is refused (403 browser_refused)")
+    List<String> origins = new ArrayList<>();
+  }
+
   @Command(
       name = "add-token",
       mixinStandardHelpOptions = true,
@@ -48,14 +60,7 @@ final class TokenCommands {
 
     @Mixin LimitOptions limits = new LimitOptions();
 
-    @Option(
-        names = "--origins",
-        split = ",",
-        paramLabel = "ORIGIN",
-        description =
-            "Web origins whose pages may use the token, e.g. https://app.example.com. Default:"
-                + " none; a request from a web page is refused (403 browser_refused)")
-    List<String> origins = new ArrayList<>();
+    @Mixin OriginOptions origins = new OriginOptions();
 
     @Override
     public Integer call() {
@@ -64,7 +69,7 @@ final class TokenCommands {
         Management.CreatedTokenView created =
             management.createToken(
                 new Management.TokenRequest(
-                    false, readOnly, name, null, List.of(), expires, origins));
+                    false, readOnly, name, null, List.of(), expires, origins.origins));
         root.out()
             .println(
                 "Created new token " + created.token() + " with access " + created.info().access());
@@ -110,14 +115,7 @@ final class TokenCommands {
 
     @Mixin LimitOptions limits = new LimitOptions();
 
-    @Option(
-        names = "--origins",
-        split = ",",
-        paramLabel = "ORIGIN",
-        description =
-            "Web origins whose pages may use the token, e.g. https://app.example.com. Default:"
-                + " none; a request from a web page is refused (403 browser_refused)")
-    List<String> origins = new ArrayList<>();
+    @Mixin OriginOptions origins = new OriginOptions();
 
     @Override
     public Integer call() {
@@ -125,7 +123,8 @@ final class TokenCommands {
       try (Management management = root.management()) {
         Management.CreatedTokenView created =
             management.createToken(
-                new Management.TokenRequest(true, false, name, team, ops, expires, origins));
+                new Management.TokenRequest(
+                    true, false, name, team, ops, expires, origins.origins));
         root.out().println("New admin token added: " + created.token());
         limits.applyTo(management, created.info().id(), root.out());
         root.out()

@@ -28,7 +28,7 @@ final class AddressThrottle implements CredentialThrottle {
   static final String POLICY_NAME = "failed-credentials";
 
   private final long seed = new SecureRandom().nextLong();
-  private final int prefixBits;
+  private final AddressKeys keys;
   private final int setMask;
   private final long[] hi;
   private final long[] lo;
@@ -36,8 +36,8 @@ final class AddressThrottle implements CredentialThrottle {
   private final long[] fullAt;
   private final Object[] locks = new Object[LOCKS];
 
-  AddressThrottle(int slots, int ipv6PrefixBits) {
-    this.prefixBits = ipv6PrefixBits;
+  AddressThrottle(int slots, AddressKeys keys) {
+    this.keys = keys;
     this.setMask = slots / WAYS - 1;
     this.hi = new long[slots];
     this.lo = new long[slots];
@@ -86,8 +86,8 @@ final class AddressThrottle implements CredentialThrottle {
     long nowMillis = now.toEpochMilli();
     long per = policy.millisPerFailure();
     byte[] address = client.getAddress();
-    long keyHi = keyHi(address);
-    long keyLo = keyLo(address);
+    long keyHi = keys.hi(address);
+    long keyLo = keys.lo(address);
     int set = set(keyHi, keyLo, space);
     synchronized (locks[set & (LOCKS - 1)]) {
       int slot = findOrClaim(set, keyHi, keyLo, space, nowMillis);
@@ -101,8 +101,8 @@ final class AddressThrottle implements CredentialThrottle {
   /** When the bucket of (client, space) is full again; {@code nowMillis} or earlier if unknown. */
   private long fullAtOf(InetAddress client, String space, long nowMillis) {
     byte[] address = client.getAddress(); // a copy: taken once per call
-    long keyHi = keyHi(address);
-    long keyLo = keyLo(address);
+    long keyHi = keys.hi(address);
+    long keyLo = keys.lo(address);
     int set = set(keyHi, keyLo, space);
     int base = set * WAYS;
     synchronized (locks[set & (LOCKS - 1)]) {
@@ -146,44 +146,5 @@ final class AddressThrottle implements CredentialThrottle {
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= h >>> 33;
     return (int) h & setMask;
-  }
-
-  /** IPv4: 0. IPv6: the first 64 bits, masked to the prefix when it is shorter. */
-  private long keyHi(byte[] address) {
-    if (address.length == 4) {
-      return 0;
-    }
-    long bits = bytesToLong(address, 0);
-    return prefixBits >= 64 ? bits : bits & (-1L << (64 - prefixBits));
-  }
-
-  /**
-   * IPv4: the address with bit 32 set (no IPv6 key has it). IPv6: the last 64 bits within the
-   * prefix.
-   */
-  private long keyLo(byte[] address) {
-    if (address.length == 4) {
-      return (1L << 32) | (bytesToLong4(address) & 0xFFFF_FFFFL);
-    }
-    if (prefixBits <= 64) {
-      return 0;
-    }
-    long bits = bytesToLong(address, 8);
-    return prefixBits == 128 ? bits : bits & (-1L << (128 - prefixBits));
-  }
-
-  private static long bytesToLong(byte[] bytes, int from) {
-    long value = 0;
-    for (int i = from; i < from + 8; i++) {
-      value = (value << 8) | (bytes[i] & 0xFF);
-    }
-    return value;
-  }
-
-  private static long bytesToLong4(byte[] bytes) {
-    return ((bytes[0] & 0xFFL) << 24)
-        | ((bytes[1] & 0xFFL) << 16)
-        | ((bytes[2] & 0xFFL) << 8)
-        | (bytes[3] & 0xFFL);
   }
 }

@@ -50,7 +50,7 @@ public final class CredentialThrottles {
   /** Configures the per-address throttle; every setter validates at once. */
   public static final class Builder {
     int slots = 65_536;
-    int ipv6PrefixBits = 64;
+    AddressKeys keys = AddressKeys.standard();
 
     private Builder() {}
 
@@ -67,19 +67,16 @@ public final class CredentialThrottles {
     }
 
     /**
-     * The IPv6 prefix that counts as one client: 64 by default (one host's usual allocation), 32 to
-     * 128.
+     * The IPv6 prefix that counts as one client: {@value AddressKeys#DEFAULT_IPV6_PREFIX_BITS} by
+     * default (one host's usual allocation), 32 to 128.
      */
     public Builder ipv6PrefixBits(int bits) {
-      if (bits < 32 || bits > 128) {
-        throw new IllegalArgumentException("ipv6PrefixBits must be in [32, 128], was " + bits);
-      }
-      this.ipv6PrefixBits = bits;
+      this.keys = AddressKeys.ipv6Prefix(bits);
       return this;
     }
 
     public CredentialThrottle build() {
-      return new AddressThrottle(slots, ipv6PrefixBits);
+      return new AddressThrottle(slots, keys);
     }
   }
 }

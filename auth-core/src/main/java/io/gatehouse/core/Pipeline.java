@@ -49,7 +49,8 @@ final class Pipeline implements Gatehouse {
     this.clientAddressResolver = builder.clientAddressResolver;
     this.addressFilter = builder.addressFilter;
     this.authenticators = List.copyOf(builder.authenticators);
-    this.authenticatorStages = authenticators.stream().map(a -> "authenticator:" + a.id()).toList();
+    this.authenticatorStages =
+        authenticators.stream().map(a -> Step.authenticatorStage(a.id())).toList();
     this.hooks = List.copyOf(builder.hooks);
     this.hookStages = stageNames(hooks);
     this.accessPolicy = builder.accessPolicy;

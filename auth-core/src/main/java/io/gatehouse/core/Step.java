@@ -1,6 +1,7 @@
 package io.gatehouse.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stage of a decision, for {@link Decision#trace()}: which stage, what it concluded, why, and
@@ -13,11 +14,30 @@ import java.util.Objects;
  * @param nanos time spent in the stage, including waiting for an asynchronous answer
  */
 public record Step(String stage, Result result, String detail, long nanos) {
+  /** What the stage name of an authenticator's step starts with, before the authenticator's id. */
+  public static final String AUTHENTICATOR_PREFIX = "authenticator:";
 
   public Step {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /** The stage name of the authenticator {@code id}: {@code authenticator:<id>}. */
+  public static String authenticatorStage(String id) {
+    return AUTHENTICATOR_PREFIX + id;
+  }
+
+  /** The id of the authenticator whose stage this is, or null when it is another stage. */
+  public @Nullable String authenticatorId() {
+    return authenticatorId(stage);
+  }
+
+  /** The id of the authenticator named by stage name {@code stage}, or null when none is. */
+  public static @Nullable String authenticatorId(String stage) {
+    return stage.startsWith(AUTHENTICATOR_PREFIX)
+        ? stage.substring(AUTHENTICATOR_PREFIX.length())
+        : null;
   }
 
   /** What a stage concluded. */

@@ -7,7 +7,6 @@ import io.gatehouse.core.Decision;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Step;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.URI;
@@ -53,7 +52,6 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
    */
   public static final String NO_AUTHENTICATOR = "none";
 
-  private static final String AUTHENTICATOR_STAGE = "authenticator:";
   private static final int MAX_STAGE_NAMES = 256;
 
   private final Predicate<String> knownSpaces;
@@ -76,8 +74,8 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     this.spaces = new Bounded(builder.maxSpaces);
     this.histogram = builder.histogram;
     // With the histogram, the full timers registered at bind take this name instead.
-    this.allowedDuration = unregisteredOr(histogram, new DurationKey("allowed"));
-    this.refusedDuration = unregisteredOr(histogram, new DurationKey("refused"));
+    this.allowedDuration = unregisteredOr(histogram, Series.Meter.DECISION_DURATION.key("allowed"));
+    this.refusedDuration = unregisteredOr(histogram, Series.Meter.DECISION_DURATION.key("refused"));
   }
 
   private Series unregisteredOr(boolean unregistered, Series.Key key) {
@@ -116,12 +114,13 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
       long nanos = step.nanos();
       total += nanos;
       StageSeries stage = stage(step.stage());
-      if ((result == Step.Result.SUCCESS || result == Step.Result.FAILURE) && stage.authenticator) {
-        authenticator = stage.tag;
+      String id = stage.authenticatorId;
+      if (id != null && (result == Step.Result.SUCCESS || result == Step.Result.FAILURE)) {
+        authenticator = id;
       }
       stage.series(result).record(nanos);
     }
-    series(new DecisionKey(decision.code(), authenticator, space(decision), decision.status()))
+    series(decisionKey(decision.code(), authenticator, space(decision), decision.status()))
         .increment();
     if (histogram) {
       durations.record(decision.allowed(), total);
@@ -148,20 +147,22 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
   /** A stage's tag and its series per result, made when first needed. */
   private final class StageSeries {
     final String tag;
-    final boolean authenticator;
+    final @Nullable String authenticatorId;
     private final AtomicReferenceArray<Series> byResult =
         new AtomicReferenceArray<>(Step.Result.values().length);
 
     StageSeries(String tag) {
       this.tag = tag;
-      this.authenticator = tag.startsWith(AUTHENTICATOR_STAGE);
+      this.authenticatorId = Step.authenticatorId(tag);
     }
 
     @SuppressWarnings("EnumOrdinal") // a dense index into this stage's own array
     Series series(Step.Result result) {
       Series found = byResult.get(result.ordinal());
       if (found == null) {
-        found = GatehouseMetrics.this.series(new StageKey(tag, result));
+        found =
+            GatehouseMetrics.this.series(
+                Series.Meter.STAGE.key(tag, result.name().toLowerCase(java.util.Locale.ROOT)));
         byResult.set(result.ordinal(), found);
       }
       return found;
@@ -193,19 +194,21 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
       case "jwks.fetch" ->
           jwksFetch(attributes, "304".equals(attributes.get("status")) ? "revalidated" : "ok");
       case "jwks.fetch_failed" -> jwksFetch(attributes, "failed");
-      case "jwt.cache_hit" -> series(new CacheKey("jwt", "hit")).increment();
-      case "jwt.cache_miss" -> series(new CacheKey("jwt", "miss")).increment();
-      case "apikey.cache_hit" -> series(new CacheKey("apikey", "hit")).increment();
+      case "jwt.cache_hit" -> series(Series.Meter.CACHE.key("jwt", "hit")).increment();
+      case "jwt.cache_miss" -> series(Series.Meter.CACHE.key("jwt", "miss")).increment();
+      case "apikey.cache_hit" -> series(Series.Meter.CACHE.key("apikey", "hit")).increment();
       case "apikey.cache_miss" -> {
-        series(new CacheKey("apikey", "miss")).increment();
+        series(Series.Meter.CACHE.key("apikey", "miss")).increment();
         String result = "true".equals(attributes.get("found")) ? "found" : "absent";
-        series(new StoreKey(result)).record(millisToNanos(attributes.get("millis")));
+        series(Series.Meter.STORE_READS.key(result))
+            .record(millisToNanos(attributes.get("millis")));
       }
       case "apikey.store_failed" ->
-          series(new StoreKey("failed")).record(millisToNanos(attributes.get("millis")));
+          series(Series.Meter.STORE_READS.key("failed"))
+              .record(millisToNanos(attributes.get("millis")));
       case "apikey.change_arrived" ->
           series(
-                  new FeedKey(
+                  Series.Meter.FEED_LAG.key(
                       topics.admit(attributes.getOrDefault("topic", Bounded.OTHER)),
                       via(attributes.get("via"))))
               .record(millisToNanos(attributes.get("lagMillis")));
@@ -213,11 +216,11 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
         // counted below like every event
       }
     }
-    series(new EventKey(eventTypes.admit(type))).increment();
+    series(Series.Meter.EVENTS.key(eventTypes.admit(type))).increment();
   }
 
   private void jwksFetch(Map<String, String> attributes, String result) {
-    series(new JwksKey(hosts.admit(host(attributes.get("url"))), result))
+    series(Series.Meter.JWKS_FETCHES.key(hosts.admit(host(attributes.get("url"))), result))
         .record(millisToNanos(attributes.get("millis")));
   }
 
@@ -269,197 +272,15 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     return created;
   }
 
-  private static String tagOf(String stage) {
-    return stage.startsWith(AUTHENTICATOR_STAGE)
-        ? stage.substring(AUTHENTICATOR_STAGE.length())
-        : stage;
-  }
-
-  private record DecisionKey(String code, String authenticator, String space, int status)
-      implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.decisions";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of(
-          "outcome",
-          code.equals("allowed") ? "allowed" : "refused",
-          "reason",
-          code,
-          "authenticator",
-          tagOf(authenticator),
-          "space",
-          space,
-          "status",
-          Integer.toString(status));
-    }
-
-    @Override
-    public boolean timer() {
-      return false;
-    }
-
-    @Override
-    public String description() {
-      return "Decisions, by outcome and reason";
-    }
-  }
-
-  private record StageKey(String stage, Step.Result result) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.stage";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("stage", stage, "result", result.name().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    @Override
-    public boolean timer() {
-      return true;
-    }
-
-    @Override
-    public String description() {
-      return "Time spent in each pipeline stage";
-    }
-  }
-
-  private record JwksKey(String host, String result) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.jwks.fetches";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("host", host, "result", result);
-    }
-
-    @Override
-    public boolean timer() {
-      return true;
-    }
-
-    @Override
-    public String description() {
-      return "JWKS fetches by issuer host and result, with their latency";
-    }
-  }
-
-  private record CacheKey(String cache, String result) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.cache";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("cache", cache, "result", result);
-    }
-
-    @Override
-    public boolean timer() {
-      return false;
-    }
-
-    @Override
-    public String description() {
-      return "Verified-token (jwt) and API-token (apikey) cache hits and misses";
-    }
-  }
-
-  private record StoreKey(String result) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.store.reads";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("result", result);
-    }
-
-    @Override
-    public boolean timer() {
-      return true;
-    }
-
-    @Override
-    public String description() {
-      return "Token store reads on a cache miss: found, absent or failed, with their latency";
-    }
-  }
-
-  private record FeedKey(String topic, String via) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.feed.lag";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("topic", topic, "via", via);
-    }
-
-    @Override
-    public boolean timer() {
-      return true;
-    }
-
-    @Override
-    public String description() {
-      return "Change feed: from a change's commit to its arrival on this instance";
-    }
-  }
-
-  private record DurationKey(String outcome) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.decision.duration";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("outcome", outcome);
-    }
-
-    @Override
-    public boolean timer() {
-      return true;
-    }
-
-    @Override
-    public String description() {
-      return "Time to decide a request, the sum of its stages";
-    }
-  }
-
-  private record EventKey(String type) implements Series.Key {
-    @Override
-    public String meter() {
-      return "gatehouse.events";
-    }
-
-    @Override
-    public Tags tags() {
-      return Tags.of("type", type);
-    }
-
-    @Override
-    public boolean timer() {
-      return false;
-    }
-
-    @Override
-    public String description() {
-      return "Module events (JWKS fetches, cache misses, token changes...) by type";
-    }
+  /** The series of one decision: the outcome derives from the reason code. */
+  private static Series.Key decisionKey(
+      String code, String authenticator, String space, int status) {
+    return Series.Meter.DECISIONS.key(
+        code.equals("allowed") ? "allowed" : "refused",
+        code,
+        authenticator,
+        space,
+        Integer.toString(status));
   }
 
   /** The decision-time timers (with a histogram), one pair per bound registry. */
@@ -480,8 +301,8 @@ public final class GatehouseMetrics implements MeterBinder, AuthListener {
     }
 
     private static Timer timer(MeterRegistry registry, String outcome) {
-      return Timer.builder("gatehouse.decision.duration")
-          .description("Time to decide a request, the sum of its stages")
+      return Timer.builder(Series.Meter.DECISION_DURATION.meterName)
+          .description(Series.Meter.DECISION_DURATION.description)
           .tag("outcome", outcome)
           .publishPercentileHistogram()
           .minimumExpectedValue(Duration.ofNanos(1_000))

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -12,15 +13,85 @@ import java.util.concurrent.atomic.LongAdder;
  * without touching the registry; registries read it through function meters.
  */
 final class Series {
-  /** What a series is: its meter name and tags, fixed when it is first seen. */
-  interface Key {
-    String meter();
+  /** The meters Gatehouse publishes: name, kind, description and tag names. */
+  enum Meter {
+    DECISIONS(
+        "gatehouse.decisions",
+        false,
+        "Decisions, by outcome and reason",
+        "outcome",
+        "reason",
+        "authenticator",
+        "space",
+        "status"),
+    STAGE("gatehouse.stage", true, "Time spent in each pipeline stage", "stage", "result"),
+    DECISION_DURATION(
+        "gatehouse.decision.duration",
+        true,
+        "Time to decide a request, the sum of its stages",
+        "outcome"),
+    JWKS_FETCHES(
+        "gatehouse.jwks.fetches",
+        true,
+        "JWKS fetches by issuer host and result, with their latency",
+        "host",
+        "result"),
+    CACHE(
+        "gatehouse.cache",
+        false,
+        "Verified-token (jwt) and API-token (apikey) cache hits and misses",
+        "cache",
+        "result"),
+    STORE_READS(
+        "gatehouse.store.reads",
+        true,
+        "Token store reads on a cache miss: found, absent or failed, with their latency",
+        "result"),
+    FEED_LAG(
+        "gatehouse.feed.lag",
+        true,
+        "Change feed: from a change's commit to its arrival on this instance",
+        "topic",
+        "via"),
+    EVENTS(
+        "gatehouse.events",
+        false,
+        "Module events (JWKS fetches, cache misses, token changes...) by type",
+        "type");
 
-    Tags tags();
+    final String meterName;
+    final boolean timer;
+    final String description;
 
-    boolean timer();
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: unmodifiable
+    private final List<String> tagNames;
 
-    String description();
+    Meter(String meterName, boolean timer, String description, String... tagNames) {
+      this.meterName = meterName;
+      this.timer = timer;
+      this.description = description;
+      this.tagNames = List.of(tagNames);
+    }
+
+    /** The key of this meter's series with these tag values, in the order of its tag names. */
+    Key key(String... values) {
+      if (values.length != tagNames.size()) {
+        throw new IllegalArgumentException(
+            meterName + " takes " + tagNames.size() + " tags, not " + values.length);
+      }
+      return new Key(this, List.of(values));
+    }
+  }
+
+  /** What a series is: its meter and tag values, fixed when it is first seen. */
+  record Key(Meter meter, List<String> values) {
+    Tags tags() {
+      Tags tags = Tags.empty();
+      for (int i = 0; i < values.size(); i++) {
+        tags = tags.and(meter.tagNames.get(i), values.get(i));
+      }
+      return tags;
+    }
   }
 
   private final Key key;
@@ -41,16 +112,17 @@ final class Series {
   }
 
   void registerIn(MeterRegistry registry) {
-    if (key.timer()) {
+    Meter meter = key.meter();
+    if (meter.timer) {
       FunctionTimer.builder(
-              key.meter(), this, s -> s.count.sum(), s -> s.nanos.sum(), TimeUnit.NANOSECONDS)
+              meter.meterName, this, s -> s.count.sum(), s -> s.nanos.sum(), TimeUnit.NANOSECONDS)
           .tags(key.tags())
-          .description(key.description())
+          .description(meter.description)
           .register(registry);
     } else {
-      FunctionCounter.builder(key.meter(), this, s -> s.count.sum())
+      FunctionCounter.builder(meter.meterName, this, s -> s.count.sum())
           .tags(key.tags())
-          .description(key.description())
+          .description(meter.description)
           .register(registry);
     }
   }

@@ -55,20 +55,29 @@ public final class GatehouseTracing implements AuthListener {
   static final AttributeKey<String> RESULT = AttributeKey.stringKey("gatehouse.stage.result");
   static final AttributeKey<String> DETAIL = AttributeKey.stringKey("gatehouse.stage.detail");
 
-  private static final String AUTHENTICATOR_STAGE = "authenticator:";
   private static final java.util.Map<Step.Result, String> RESULTS = results();
 
-  private final Tracer tracer;
-  private final TextMapPropagator propagator;
+  private final @Nullable OpenTelemetry explicit;
   private final boolean recordSubject;
   private final Clock clock;
-  private final boolean noop;
+
+  /** The tracer and propagator in use; null while the global instance is not set yet. */
+  private volatile @Nullable Target target;
+
+  /** What spans go to. The API's no-op tracer is a singleton: then a decision costs one test. */
+  private record Target(Tracer tracer, TextMapPropagator propagator, boolean noop) {
+    static Target of(OpenTelemetry openTelemetry) {
+      Tracer tracer = openTelemetry.getTracer("io.gatehouse");
+      return new Target(
+          tracer,
+          openTelemetry.getPropagators().getTextMapPropagator(),
+          tracer == TracerProvider.noop().get("io.gatehouse"));
+    }
+  }
 
   private GatehouseTracing(Builder builder) {
-    this.tracer = builder.openTelemetry.getTracer("io.gatehouse");
-    // The API's no-op tracer is a singleton: with no SDK installed, a decision costs one test.
-    this.noop = tracer == TracerProvider.noop().get("io.gatehouse");
-    this.propagator = builder.openTelemetry.getPropagators().getTextMapPropagator();
+    this.explicit = builder.openTelemetry;
+    this.target = explicit == null ? null : Target.of(explicit);
     this.recordSubject = builder.recordSubject;
     this.clock = builder.clock;
   }
@@ -78,17 +87,34 @@ public final class GatehouseTracing implements AuthListener {
     return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"));
   }
 
-  /** Spans through {@link GlobalOpenTelemetry} (a no-op until an SDK or agent installs one). */
+  /**
+   * Spans through {@link GlobalOpenTelemetry}, looked up at each decision until an SDK or agent has
+   * set it, then kept: a listener built before the app installs its SDK still traces once it has.
+   * Until then nothing is recorded, and the lookup never sets the global instance itself (so the
+   * app's later {@link GlobalOpenTelemetry#set} still works).
+   */
   public static Builder builder() {
-    return new Builder(GlobalOpenTelemetry.get());
+    return new Builder(null);
+  }
+
+  /** The target, resolving the global instance once it is set; null while it is not. */
+  private @Nullable Target target() {
+    Target known = target;
+    if (known == null && explicit == null && GlobalOpenTelemetry.isSet()) {
+      known = Target.of(GlobalOpenTelemetry.get());
+      target = known;
+    }
+    return known;
   }
 
   @Override
   public void onDecision(AuthRequest request, Decision decision) {
-    if (noop) {
+    Target to = target();
+    if (to == null || to.noop()) {
       return;
     }
-    Context parent = propagator.extract(Context.current(), request, Headers.INSTANCE);
+    Tracer tracer = to.tracer();
+    Context parent = to.propagator().extract(Context.current(), request, Headers.INSTANCE);
     List<Step> trace = decision.trace();
     long total = 0;
     for (Step step : trace) {
@@ -156,9 +182,10 @@ public final class GatehouseTracing implements AuthListener {
   /** The id of the authenticator that accepted or refused the credential, if one did. */
   private static @Nullable String authenticator(Decision decision) {
     for (Step step : decision.trace()) {
-      if ((step.result() == Step.Result.SUCCESS || step.result() == Step.Result.FAILURE)
-          && step.stage().startsWith(AUTHENTICATOR_STAGE)) {
-        return step.stage().substring(AUTHENTICATOR_STAGE.length());
+      String id = step.authenticatorId();
+      if (id != null
+          && (step.result() == Step.Result.SUCCESS || step.result() == Step.Result.FAILURE)) {
+        return id;
       }
     }
     return null;
@@ -166,7 +193,8 @@ public final class GatehouseTracing implements AuthListener {
 
   /** True when spans go nowhere (the API's no-op, e.g. no SDK installed). */
   boolean isNoop() {
-    return noop;
+    Target to = target();
+    return to == null || to.noop();
   }
 
   private long epochNanos() {
@@ -198,11 +226,11 @@ public final class GatehouseTracing implements AuthListener {
 
   /** Builds {@link GatehouseTracing}. */
   public static final class Builder {
-    private final OpenTelemetry openTelemetry;
+    private final @Nullable OpenTelemetry openTelemetry; // null: the global one, when set
     private boolean recordSubject;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(OpenTelemetry openTelemetry) {
+    private Builder(@Nullable OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
     }
 

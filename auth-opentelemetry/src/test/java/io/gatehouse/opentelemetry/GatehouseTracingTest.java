@@ -64,6 +64,7 @@ class GatehouseTracingTest {
 
   @AfterEach
   void tearDown() {
+    io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
     keys.close();
     sdk.close();
   }
@@ -200,6 +201,22 @@ class GatehouseTracingTest {
     Decision global = decide(gatehouse(GatehouseTracing.builder().build()), token, TRACEPARENT);
     assertThat(global.allowed()).isTrue();
     assertThat(exporter.getFinishedSpanItems()).isEmpty();
+  }
+
+  @Test
+  void aGlobalSdkInstalledAfterTheListenerWasBuiltIsUsedFromThenOn() {
+    io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    GatehouseTracing tracing = GatehouseTracing.builder().build();
+    Gatehouse gatehouse = gatehouse(tracing);
+    assertThat(decide(gatehouse, token, TRACEPARENT).allowed()).isTrue();
+    assertThat(tracing.isNoop()).isTrue();
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
+
+    // Looking for it did not set the global instance: the app's own set still works.
+    io.opentelemetry.api.GlobalOpenTelemetry.set(sdk);
+    assertThat(tracing.isNoop()).isFalse();
+    decide(gatehouse, token, TRACEPARENT);
+    assertContinued(1);
   }
 
   private void assertContinued(int decisions) {

@@ -22,6 +22,38 @@ final class JdbcCreditLedger implements CreditLedger {
 
   private static final int ATTEMPTS = 4;
 
+  /**
+   * Spends one credit, refilling first when due: remaining credits go to the refill amount less one
+   * and refilled_at moves by whole periods; only a row granted under these limits (or later) with a
+   * credit left, or a refill due, is touched.
+   */
+  private static final String DECREMENT =
+      "update "
+          + UsageSchema.CREDITS_TABLE
+          + " set remaining = case when refilled_at + ? <= ? then ? - 1 else remaining - 1 end,"
+          + " refilled_at = case when refilled_at + ? <= ?"
+          + " then refilled_at + ((? - refilled_at) / ?) * ? else refilled_at end"
+          + " where space = ? and token_id = ? and granted_at >= ?"
+          + " and (remaining > 0 or (refilled_at + ? <= ? and ? > 0))";
+
+  /** {@link #DECREMENT} returning the row after it, on PostgreSQL. */
+  private static final String DECREMENT_POSTGRES = DECREMENT + " returning remaining, refilled_at";
+
+  /** {@link #DECREMENT} returning the row after it, on H2. */
+  private static final String DECREMENT_H2 =
+      "select remaining, refilled_at from final table (" + DECREMENT + ")";
+
+  private static final String INSERT =
+      "insert into "
+          + UsageSchema.CREDITS_TABLE
+          + " (space, token_id, remaining, granted_at, refilled_at) values (?, ?, ?, ?, ?)";
+
+  private static final String REGRANT =
+      "update "
+          + UsageSchema.CREDITS_TABLE
+          + " set remaining = ?, granted_at = ?, refilled_at = ?"
+          + " where space = ? and token_id = ? and granted_at < ?";
+
   private final DataSource dataSource;
   private final Clock clock;
   private volatile @Nullable Boolean postgres;
@@ -44,13 +76,13 @@ final class JdbcCreditLedger implements CreditLedger {
         if (after != null) {
           return new Spend(true, after[0], nextRefill(refill, after[1], now));
         }
-        long[] row = read(connection, space, tokenId);
+        CreditRow row = CreditRow.read(connection, space, tokenId);
         if (row == null) {
           insert(connection, space, tokenId, uses, active.setAt());
-        } else if (row[1] < active.setAt()) {
+        } else if (row.grantedAt() < active.setAt()) {
           regrant(connection, space, tokenId, uses, active.setAt());
-        } else if (refill == null || row[2] + refill.period().toMillis() > now) {
-          return new Spend(false, 0, nextRefill(refill, row[2], now));
+        } else if (refill == null || !row.refillDue(refill, now)) {
+          return new Spend(false, 0, nextRefill(refill, row.refilledAt(), now));
         }
         // A row was created or granted anew, or a refill came due meanwhile: try again.
       }
@@ -80,18 +112,7 @@ final class JdbcCreditLedger implements CreditLedger {
       throws SQLException {
     long period = refill == null ? NEVER_MS : refill.period().toMillis();
     long amount = refill == null ? 0 : refill.amount();
-    String update =
-        "update "
-            + UsageSchema.CREDITS_TABLE
-            + " set remaining = case when refilled_at + ? <= ? then ? - 1 else remaining - 1 end,"
-            + " refilled_at = case when refilled_at + ? <= ?"
-            + " then refilled_at + ((? - refilled_at) / ?) * ? else refilled_at end"
-            + " where space = ? and token_id = ? and granted_at >= ?"
-            + " and (remaining > 0 or (refilled_at + ? <= ? and ? > 0))";
-    String sql =
-        isPostgres(connection)
-            ? update + " returning remaining, refilled_at"
-            : "select remaining, refilled_at from final table (" + update + ")";
+    String sql = isPostgres(connection) ? DECREMENT_POSTGRES : DECREMENT_H2;
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       int i = 1;
       statement.setLong(i++, period);
@@ -114,31 +135,11 @@ final class JdbcCreditLedger implements CreditLedger {
     }
   }
 
-  /** remaining, granted_at, refilled_at; null when the token has no row. */
-  private static long @Nullable [] read(Connection connection, String space, String tokenId)
-      throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "select remaining, granted_at, refilled_at from "
-                + UsageSchema.CREDITS_TABLE
-                + " where space = ? and token_id = ?")) {
-      select.setString(1, space);
-      select.setString(2, tokenId);
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : null;
-      }
-    }
-  }
-
   /** The first row of a token; another instance inserting it first is fine. */
   private static void insert(
       Connection connection, String space, String tokenId, long uses, long setAt)
       throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "insert into "
-                + UsageSchema.CREDITS_TABLE
-                + " (space, token_id, remaining, granted_at, refilled_at) values (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       insert.setString(1, space);
       insert.setString(2, tokenId);
       insert.setLong(3, uses);
@@ -159,12 +160,7 @@ final class JdbcCreditLedger implements CreditLedger {
   private static void regrant(
       Connection connection, String space, String tokenId, long uses, long setAt)
       throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "update "
-                + UsageSchema.CREDITS_TABLE
-                + " set remaining = ?, granted_at = ?, refilled_at = ?"
-                + " where space = ? and token_id = ? and granted_at < ?")) {
+    try (PreparedStatement update = connection.prepareStatement(REGRANT)) {
       update.setLong(1, uses);
       update.setLong(2, setAt);
       update.setLong(3, setAt);

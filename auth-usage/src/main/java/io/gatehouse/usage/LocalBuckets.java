@@ -34,11 +34,7 @@ final class LocalBuckets {
       this.space = space;
       this.active = active;
       this.buckets = buckets;
-      List<RateLimit> rates = active.limits().rates();
-      this.policies = new String[rates.size()];
-      for (int i = 0; i < policies.length; i++) {
-        policies[i] = rates.get(i).policy();
-      }
+      this.policies = policies(active.limits().rates());
     }
 
     @SuppressWarnings("ReferenceEquality") // a fast path before equals, not instead of it
@@ -54,14 +50,24 @@ final class LocalBuckets {
       return new UsageLimiter.RateCheck(null, null);
     }
     TokenBuckets token = bucketsOf(space, tokenId, active);
-    Bucket[] buckets = token.buckets;
+    return consumeEach(rates, token.buckets, token.policies);
+  }
+
+  /**
+   * Takes one unit from each of a token's buckets ({@code buckets[i]} for {@code rates.get(i)},
+   * named {@code policies[i]}), local or shared. At the first that has none left the units already
+   * taken are given back (the request does not count against the limits it passed) and the check is
+   * refused; else it carries the state of the bucket with the fewest units left.
+   */
+  static UsageLimiter.RateCheck consumeEach(
+      List<RateLimit> rates, Bucket[] buckets, String[] policies) {
     int tightest = 0;
     ConsumptionProbe tightestProbe = null;
     for (int i = 0; i < buckets.length; i++) {
       ConsumptionProbe probe = buckets[i].tryConsumeAndReturnRemaining(1);
       if (!probe.isConsumed()) {
         for (int j = 0; j < i; j++) {
-          buckets[j].addTokens(1); // the request does not count against the limits it passed
+          buckets[j].addTokens(1);
         }
         return UsageLimiter.RateCheck.refused(rates.get(i), probe.getNanosToWaitForRefill());
       }
@@ -72,17 +78,25 @@ final class LocalBuckets {
       }
     }
     if (tightestProbe == null) {
-      return new UsageLimiter.RateCheck(null, null); // no rate limits (checked above)
+      return new UsageLimiter.RateCheck(null, null); // no rate limits
     }
     RateLimit rate = rates.get(tightest);
     return new UsageLimiter.RateCheck(
         null,
         new RateLimitState(
-            token.policies[tightest],
+            policies[tightest],
             rate.quota(),
             rate.window(),
             tightestProbe.getRemainingTokens(),
             Duration.ofNanos(tightestProbe.getNanosToWaitForReset())));
+  }
+
+  static String[] policies(List<RateLimit> rates) {
+    String[] out = new String[rates.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rates.get(i).policy();
+    }
+    return out;
   }
 
   private TokenBuckets bucketsOf(String space, String tokenId, LimitSource.Active active) {

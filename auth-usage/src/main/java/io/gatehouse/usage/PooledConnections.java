@@ -19,13 +19,20 @@ import org.jspecify.annotations.Nullable;
  * A {@link DataSource} over {@link DriverManager} that keeps up to {@code maxIdle} connections for
  * reuse: closing a handed-out connection puts it back. Enough for the limiter's few executor
  * threads; {@link #evictIdle()} drops them all after a failure, so a restarted database is met with
- * fresh connections.
+ * fresh connections, and {@link #close()} drops them for good: a connection given back after it (a
+ * check that was still running) is closed, not kept.
+ *
+ * <p>Not auth-apikey's {@code ConnectionSource}: Bucket4j takes a {@link DataSource} and closes
+ * what it gets, so closing must give back, which takes a wrapping {@link Connection}; a {@link
+ * Proxy} does that without delegating its fifty-odd methods by hand. auth-usage does not depend on
+ * auth-apikey.
  */
-final class PooledConnections implements DataSource {
+final class PooledConnections implements DataSource, AutoCloseable {
   private final String url;
   private final Properties properties;
   private final int maxIdle;
   private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private volatile boolean closed;
 
   PooledConnections(String url, Properties properties, int maxIdle) {
     this.url = url;
@@ -35,6 +42,9 @@ final class PooledConnections implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
+    if (closed) {
+      throw new SQLException("the usage limiter's connections are closed");
+    }
     Connection reused = idle.pollFirst();
     Connection real = reused != null ? reused : DriverManager.getConnection(url, properties);
     return (Connection)
@@ -75,8 +85,11 @@ final class PooledConnections implements DataSource {
         real.rollback();
         real.setAutoCommit(true);
       }
-      if (idle.size() < maxIdle && !real.isClosed()) {
+      if (!closed && idle.size() < maxIdle && !real.isClosed()) {
         idle.addFirst(real);
+        if (closed) {
+          evictIdle(); // close() ran meanwhile and may have missed it
+        }
         return;
       }
     } catch (SQLException e) {
@@ -91,6 +104,23 @@ final class PooledConnections implements DataSource {
     while ((connection = idle.pollFirst()) != null) {
       closeQuietly(connection);
     }
+  }
+
+  /** Closes every idle connection, and every one given back from now on. */
+  @Override
+  public void close() {
+    closed = true;
+    evictIdle();
+  }
+
+  /** How many idle connections are kept at most. */
+  int maxIdle() {
+    return maxIdle;
+  }
+
+  /** For tests: how many connections wait for reuse. */
+  int idleCount() {
+    return idle.size();
   }
 
   private static void closeQuietly(Connection connection) {

@@ -1,12 +1,9 @@
 package io.gatehouse.usage;
 
-import io.gatehouse.core.RateLimitState;
 import io.github.bucket4j.BandwidthBuilder;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,29 +21,13 @@ final class SharedBuckets {
   /** Blocks on the store; throws what Bucket4j throws when it cannot be reached. */
   UsageLimiter.RateCheck consume(String space, String tokenId, LimitSource.Active active) {
     List<RateLimit> rates = active.limits().rates();
-    BucketProxy[] buckets = new BucketProxy[rates.size()];
-    RateLimitState tightest = null;
+    // Building a proxy touches no store: each one reads and writes its row when it is used.
+    Bucket[] buckets = new Bucket[rates.size()];
     for (int i = 0; i < buckets.length; i++) {
       RateLimit rate = rates.get(i);
       buckets[i] = proxies.builder().build(key(space, tokenId, rate, active), () -> config(rate));
-      ConsumptionProbe probe = buckets[i].tryConsumeAndReturnRemaining(1);
-      if (!probe.isConsumed()) {
-        for (int j = 0; j < i; j++) {
-          buckets[j].addTokens(1);
-        }
-        return UsageLimiter.RateCheck.refused(rate, probe.getNanosToWaitForRefill());
-      }
-      if (tightest == null || probe.getRemainingTokens() < tightest.remaining()) {
-        tightest =
-            new RateLimitState(
-                rate.policy(),
-                rate.quota(),
-                rate.window(),
-                probe.getRemainingTokens(),
-                Duration.ofNanos(probe.getNanosToWaitForReset()));
-      }
     }
-    return new UsageLimiter.RateCheck(null, tightest);
+    return LocalBuckets.consumeEach(rates, buckets, LocalBuckets.policies(rates));
   }
 
   static String key(String space, String tokenId, RateLimit rate, LimitSource.Active active) {

@@ -83,8 +83,8 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     this.clock = builder.clock;
     TimeMeter meter = builder.systemClock ? TimeMeter.SYSTEM_NANOTIME : clockMeter(clock);
     this.local = new LocalBuckets(meter);
-    this.pool = builder.pool;
-    DataSource store = builder.store;
+    this.pool = builder.pool();
+    DataSource store = pool != null ? pool : builder.dataSource;
     this.credits = store == null ? null : new JdbcCreditLedger(store, clock);
     this.shared =
         store != null && builder.shareBuckets
@@ -269,7 +269,7 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     executor.shutdownNow();
     PooledConnections connections = pool;
     if (connections != null) {
-      connections.evictIdle();
+      connections.close();
     }
   }
 
@@ -316,8 +316,10 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     private Predicate<Identity> governs = identity -> true;
     private Clock clock = Clock.systemUTC();
     private boolean systemClock = true;
-    private @Nullable DataSource store;
-    private @Nullable PooledConnections pool;
+    private @Nullable DataSource dataSource;
+    // A URL's pool is made at build, so its size follows threads(...) whenever that is called.
+    private @Nullable String jdbcUrl;
+    private @Nullable Properties properties;
     private boolean shareBuckets;
     private int threads = 4;
 
@@ -344,16 +346,17 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
      * with credits is refused with 503 (no store to count them in).
      */
     public Builder store(String jdbcUrl, Properties properties) {
-      PooledConnections connections = new PooledConnections(jdbcUrl, properties, threads + 1);
-      this.pool = connections;
-      this.store = connections;
+      this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      this.properties = Objects.requireNonNull(properties, "properties");
+      this.dataSource = null;
       return this;
     }
 
     /** As {@link #store(String, Properties)}, from the app's own pooling {@link DataSource}. */
     public Builder store(DataSource dataSource) {
-      this.store = Objects.requireNonNull(dataSource, "dataSource");
-      this.pool = null;
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.jdbcUrl = null;
+      this.properties = null;
       return this;
     }
 
@@ -375,6 +378,13 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
       return this;
     }
 
+    /** The pool of {@link #store(String, Properties)}: one idle connection per thread, and one. */
+    private @Nullable PooledConnections pool() {
+      String url = jdbcUrl;
+      Properties props = properties;
+      return url == null || props == null ? null : new PooledConnections(url, props, threads + 1);
+    }
+
     private ExecutorService executor() {
       ThreadPoolExecutor pool =
           new ThreadPoolExecutor(
@@ -394,11 +404,17 @@ public final class UsageLimiter implements UsageGate, AutoCloseable {
     }
 
     public UsageLimiter build() {
-      if (shareBuckets && store == null) {
+      if (shareBuckets && dataSource == null && jdbcUrl == null) {
         throw new IllegalStateException("sharedBuckets(true) needs a store(...)");
       }
       return new UsageLimiter(this);
     }
+  }
+
+  /** For tests: how many idle connections the pool of a store URL keeps (0 without one). */
+  int pooledConnectionsKept() {
+    PooledConnections connections = pool;
+    return connections == null ? 0 : connections.maxIdle();
   }
 
   /** For tests: whether the limiter is using local buckets because the store failed. */

@@ -265,4 +265,23 @@ class UsageLimiterTest {
             () -> UsageLimiter.builder(source).threads(0))
         .hasMessageContaining("1 to 64");
   }
+
+  @Test
+  void thePoolOfAStoreUrlIsSizedByThreadsWhicheverIsSetFirst() throws SQLException {
+    String url = h2();
+    try (UsageLimiter threadsFirst =
+            UsageLimiter.builder(source).threads(8).store(url, new Properties()).build();
+        UsageLimiter storeFirst =
+            UsageLimiter.builder(source).store(url, new Properties()).threads(8).build()) {
+      assertThat(threadsFirst.pooledConnectionsKept()).isEqualTo(9);
+      assertThat(storeFirst.pooledConnectionsKept()).isEqualTo(9);
+    }
+    try (UsageLimiter replaced =
+        UsageLimiter.builder(source)
+            .store(url, new Properties())
+            .store(new org.h2.jdbcx.JdbcDataSource())
+            .build()) {
+      assertThat(replaced.pooledConnectionsKept()).isZero();
+    }
+  }
 }
