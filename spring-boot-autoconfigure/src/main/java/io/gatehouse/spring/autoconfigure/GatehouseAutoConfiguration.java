@@ -20,9 +20,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Gatehouse in a servlet Spring Boot app: a {@link ManagedGatehouse} on the store of {@code
- * gatehouse.store.url} with every {@link AuthHook} and {@link AuthListener} bean (in their {@code
- * @Order}), closed with the context; its filter on {@code gatehouse.filter.url-patterns} for the
- * REQUEST and ASYNC dispatches at {@code gatehouse.filter.order}; and, with {@code
+ * gatehouse.store.url} with every {@link AuthHook} and {@link AuthListener} bean (in their
+ * {@code @Order}), closed with the context; its filter on {@code gatehouse.filter.url-patterns} for
+ * the REQUEST and ASYNC dispatches at {@code gatehouse.filter.order}; and, with {@code
  * gatehouse.admin.enabled=true}, the console and admin API at {@code /_admin/*}.
  */
 @AutoConfiguration
@@ -87,8 +87,7 @@ public final class GatehouseAutoConfiguration {
   @ConditionalOnProperty(prefix = "gatehouse.admin", name = "enabled", havingValue = "true")
   public ServletRegistrationBean<HttpServlet> gatehouseAdminServlet(ManagedGatehouse managed) {
     ServletRegistrationBean<HttpServlet> registration =
-        new ServletRegistrationBean<>(
-            managed.adminServlet(), ManagedGatehouse.ADMIN_PATH + "/*");
+        new ServletRegistrationBean<>(managed.adminServlet(), ManagedGatehouse.ADMIN_PATH + "/*");
     registration.setName(ADMIN_SERVLET_BEAN);
     registration.setAsyncSupported(true);
     registration.setLoadOnStartup(1);

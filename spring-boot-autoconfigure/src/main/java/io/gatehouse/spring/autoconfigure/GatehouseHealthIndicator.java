@@ -11,9 +11,9 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * {@link ManagedGatehouse#health()} as an Actuator health indicator ({@code gatehouse}): UP, {@link
  * #DEGRADED} or DOWN as Gatehouse reports it, with one detail per component ({@code tokenStore},
- * {@code changeFeed}, {@code jwks-1}, ...) holding its status, whether it is required, and its terse
- * details. Gatehouse's health never names a URL, a host or a secret, so the details are safe to
- * show. Checked at most once a second however often it is asked.
+ * {@code changeFeed}, {@code jwks-1}, ...) holding its status, whether it is required, and its
+ * terse details. Gatehouse's health never names a URL, a host or a secret, so the details are safe
+ * to show. Checked at most once a second however often it is asked.
  */
 final class GatehouseHealthIndicator implements HealthIndicator {
   /** Working, but not as configured (stale keys, an optional component DOWN): still ready. */

@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Gatehouse's meters when Micrometer and auth-micrometer are present: a {@link GatehouseMetrics}
  * bean, which is both the {@code MeterBinder} Spring Boot binds to every registry and an {@code
- * AuthListener} the {@link io.gatehouse.admin.ManagedGatehouse} passes every decision and event
- * to. Meters: {@code gatehouse.decisions}, {@code gatehouse.decision.duration}, {@code
+ * AuthListener} the {@link io.gatehouse.admin.ManagedGatehouse} passes every decision and event to.
+ * Meters: {@code gatehouse.decisions}, {@code gatehouse.decision.duration}, {@code
  * gatehouse.stage}, {@code gatehouse.jwks.fetches}, {@code gatehouse.cache}, {@code
  * gatehouse.store.reads}, {@code gatehouse.feed.lag}, {@code gatehouse.events}.
  */

@@ -19,8 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param store where tokens and space settings live ({@code gatehouse.store.*})
  * @param space the one space every request is in (default {@value ManagedGatehouse#DEFAULT_SPACE});
  *     excludes {@code space-from}
- * @param spaceFrom map each request to a space by {@code host}, {@code path} or {@code header}
- *     (the {@value SpaceFrom#HEADER_NAME} header) instead of one fixed space
+ * @param spaceFrom map each request to a space by {@code host}, {@code path} or {@code header} (the
+ *     {@value SpaceFrom#HEADER_NAME} header) instead of one fixed space
  * @param admin the console and admin API ({@code gatehouse.admin.*})
  * @param filter the Gatehouse filter's registration ({@code gatehouse.filter.*})
  */
