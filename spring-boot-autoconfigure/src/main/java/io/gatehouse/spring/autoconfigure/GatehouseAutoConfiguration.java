@@ -77,7 +77,10 @@ public final class GatehouseAutoConfiguration {
     registration.setName(FILTER_BEAN);
     registration.setOrder(settings.order());
     registration.setUrlPatterns(settings.urlPatterns());
-    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+    // ERROR only to tell Spring Security who an allowed request's error page is for: an error
+    // dispatch is never decided again (see GuardingFilter).
+    registration.setDispatcherTypes(
+        DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
     registration.setAsyncSupported(true);
     return registration;
   }

@@ -3,6 +3,7 @@ package io.gatehouse.spring.autoconfigure;
 import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.servlet.GatehouseFilter;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -40,6 +41,13 @@ final class GuardingFilter extends HttpFilter {
       chain.doFilter(request, response);
       return;
     }
+    if (request.getDispatcherType() == DispatcherType.ERROR) {
+      // The error page of a request already decided (allowed, or never seen): not decided again,
+      // but Spring Security, which guards error pages too, hears of an allowed caller again.
+      bridge(request, response);
+      chain.doFilter(request, response);
+      return;
+    }
     if (bridges.isEmpty()) {
       gatehouse.doFilter(request, response, chain);
       return;
@@ -48,16 +56,17 @@ final class GuardingFilter extends HttpFilter {
         request,
         response,
         (allowedRequest, allowedResponse) -> {
-          if (allowedRequest.getAttribute(GatehouseFilter.IDENTITY) instanceof Identity identity) {
-            for (IdentityBridge bridge : bridges) {
-              bridge.allowed(
-                  identity,
-                  (HttpServletRequest) allowedRequest,
-                  (HttpServletResponse) allowedResponse);
-            }
-          }
+          bridge((HttpServletRequest) allowedRequest, (HttpServletResponse) allowedResponse);
           chain.doFilter(allowedRequest, allowedResponse);
         });
+  }
+
+  private void bridge(HttpServletRequest request, HttpServletResponse response) {
+    if (request.getAttribute(GatehouseFilter.IDENTITY) instanceof Identity identity) {
+      for (IdentityBridge bridge : bridges) {
+        bridge.allowed(identity, request, response);
+      }
+    }
   }
 
   @Override
