@@ -11,10 +11,10 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
  * <pre>
  * mvn -q -pl examples/spring-boot -am package -DskipTests
  * java -jar examples/spring-boot/target/examples-spring-boot-0.1.0-SNAPSHOT.jar
- * gatehouse add-token --name reader            # the CLI, in the same directory: same store
- * gatehouse add-admintoken --name ci --permission deploy
- * curl -H 'x-apikey: gha_...' localhost:8080/api/items
- * curl -X POST -H 'Authorization: Bearer ghk_...' localhost:8080/api/deploy
+ * ./gatehouse add-token --name reader            # the CLI, in the same directory: same store
+ * ./gatehouse add-admintoken --name ci --ops deploy
+ * curl -H 'x-apikey: ghk_...' localhost:8080/api/items
+ * curl -X POST -H 'Authorization: Bearer gha_...' localhost:8080/api/deploy
  * </pre>
  */
 @SpringBootApplication
