@@ -22,11 +22,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The app on a real PostgreSQL (embedded), stopped mid-test: {@code /actuator/health} goes from UP
- * to DOWN (503) with the {@code tokenStore} component DOWN, while a token used before keeps working
- * from the cache, and the answer never names the database.
+ * to DOWN (503) with the {@code tokenStore} component DOWN, and the answer never names the
+ * database. Probes reach health without a credential: the filter guards {@code /api/*} only and the
+ * app's chain permits health.
  */
 @SpringBootTest(
-    classes = TestApp.class,
+    classes = {TestApp.class, ProbeChain.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"management.endpoint.health.show-details=always", "spring.main.banner-mode=off"})
 @DirtiesContext
@@ -76,16 +77,18 @@ class HealthDownTest {
             .token();
     HttpResponse<String> up =
         GatehouseStarterTest.await(
-            () -> http.get("/actuator/health", "x-apikey", token),
+            () -> http.get("/actuator/health"),
             r -> r.statusCode() == 200 && "UP".equals(component(r, "tokenStore").get("status")));
     assertThat(gatehouse(up).get("status")).isEqualTo("UP");
+    assertThat(http.get("/api/hello", "x-apikey", token).statusCode()).isEqualTo(200);
 
     postgres.close();
     HttpResponse<String> down =
-        GatehouseStarterTest.await(
-            () -> http.get("/actuator/health", "x-apikey", token), r -> r.statusCode() == 503);
+        GatehouseStarterTest.await(() -> http.get("/actuator/health"), r -> r.statusCode() == 503);
     assertThat(gatehouse(down).get("status")).isEqualTo("DOWN");
     assertThat(component(down, "tokenStore")).containsEntry("status", "DOWN");
     assertThat(down.body()).doesNotContain("jdbc", "localhost", token);
+    // The filter guards /api/* only: there a credential is still needed.
+    assertThat(http.get("/api/hello").statusCode()).isEqualTo(401);
   }
 }
