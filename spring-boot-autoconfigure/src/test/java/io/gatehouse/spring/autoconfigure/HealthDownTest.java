@@ -29,7 +29,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     classes = {TestApp.class, ProbeChain.class},
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"management.endpoint.health.show-details=always", "spring.main.banner-mode=off"})
+    properties = {
+      "management.endpoint.health.show-details=always",
+      "gatehouse.filter.url-patterns=/api/*",
+      "spring.main.banner-mode=off"
+    })
 @DirtiesContext
 class HealthDownTest {
   private static EmbeddedPostgres postgres;

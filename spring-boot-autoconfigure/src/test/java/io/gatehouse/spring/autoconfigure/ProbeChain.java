@@ -12,7 +12,7 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class ProbeChain {
   @Bean
-  SecurityFilterChain probeChain(HttpSecurity http) throws Exception {
+  SecurityFilterChain healthProbesChain(HttpSecurity http) throws Exception {
     return http.authorizeHttpRequests(
             requests ->
                 requests
