@@ -70,4 +70,11 @@ class SampleApplicationTest {
     assertThat(deployed.body()).contains("deployed");
     assertThat(send("GET", "/_admin/").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void mainStartsTheApplication() {
+    // Not a web app here (so no second server or store): main itself is what is checked.
+    SampleApplication.main(
+        new String[] {"--spring.main.web-application-type=none", "--spring.main.banner-mode=off"});
+  }
 }
