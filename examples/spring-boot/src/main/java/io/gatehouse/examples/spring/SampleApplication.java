@@ -9,8 +9,7 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
  * {@code application.properties}. {@code @EnableMethodSecurity} turns on {@code @PreAuthorize}.
  *
  * <pre>
- * mvn -q -pl examples/spring-boot -am package -DskipTests
- * java -jar examples/spring-boot/target/examples-spring-boot-0.1.0-SNAPSHOT.jar
+ * (run this main from an IDE, in the repository root; port 8080)
  * ./gatehouse add-token --name reader            # the CLI, in the same directory: same store
  * ./gatehouse add-admintoken --name ci --ops deploy
  * curl -H 'x-apikey: ghk_...' localhost:8080/api/items
