@@ -1,0 +1,130 @@
+package io.gatehouse.spring.autoconfigure;
+
+import io.gatehouse.admin.ManagedGatehouse;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultWebSecurity;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+
+/**
+ * With Spring Security: every request Gatehouse allowed reaches Spring Security authenticated as a
+ * {@link GatehouseAuthentication} (authorities in {@link GatehouseAuthorities}), in the app's own
+ * {@code SecurityFilterChain} as in the default one this configures when the app has none. Requests
+ * Gatehouse refused never reach Spring Security: Gatehouse's filter runs first and answers them
+ * itself (problem+json, {@code WWW-Authenticate}). A Spring rule that refuses an authenticated
+ * caller ({@code @PreAuthorize}, {@code hasAuthority}) answers 403.
+ */
+@AutoConfiguration(
+    beforeName = {
+      "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+      "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration"
+    })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({
+  ManagedGatehouse.class,
+  SecurityFilterChain.class,
+  RequestAttributeSecurityContextRepository.class,
+  SecurityFilterProperties.class
+})
+public final class GatehouseSecurityAutoConfiguration {
+
+  /**
+   * Hands each allowed identity to Spring Security. Refuses to start when Gatehouse's filter would
+   * run after Spring Security's: Spring would then decide on requests Gatehouse has not seen.
+   */
+  @Bean
+  IdentityBridge gatehouseSecurityContextBridge(
+      GatehouseProperties properties,
+      ObjectProvider<SecurityFilterProperties> securityFilter,
+      ObjectProvider<SecurityContextHolderStrategy> strategy) {
+    SecurityFilterProperties security = securityFilter.getIfAvailable();
+    int securityOrder =
+        security == null ? SecurityFilterProperties.DEFAULT_FILTER_ORDER : security.getOrder();
+    requireBefore(properties.filter().order(), securityOrder);
+    return new SecurityContextBridge(
+        strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+  }
+
+  static void requireBefore(int gatehouseOrder, int securityOrder) {
+    if (gatehouseOrder >= securityOrder) {
+      throw new IllegalStateException(
+          "gatehouse.filter.order ("
+              + gatehouseOrder
+              + ") must be lower than spring.security.filter.order ("
+              + securityOrder
+              + "): Gatehouse decides before Spring Security");
+    }
+  }
+
+  /**
+   * Vouches for a {@link GatehouseAuthentication} (Gatehouse authenticated it), and stands in for
+   * the user store Boot would otherwise make up with a generated password.
+   */
+  @Bean
+  @ConditionalOnMissingBean(AuthenticationProvider.class)
+  AuthenticationProvider gatehouseAuthenticationProvider() {
+    return new AuthenticationProvider() {
+      @Override
+      public Authentication authenticate(Authentication authentication) {
+        return authentication;
+      }
+
+      @Override
+      public boolean supports(Class<?> authentication) {
+        return GatehouseAuthentication.class.isAssignableFrom(authentication);
+      }
+    };
+  }
+
+  /**
+   * The console and admin API authenticate their callers themselves (console sessions with their
+   * own CSRF token, admin tokens): Spring Security leaves {@code /_admin/**} to them.
+   */
+  @Bean
+  @ConditionalOnProperty(prefix = "gatehouse.admin", name = "enabled", havingValue = "true")
+  @ConditionalOnClass(WebSecurityCustomizer.class)
+  WebSecurityCustomizer gatehouseAdminPaths() {
+    return web -> web.ignoring().requestMatchers(ManagedGatehouse.ADMIN_PATH + "/**");
+  }
+
+  /** The chain when the app defines none: every request authenticated, by Gatehouse. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnDefaultWebSecurity
+  static class DefaultSecurityChain {
+    /**
+     * Every request needs an authentication (the paths Gatehouse guards have one; others get 401
+     * problem+json); CSRF protection is off, as the app's callers authenticate with headers, not
+     * cookies (the console keeps its own); Spring's denials answer in problem+json.
+     */
+    @Bean
+    @Order(SecurityFilterProperties.BASIC_AUTH_ORDER)
+    SecurityFilterChain gatehouseSecurityFilterChain(HttpSecurity http) throws Exception {
+      return http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+          .csrf(AbstractHttpConfigurer::disable)
+          .requestCache(AbstractHttpConfigurer::disable)
+          .exceptionHandling(
+              handling ->
+                  handling
+                      .authenticationEntryPoint(ProblemHandlers.unauthenticated())
+                      .accessDeniedHandler(ProblemHandlers.accessDenied()))
+          .build();
+    }
+  }
+}
