@@ -52,7 +52,7 @@ class JwksTestFetchTest {
             builder ->
                 builder
                     .testFetchAllowed(ConsoleApp::canChangeSettings)
-                    .fetchTimeout(java.time.Duration.ofMillis(500))
+                    .fetchTimeout(java.time.Duration.ofSeconds(2))
                     .probeResolver(JwksTestFetchTest::resolve));
   }
 
