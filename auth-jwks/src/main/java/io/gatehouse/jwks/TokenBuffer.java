@@ -22,6 +22,13 @@ final class TokenBuffer {
    */
   long generation;
 
+  /**
+   * The last scanned token's decoded signature, exactly its length (tokens of one issuer share it,
+   * so the array is reused; another length gets a new one): what the verifier reads, with no array
+   * per token. Valid for the token of {@link #generation}.
+   */
+  byte[] signature = new byte[0];
+
   /** Where the last scanned token's dots are, from its start. */
   int first;
 
@@ -58,6 +65,14 @@ final class TokenBuffer {
       headerText = java.util.Arrays.copyOf(ascii, length);
       header = inspected;
     }
+  }
+
+  /** {@link #signature}, exactly {@code length} bytes long, for new contents. */
+  byte[] signature(int length) {
+    if (signature.length != length) {
+      signature = new byte[length];
+    }
+    return signature;
   }
 
   /** This thread's buffer. */
