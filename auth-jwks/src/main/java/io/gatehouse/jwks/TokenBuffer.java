@@ -42,6 +42,9 @@ final class TokenBuffer {
   /** The longest token whose characters go through the kept array: the default length limit. */
   private static final int KEPT_CHARS = 8 * 1024;
 
+  /** Longer signatures are decoded into an array of their own rather than kept. */
+  private static final int MAX_KEPT_SIGNATURE = 1024;
+
   /** Longer headers are read every time rather than kept. */
   private static final int MAX_KEPT_HEADER = 1024;
 
@@ -69,6 +72,10 @@ final class TokenBuffer {
 
   /** {@link #signature}, exactly {@code length} bytes long, for new contents. */
   byte[] signature(int length) {
+    if (length > MAX_KEPT_SIGNATURE) {
+      // Past any JWS algorithm's (RSA 4096 is 512 bytes): the token's own, not kept by the thread.
+      return new byte[length];
+    }
     if (signature.length != length) {
       signature = new byte[length];
     }

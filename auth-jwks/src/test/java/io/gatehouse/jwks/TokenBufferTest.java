@@ -107,6 +107,12 @@ class TokenBufferTest {
     byte[] array = TokenBuffer.mine().signature;
     JwsVerifier.verify(JwsParser.parse(hs256("{\"sub\":\"b\"}"), MAX), KEY);
     assertThat(TokenBuffer.mine().signature).isSameAs(array);
+    // A signature past any algorithm's length is the token's own array, not kept by the thread.
+    String huge = token.substring(0, token.lastIndexOf('.') + 1) + "A".repeat(4000);
+    ParsedJws hugeJws = JwsParser.parse(huge, MAX);
+    assertThat(hugeJws.signature()).hasSize(3000).isNotSameAs(TokenBuffer.mine().signature);
+    assertThat(TokenBuffer.mine().signature).isSameAs(array);
+    assertThatThrownBy(() -> JwsVerifier.verify(hugeJws, KEY)).isInstanceOf(Refusal.class);
     // The reference path decodes into an array of its own.
     assertThat(JwsParser.parseReference(token, MAX).signature())
         .isNotSameAs(TokenBuffer.mine().signature)
