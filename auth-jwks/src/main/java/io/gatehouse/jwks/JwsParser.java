@@ -74,13 +74,18 @@ final class JwsParser {
         header = inspectHeader(decode(ascii, 0, first), json);
         buffer.rememberHeader(first, header);
       }
+      // The signature goes into the thread's array of its length, not a new one per token: the
+      // verifier reads it before this thread parses another token (else it decodes it again).
+      byte[] signature = buffer.signature(decodedLength(length - second - 1));
+      decodeInto(ascii, second + 1, length, signature);
       return assemble(
           header,
           decode(ascii, first + 1, second),
-          decode(ascii, second + 1, length),
+          signature,
           text,
           from,
           from + second,
+          to,
           buffer);
     }
     int first = text.indexOf('.', from);
@@ -105,7 +110,8 @@ final class JwsParser {
     byte[] headerBytes = decode(text, from, first);
     byte[] payload = decode(text, first + 1, second);
     byte[] signature = decode(text, second + 1, to);
-    return assemble(inspectHeader(headerBytes, json), payload, signature, text, from, second, null);
+    return assemble(
+        inspectHeader(headerBytes, json), payload, signature, text, from, second, to, null);
   }
 
   /** A header that passed inspection: the header, its algorithm and its key id, if any. */
@@ -119,6 +125,7 @@ final class JwsParser {
       String text,
       int from,
       int signingInputEnd,
+      int to,
       @Nullable TokenBuffer scanned)
       throws Refusal {
     if (signature.length == 0) {
@@ -132,6 +139,7 @@ final class JwsParser {
         text,
         from,
         signingInputEnd,
+        to,
         signature,
         scanned);
   }
@@ -204,7 +212,7 @@ final class JwsParser {
    * Decodes {@code text[from, to)}, already checked by {@link #requireBase64Url} (canonical
    * unpadded base64url), straight into an array of the decoded length.
    */
-  private static byte[] decode(String text, int from, int to) {
+  static byte[] decode(String text, int from, int to) {
     int length = to - from;
     byte[] out = new byte[length * 3 / 4];
     int o = 0;
@@ -238,7 +246,21 @@ final class JwsParser {
    * base64url, straight into an array of the decoded length.
    */
   private static byte[] decode(byte[] ascii, int from, int to) {
-    byte[] out = new byte[(to - from) * 3 / 4];
+    byte[] out = new byte[decodedLength(to - from)];
+    decodeInto(ascii, from, to, out);
+    return out;
+  }
+
+  /** The length of {@code characters} of canonical unpadded base64url, decoded. */
+  static int decodedLength(int characters) {
+    return characters * 3 / 4;
+  }
+
+  /**
+   * Decodes {@code ascii[from, to)}, which {@link TokenBuffer#scan} found canonical unpadded
+   * base64url, into {@code out}, of the decoded length.
+   */
+  private static void decodeInto(byte[] ascii, int from, int to, byte[] out) {
     int o = 0;
     int i = from;
     // Every byte is ASCII (the scan checked it): the mask changes none of them, and lets the JIT
@@ -264,7 +286,6 @@ final class JwsParser {
         out[o] = (byte) (bits >> 8);
       }
     }
-    return out;
   }
 
   /**

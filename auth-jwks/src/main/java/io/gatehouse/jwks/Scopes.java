@@ -4,6 +4,7 @@ import io.gatehouse.core.Identity;
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,79 @@ final class Scopes {
 
   /** The scopes in {@code names}' claims, each once, sorted; absent claims give none. */
   static Set<String> of(Claims claims, List<String> names) throws Refusal {
+    if (claims instanceof ScannedClaims scanned) {
+      int only = onlyPresent(scanned, names);
+      if (only == NONE_PRESENT) {
+        return Set.of();
+      }
+      if (only >= 0) {
+        return ofOnlyClaim(scanned, names.get(only), names);
+      }
+    }
+    return collected(claims, names);
+  }
+
+  private static final int NONE_PRESENT = -1;
+  private static final int SEVERAL_PRESENT = -2;
+
+  /** The index of the only claim of {@code names} the token has, or one of the two above. */
+  private static int onlyPresent(ScannedClaims claims, List<String> names) {
+    int only = NONE_PRESENT;
+    for (int n = 0; n < names.size(); n++) {
+      if (claims.has(names.get(n))) {
+        if (only != NONE_PRESENT) {
+          return SEVERAL_PRESENT;
+        }
+        only = n;
+      }
+    }
+    return only;
+  }
+
+  /** The longest scope text kept for the next token. */
+  private static final int MAX_KEPT_TEXT = 1024;
+
+  /**
+   * This thread's last scope text (plain ASCII, the only scope claim of its token) and the scopes
+   * it gave: the tokens of one client carry the same scope text, which then is neither split,
+   * checked nor sorted again. The set is immutable, so identities share it.
+   */
+  private static final class LastText {
+    String claim = "";
+    byte[] text = new byte[0];
+    Set<String> scopes = Set.of();
+  }
+
+  private static final ThreadLocal<LastText> LAST = ThreadLocal.withInitial(LastText::new);
+
+  /** The scopes of a token whose only scope claim is {@code name}. */
+  private static Set<String> ofOnlyClaim(ScannedClaims claims, String name, List<String> names)
+      throws Refusal {
+    int from = claims.plainAsciiText(name);
+    if (from < 0) {
+      return collected(claims, names);
+    }
+    byte[] json = claims.json;
+    int to = from;
+    while (json[to] != '"') {
+      to++;
+    }
+    LastText last = LAST.get();
+    if (last.claim.equals(name) && Arrays.equals(last.text, 0, last.text.length, json, from, to)) {
+      return last.scopes;
+    }
+    // Read as any other: a text that is refused is never kept.
+    Set<String> scopes = collected(claims, names);
+    if (to - from <= MAX_KEPT_TEXT) {
+      last.claim = name;
+      last.text = Arrays.copyOfRange(json, from, to);
+      last.scopes = scopes;
+    }
+    return scopes;
+  }
+
+  /** Reads every claim of {@code names}. */
+  private static Set<String> collected(Claims claims, List<String> names) throws Refusal {
     // Each once, in this thread's list (at most MAX_SCOPES, so a linear check is cheap); then
     // sorted into the set the identity keeps as it is, which copies them out of the list.
     List<String> out = COLLECTED.get();

@@ -22,6 +22,13 @@ final class TokenBuffer {
    */
   long generation;
 
+  /**
+   * The last scanned token's decoded signature, exactly its length (tokens of one issuer share it,
+   * so the array is reused; another length gets a new one): what the verifier reads, with no array
+   * per token. Valid for the token of {@link #generation}.
+   */
+  byte[] signature = new byte[0];
+
   /** Where the last scanned token's dots are, from its start. */
   int first;
 
@@ -34,6 +41,9 @@ final class TokenBuffer {
 
   /** The longest token whose characters go through the kept array: the default length limit. */
   private static final int KEPT_CHARS = 8 * 1024;
+
+  /** Longer signatures are decoded into an array of their own rather than kept. */
+  private static final int MAX_KEPT_SIGNATURE = 1024;
 
   /** Longer headers are read every time rather than kept. */
   private static final int MAX_KEPT_HEADER = 1024;
@@ -58,6 +68,18 @@ final class TokenBuffer {
       headerText = java.util.Arrays.copyOf(ascii, length);
       header = inspected;
     }
+  }
+
+  /** {@link #signature}, exactly {@code length} bytes long, for new contents. */
+  byte[] signature(int length) {
+    if (length > MAX_KEPT_SIGNATURE) {
+      // Past any JWS algorithm's (RSA 4096 is 512 bytes): the token's own, not kept by the thread.
+      return new byte[length];
+    }
+    if (signature.length != length) {
+      signature = new byte[length];
+    }
+    return signature;
   }
 
   /** This thread's buffer. */

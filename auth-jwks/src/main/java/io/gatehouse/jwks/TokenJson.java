@@ -308,7 +308,7 @@ final class TokenJson {
       for (int i = from + 1; i < bytes.length; i++) {
         byte b = bytes[i];
         if (b == '"') {
-          return plain(bytes, from + 1, i - from - 1);
+          return recent(bytes, from + 1, i - from - 1);
         }
         if (b == '\\' || b < 0x20) {
           break;
@@ -521,7 +521,64 @@ final class TokenJson {
     return plain(bytes, start, length);
   }
 
+  /** The longest text {@link #recent} keeps. */
+  private static final int MAX_RECENT_LENGTH = 64;
+
+  private static final int RECENT_SLOTS = 16;
+
+  /**
+   * Each thread's recently read claim values (one per slot, by length and first and last bytes):
+   * the tokens of one issuer repeat its {@code iss} and {@code aud}, and a user's tokens their
+   * {@code sub}, so a repeated value is the same {@code String} as last time (no new string, and
+   * its hash, which the issuer and audience lookups need, already computed).
+   */
+  private static final ThreadLocal<String[]> RECENT =
+      ThreadLocal.withInitial(() -> new String[RECENT_SLOTS]);
+
+  /**
+   * {@link #plain}, for a scanned claim value: the thread's last value of the same slot when its
+   * characters are these bytes.
+   */
+  static String recent(byte[] bytes, int start, int length) {
+    if (length == 0 || length > MAX_RECENT_LENGTH) {
+      return plain(bytes, start, length);
+    }
+    String common = common(bytes, start, length);
+    if (common != null) {
+      return common;
+    }
+    int slot = (length * 31 + bytes[start] + bytes[start + length - 1] * 7) & (RECENT_SLOTS - 1);
+    String[] recent = RECENT.get();
+    String last = recent[slot];
+    if (last != null && sameText(last, bytes, start, length)) {
+      return last;
+    }
+    String text = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+    recent[slot] = text;
+    return text;
+  }
+
+  /** Whether {@code text} is the Latin-1 characters of {@code bytes[start, start + length)}. */
+  private static boolean sameText(String text, byte[] bytes, int start, int length) {
+    if (text.length() != length) {
+      return false;
+    }
+    // From the end: values of one issuer (URLs, ids) often share a long prefix.
+    for (int i = length - 1; i >= 0; i--) {
+      if (text.charAt(i) != (char) (bytes[start + i] & 0xff)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String plain(byte[] bytes, int start, int length) {
+    String common = common(bytes, start, length);
+    return common != null ? common : new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The {@link #COMMON} name whose bytes are {@code bytes[start, start + length)}, or null. */
+  private static @Nullable String common(byte[] bytes, int start, int length) {
     if (length < COMMON_BYTES.length) {
       byte[][] candidates = COMMON_BYTES[length];
       for (int c = 0; c < candidates.length; c++) {
@@ -532,7 +589,7 @@ final class TokenJson {
         }
       }
     }
-    return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+    return null;
   }
 
   /**

@@ -13,6 +13,23 @@ class ScannedClaimsTest {
   }
 
   @Test
+  void aValueTheThreadReadRecentlyIsTheSameStringAndAnyOtherIsItsOwn() throws Exception {
+    String iss = scan("{\"iss\":\"https://idp.example/tenant-1\",\"sub\":\"alice\"}").string("iss");
+    assertThat(scan("{\"sub\":\"bob\",\"iss\":\"https://idp.example/tenant-1\"}").string("iss"))
+        .isSameAs(iss);
+    // Same length, first and last byte (the same slot), one byte apart: its own text.
+    assertThat(scan("{\"iss\":\"https://idp.example/tenanT-1\"}").string("iss"))
+        .isEqualTo("https://idp.example/tenanT-1");
+    assertThat(scan("{\"iss\":\"https://idp.example/tenant-1\"}").string("iss"))
+        .isEqualTo("https://idp.example/tenant-1");
+    // Latin-1 bytes never match a character beyond them; an escaped value is decoded as before.
+    assertThat(scan("{\"sub\":\"al\\u0069ce\"}").string("sub")).isEqualTo("alice");
+    assertThat(scan("{\"sub\":\"alice\"}").string("sub")).isEqualTo("alice");
+    String long65 = "x".repeat(65);
+    assertThat(scan("{\"sub\":\"" + long65 + "\"}").string("sub")).isEqualTo(long65);
+  }
+
+  @Test
   void aPlainClaimSetIsScannedAndReadsEachClaimAsItsType() throws Exception {
     ScannedClaims claims =
         scan(

@@ -98,6 +98,50 @@ class TokenBufferTest {
   }
 
   @Test
+  void aScannedTokensSignatureIsDecodedIntoItsThreadsArrayOfItsLength() throws Exception {
+    String token = hs256("{\"sub\":\"a\"}");
+    ParsedJws jws = JwsParser.parse(token, MAX);
+    byte[] expected = Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+    assertThat(jws.signature()).isSameAs(TokenBuffer.mine().signature).isEqualTo(expected);
+    // The next token of the same signature length reuses the array.
+    byte[] array = TokenBuffer.mine().signature;
+    JwsVerifier.verify(JwsParser.parse(hs256("{\"sub\":\"b\"}"), MAX), KEY);
+    assertThat(TokenBuffer.mine().signature).isSameAs(array);
+    // A signature past any algorithm's length is the token's own array, not kept by the thread.
+    String huge = token.substring(0, token.lastIndexOf('.') + 1) + "A".repeat(4000);
+    ParsedJws hugeJws = JwsParser.parse(huge, MAX);
+    assertThat(hugeJws.signature()).hasSize(3000).isNotSameAs(TokenBuffer.mine().signature);
+    assertThat(TokenBuffer.mine().signature).isSameAs(array);
+    assertThatThrownBy(() -> JwsVerifier.verify(hugeJws, KEY)).isInstanceOf(Refusal.class);
+    // The reference path decodes into an array of its own.
+    assertThat(JwsParser.parseReference(token, MAX).signature())
+        .isNotSameAs(TokenBuffer.mine().signature)
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void aTokenWithAnotherSignatureParsedBeforeTheGenuineOneOnTheSameThreadIsStillRefused()
+      throws Exception {
+    // F is A's signing input with B's signature (of the same length): after A is parsed on the
+    // same thread, the thread's signature array holds A's signature, which F must not take.
+    String genuine = hs256("{\"sub\":\"alice\"}");
+    String other = hs256("{\"sub\":\"mallo\"}");
+    String forged =
+        genuine.substring(0, genuine.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
+    assertThat(forged).isNotEqualTo(genuine);
+
+    ParsedJws forgedJws = JwsParser.parse(forged, MAX);
+    ParsedJws genuineJws = JwsParser.parse(genuine, MAX);
+
+    assertThatThrownBy(() -> JwsVerifier.verify(forgedJws, KEY))
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+    // And the genuine one, parsed after the forged one, still verifies with its own signature.
+    JwsParser.parse(forged, MAX);
+    JwsVerifier.verify(genuineJws, KEY);
+  }
+
+  @Test
   void aTokenVerifiedOnAnotherThreadReadsItsOwnBytes() throws Exception {
     // As after an asynchronous key lookup: parsed here, verified on a thread that parsed another.
     String token = hs256("{\"sub\":\"here\"}");
