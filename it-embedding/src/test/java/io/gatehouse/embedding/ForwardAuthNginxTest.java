@@ -142,18 +142,14 @@ class ForwardAuthNginxTest {
   }
 
   @Test
-  void aMissingCredentialIs401WithTheChallengeAndProblemJson() throws Exception {
+  void aMissingCredentialIs401WithTheChallenge() throws Exception {
     HttpResponse<String> response = send(request("/items"));
 
     assertThat(response.statusCode()).as(diagnose(response)).isEqualTo(401);
-    // Every challenge Gatehouse answers. nginx 1.22 also keeps its own copy of the first one from
-    // the auth subrequest, so that one comes twice (docs/FORWARD-AUTH.md says so).
+    // auth_request passes the 401 on with the first challenge Gatehouse answered; the body is
+    // nginx's own (the price of deciding a refusal once: docs/FORWARD-AUTH.md).
     assertThat(response.headers().allValues("WWW-Authenticate"))
-        .containsSubsequence("ApiKey realm=\"api\", header=\"x-apikey\"", "Bearer realm=\"api\"")
-        .containsOnly("ApiKey realm=\"api\", header=\"x-apikey\"", "Bearer realm=\"api\"");
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    assertThat(response.body()).contains("\"code\":\"missing_credentials\"");
+        .containsExactly("ApiKey realm=\"api\", header=\"x-apikey\"");
   }
 
   @Test
@@ -165,7 +161,7 @@ class ForwardAuthNginxTest {
                 .header("x-apikey", reader));
 
     assertThat(response.statusCode()).as(diagnose(response)).isEqualTo(403);
-    assertThat(response.body()).contains("\"code\":\"insufficient_access\"");
+    assertThat(response.body()).doesNotContain("\"target\"");
     // ... while a GET with it passes.
     assertThat(send(request("/items").header("x-apikey", reader)).statusCode()).isEqualTo(200);
   }
