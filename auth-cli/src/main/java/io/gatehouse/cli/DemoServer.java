@@ -30,21 +30,8 @@ final class DemoServer implements AutoCloseable {
 
   /**
    * @param spaces how requests map to spaces, for the banner
-   */
-  DemoServer(ManagedGatehouse managed, String spaces, String host, int port) throws Exception {
-    this(managed, spaces, host, port, false);
-  }
-
-  /**
    * @param guardEveryPath the filter guards every path, not only {@code /api/*}: for {@code
    *     --space-from path}, where {@code /dev/api/...} is in space {@code dev}
-   */
-  DemoServer(ManagedGatehouse managed, String spaces, String host, int port, boolean guardEveryPath)
-      throws Exception {
-    this(managed, spaces, host, port, guardEveryPath, false);
-  }
-
-  /**
    * @param forwardAuth also mount {@link ManagedGatehouse#forwardAuthServlet()} at {@code
    *     /_authz/*}, in a context of its own (no filter), accepting request heads up to 32 KiB so an
    *     original URI of 8 KiB fits

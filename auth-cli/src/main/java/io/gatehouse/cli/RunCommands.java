@@ -222,7 +222,7 @@ final class RunCommands {
         out.println("Starting the demo API ...");
         out.flush();
         DemoServer server =
-            start(managed, listen.host, listen.port, "space '" + root.space() + "'", false);
+            start(managed, listen.host, listen.port, "space '" + root.space() + "'", false, false);
         String base = server.uri().toString();
         out.println();
         out.println("Gatehouse demo API is running on " + base + " (space '" + space + "').");
@@ -302,12 +302,6 @@ final class RunCommands {
     if (root.serverUrl() != null) {
       throw CliException.usage(command + " runs on a store: drop --server / $GATEHOUSE_SERVER");
     }
-  }
-
-  private static DemoServer start(
-      ManagedGatehouse managed, String host, int port, String spaces, boolean guardEveryPath)
-      throws Exception {
-    return start(managed, host, port, spaces, guardEveryPath, false);
   }
 
   private static DemoServer start(

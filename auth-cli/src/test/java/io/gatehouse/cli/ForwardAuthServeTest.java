@@ -48,6 +48,8 @@ class ForwardAuthServeTest {
               "POST",
               "X-Forwarded-Uri",
               "/anything",
+              "X-Forwarded-Host",
+              "app.example",
               "x-apikey",
               reader);
       assertThat(readOnPost.statusCode()).isEqualTo(403);

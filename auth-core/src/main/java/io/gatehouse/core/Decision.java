@@ -94,6 +94,16 @@ public record Decision(
         List.of());
   }
 
+  /**
+   * A 400 {@link Reason#MALFORMED} refusal decided outside the pipeline: the request itself (not a
+   * credential) cannot be read, as an adapter answers an unparseable or ambiguous request. The
+   * reason alone would say 401; a request that is not understood is a 400.
+   */
+  public static Decision badRequest(String detail) {
+    return new Decision(
+        false, 400, null, Reason.MALFORMED, detail, List.of(), null, "", null, List.of());
+  }
+
   /** The refusal's reason code ({@code unknown_credential}...), or {@code allowed}. */
   public String code() {
     return reason == null ? "allowed" : reason.code();

@@ -97,6 +97,17 @@ class ValuesTest {
   }
 
   @Test
+  void aBadRequestIsA400MalformedRefusalWithAnEmptyTrace() {
+    Decision bad = Decision.badRequest("the request could not be parsed");
+    assertThat(bad.allowed()).isFalse();
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(bad.detail()).isEqualTo("the request could not be parsed");
+    assertThat(bad.challenges()).isEmpty();
+    assertThat(bad.retryAfter()).isNull();
+  }
+
+  @Test
   void redactionKeepsAShortPrefixAndStripsControlCharacters() {
     assertThat(Redact.secret("ghk_abcdefghijklmnopqrstuvwxyz0123456789"))
         .isEqualTo("ghk_abcd…(40 chars)");

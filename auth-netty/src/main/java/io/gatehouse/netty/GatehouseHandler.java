@@ -31,7 +31,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -206,7 +205,7 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
     clearAttributes(ctx);
     if (head.decoderResult().isFailure()) {
       // Never authenticate (or pass on) a request Netty could not parse.
-      refuse(ctx, head, badRequest("the request could not be parsed"));
+      refuse(ctx, head, Decision.badRequest("the request could not be parsed"));
       return;
     }
     NettyAuthRequest request = NettyAuthRequest.of(head, ctx.channel().remoteAddress());
@@ -214,7 +213,7 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
       refuse(
           ctx,
           head,
-          badRequest(
+          Decision.badRequest(
               "ambiguous request path: dot segment, encoded '/' or '\\', bad escape or not UTF-8"));
       return;
     }
@@ -417,20 +416,6 @@ public final class GatehouseHandler extends ChannelDuplexHandler {
       response.headers().set("RateLimit-Policy", policy);
       response.headers().set("RateLimit", state);
     }
-  }
-
-  private static Decision badRequest(String detail) {
-    return new Decision(
-        false,
-        HttpResponseStatus.BAD_REQUEST.code(),
-        null,
-        Reason.MALFORMED,
-        detail,
-        List.of(),
-        null,
-        "",
-        null,
-        List.of());
   }
 
   private static Decision internalError() {

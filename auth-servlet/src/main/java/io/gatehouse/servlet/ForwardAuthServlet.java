@@ -1,14 +1,10 @@
 package io.gatehouse.servlet;
 
-import io.gatehouse.core.Checks;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.core.IdentityHeaders;
-import io.gatehouse.core.Reason;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,10 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +46,11 @@ public final class ForwardAuthServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(ForwardAuthServlet.class);
 
   private final transient Gatehouse gatehouse;
-  private final boolean includeDetail;
-  private final Duration asyncTimeout;
-  private final Duration blockingTimeout;
+  private final transient PendingDecision pending;
 
   private ForwardAuthServlet(Builder builder) {
     this.gatehouse = builder.gatehouse;
-    this.includeDetail = builder.includeDetail;
-    this.asyncTimeout = builder.asyncTimeout;
-    this.blockingTimeout = builder.blockingTimeout;
+    this.pending = new PendingDecision(builder.settings);
   }
 
   /** A builder for an endpoint deciding with {@code gatehouse}. */
@@ -79,20 +67,20 @@ public final class ForwardAuthServlet extends HttpServlet {
       return;
     }
     OriginalRequest original = ((OriginalRequest.Found) read).request();
-    CompletableFuture<Decision> pending = gatehouse.decide(original).toCompletableFuture();
-    if (pending.isDone()) {
-      answer(request, response, pending.isCompletedExceptionally() ? failed() : pending.join());
+    CompletableFuture<Decision> decision = gatehouse.decide(original).toCompletableFuture();
+    if (decision.isDone()) {
+      answer(request, response, PendingDecision.outcome(decision));
     } else if (request.isAsyncSupported()) {
-      answerAsync(request, pending);
+      pending.settleAsync(request, decision, this::answerAndComplete);
     } else {
-      answer(request, response, await(pending));
+      answer(request, response, pending.await(decision));
     }
   }
 
   private void answer(HttpServletRequest request, HttpServletResponse response, Decision decision)
       throws IOException {
     if (!decision.allowed()) {
-      RefusalResponse.write(request, response, decision, includeDetail);
+      RefusalResponse.write(request, response, decision, pending.includeDetail());
       return;
     }
     Identity identity = Objects.requireNonNull(decision.identity(), "allowed without identity");
@@ -103,39 +91,6 @@ public final class ForwardAuthServlet extends HttpServlet {
     RefusalResponse.setRateLimitHeaders(response, decision);
     response.setHeader("Cache-Control", "no-store");
     response.setContentLength(0);
-  }
-
-  private void answerAsync(HttpServletRequest request, CompletableFuture<Decision> pending) {
-    AsyncContext async = request.startAsync();
-    async.setTimeout(asyncTimeout.toMillis());
-    AtomicBoolean settled = new AtomicBoolean();
-    async.addListener(
-        new AsyncListener() {
-          @Override
-          public void onTimeout(AsyncEvent event) {
-            if (settled.compareAndSet(false, true)) {
-              answerAndComplete(async, timedOut("the decision took longer than " + asyncTimeout));
-            }
-          }
-
-          @Override
-          public void onComplete(AsyncEvent event) {}
-
-          @Override
-          public void onError(AsyncEvent event) {
-            settled.set(true); // the proxy went away: nothing left to answer
-          }
-
-          @Override
-          public void onStartAsync(AsyncEvent event) {}
-        });
-    var unused =
-        pending.whenComplete(
-            (decision, failure) -> {
-              if (settled.compareAndSet(false, true)) {
-                answerAndComplete(async, decision != null ? decision : failed());
-              }
-            });
   }
 
   private void answerAndComplete(AsyncContext async, Decision decision) {
@@ -151,28 +106,6 @@ public final class ForwardAuthServlet extends HttpServlet {
     }
   }
 
-  private Decision await(CompletableFuture<Decision> pending) {
-    try {
-      return pending.get(blockingTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return timedOut("the decision took longer than " + blockingTimeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return timedOut("interrupted while deciding");
-    } catch (ExecutionException e) {
-      return failed();
-    }
-  }
-
-  /** Fail closed: a broken pipeline must not let anyone in. */
-  private static Decision failed() {
-    return Decision.refusal(Reason.INTERNAL, "internal error", null);
-  }
-
-  private static Decision timedOut(String detail) {
-    return Decision.refusal(Reason.UNAVAILABLE, detail, Duration.ofSeconds(1));
-  }
-
   @Override
   public String toString() {
     return "ForwardAuthServlet[" + gatehouse + "]";
@@ -181,9 +114,7 @@ public final class ForwardAuthServlet extends HttpServlet {
   /** Configures a {@link ForwardAuthServlet}. Every setter validates its argument at once. */
   public static final class Builder {
     private final Gatehouse gatehouse;
-    private boolean includeDetail = true;
-    private Duration asyncTimeout = Duration.ofSeconds(30);
-    private Duration blockingTimeout = Duration.ofSeconds(10);
+    private final PendingDecision.Settings settings = new PendingDecision.Settings();
 
     private Builder(Gatehouse gatehouse) {
       this.gatehouse = Objects.requireNonNull(gatehouse, "gatehouse");
@@ -191,19 +122,19 @@ public final class ForwardAuthServlet extends HttpServlet {
 
     /** Whether refusals carry the decision's safe detail in the problem body; default true. */
     public Builder includeDetail(boolean includeDetail) {
-      this.includeDetail = includeDetail;
+      settings.includeDetail(includeDetail);
       return this;
     }
 
     /** How long an asynchronous decision may take before a 503; default 30 s. */
     public Builder asyncTimeout(Duration timeout) {
-      this.asyncTimeout = Checks.positive(timeout, "asyncTimeout");
+      settings.asyncTimeout(timeout);
       return this;
     }
 
     /** The longest a container thread is blocked when async is not supported; default 10 s. */
     public Builder blockingTimeout(Duration timeout) {
-      this.blockingTimeout = Checks.positive(timeout, "blockingTimeout");
+      settings.blockingTimeout(timeout);
       return this;
     }
 

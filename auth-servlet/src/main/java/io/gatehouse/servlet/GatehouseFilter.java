@@ -1,14 +1,10 @@
 package io.gatehouse.servlet;
 
-import io.gatehouse.core.Checks;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.Gatehouse;
 import io.gatehouse.core.Identity;
-import io.gatehouse.core.Reason;
 import io.gatehouse.core.Refusal;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -19,10 +15,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,9 +73,7 @@ public final class GatehouseFilter extends HttpFilter {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final transient Gatehouse gatehouse;
-  private final boolean includeDetail;
-  private final Duration asyncTimeout;
-  private final Duration blockingTimeout;
+  private final transient PendingDecision pending;
   private final String identityAttribute;
   private final String clientAddressAttribute;
   private final String decisionAttribute;
@@ -98,9 +88,7 @@ public final class GatehouseFilter extends HttpFilter {
 
   private GatehouseFilter(Builder builder) {
     this.gatehouse = builder.gatehouse;
-    this.includeDetail = builder.includeDetail;
-    this.asyncTimeout = builder.asyncTimeout;
-    this.blockingTimeout = builder.blockingTimeout;
+    this.pending = new PendingDecision(builder.settings);
     this.identityAttribute = builder.identityAttribute;
     this.clientAddressAttribute = builder.clientAddressAttribute;
     this.decisionAttribute = builder.decisionAttribute;
@@ -132,14 +120,14 @@ public final class GatehouseFilter extends HttpFilter {
       proceed(request, response, chain, decided.decision());
       return;
     }
-    CompletableFuture<Decision> pending =
+    CompletableFuture<Decision> decision =
         gatehouse.decide(new ServletAuthRequest(request)).toCompletableFuture();
-    if (pending.isDone()) {
-      act(request, response, chain, pending.isCompletedExceptionally() ? failed() : pending.join());
+    if (decision.isDone()) {
+      act(request, response, chain, PendingDecision.outcome(decision));
     } else if (request.isAsyncSupported()) {
-      decideAsync(request, pending);
+      pending.settleAsync(request, decision, this::dispatchOrRefuse);
     } else {
-      act(request, response, chain, await(pending));
+      act(request, response, chain, pending.await(decision));
     }
   }
 
@@ -153,7 +141,7 @@ public final class GatehouseFilter extends HttpFilter {
       markAllowed(request, decision);
       proceed(request, response, chain, decision);
     } else {
-      writeRefusal(request, response, decision);
+      RefusalResponse.write(request, response, decision, pending.includeDetail());
     }
   }
 
@@ -170,12 +158,8 @@ public final class GatehouseFilter extends HttpFilter {
         request instanceof IdentityRequest existing && existing.identity().equals(identity)
             ? request
             : new IdentityRequest(request, identity);
-    setRateLimitHeaders(response, decision);
-    chain.doFilter(wrapped, response);
-  }
-
-  private static void setRateLimitHeaders(HttpServletResponse response, Decision decision) {
     RefusalResponse.setRateLimitHeaders(response, decision);
+    chain.doFilter(wrapped, response);
   }
 
   private void markAllowed(ServletRequest request, Decision decision) {
@@ -187,88 +171,28 @@ public final class GatehouseFilter extends HttpFilter {
     }
   }
 
-  /** Frees the container thread; the decision's completion dispatches or refuses. */
-  private void decideAsync(HttpServletRequest request, CompletableFuture<Decision> pending) {
-    AsyncContext async = request.startAsync();
-    async.setTimeout(asyncTimeout.toMillis());
-    AtomicBoolean settled = new AtomicBoolean();
-    async.addListener(
-        new AsyncListener() {
-          @Override
-          public void onTimeout(AsyncEvent event) {
-            if (settled.compareAndSet(false, true)) {
-              refuseAndComplete(async, timedOut("the decision took longer than " + asyncTimeout));
-            }
-          }
-
-          @Override
-          public void onComplete(AsyncEvent event) {}
-
-          @Override
-          public void onError(AsyncEvent event) {
-            // The client went away: nothing left to answer.
-            settled.set(true);
-          }
-
-          @Override
-          public void onStartAsync(AsyncEvent event) {}
-        });
-    var unused =
-        pending.whenComplete(
-            (decision, failure) -> {
-              if (!settled.compareAndSet(false, true)) {
-                return;
-              }
-              Decision outcome = decision != null ? decision : failed();
-              if (outcome.allowed()) {
-                markAllowed(async.getRequest(), outcome);
-                async.dispatch();
-              } else {
-                refuseAndComplete(async, outcome);
-              }
-            });
+  /** The decision arrived on a freed container thread: dispatch the request again or refuse. */
+  private void dispatchOrRefuse(AsyncContext async, Decision decision) {
+    if (decision.allowed()) {
+      markAllowed(async.getRequest(), decision);
+      async.dispatch();
+    } else {
+      refuseAndComplete(async, decision);
+    }
   }
 
   private void refuseAndComplete(AsyncContext async, Decision decision) {
     try {
-      writeRefusal(
+      RefusalResponse.write(
           (HttpServletRequest) async.getRequest(),
           (HttpServletResponse) async.getResponse(),
-          decision);
+          decision,
+          pending.includeDetail());
     } catch (IOException | RuntimeException e) {
       LOG.debug("could not write a refusal: {}", e.toString());
     } finally {
       async.complete();
     }
-  }
-
-  /** Waits for the decision on a chain that cannot go async, never past the configured bound. */
-  private Decision await(CompletableFuture<Decision> pending) {
-    try {
-      return pending.get(blockingTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return timedOut("the decision took longer than " + blockingTimeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return timedOut("interrupted while deciding");
-    } catch (ExecutionException e) {
-      return failed();
-    }
-  }
-
-  /** Fail closed: the pipeline promises never to fail, but a broken one must not let anyone in. */
-  private static Decision failed() {
-    return Decision.refusal(Reason.INTERNAL, "internal error", null);
-  }
-
-  private static Decision timedOut(String detail) {
-    return Decision.refusal(Reason.UNAVAILABLE, detail, Duration.ofSeconds(1));
-  }
-
-  private void writeRefusal(
-      HttpServletRequest request, HttpServletResponse response, Decision decision)
-      throws IOException {
-    RefusalResponse.write(request, response, decision, includeDetail);
   }
 
   @Override
@@ -282,9 +206,7 @@ public final class GatehouseFilter extends HttpFilter {
   /** Configures a {@link GatehouseFilter}. Every setter validates its argument at once. */
   public static final class Builder {
     private final Gatehouse gatehouse;
-    private boolean includeDetail = true;
-    private Duration asyncTimeout = Duration.ofSeconds(30);
-    private Duration blockingTimeout = Duration.ofSeconds(10);
+    private final PendingDecision.Settings settings = new PendingDecision.Settings();
     private String identityAttribute = IDENTITY;
     private String clientAddressAttribute = CLIENT_ADDRESS;
     private String decisionAttribute = DECISION;
@@ -295,7 +217,7 @@ public final class GatehouseFilter extends HttpFilter {
 
     /** Whether refusals carry the decision's safe detail in the problem body; default true. */
     public Builder includeDetail(boolean includeDetail) {
-      this.includeDetail = includeDetail;
+      settings.includeDetail(includeDetail);
       return this;
     }
 
@@ -304,7 +226,7 @@ public final class GatehouseFilter extends HttpFilter {
      * s. (The pipeline's own stage timeout normally answers well before.)
      */
     public Builder asyncTimeout(Duration timeout) {
-      this.asyncTimeout = Checks.positive(timeout, "asyncTimeout");
+      settings.asyncTimeout(timeout);
       return this;
     }
 
@@ -313,7 +235,7 @@ public final class GatehouseFilter extends HttpFilter {
      * not support async; default 10 s, then 503.
      */
     public Builder blockingTimeout(Duration timeout) {
-      this.blockingTimeout = Checks.positive(timeout, "blockingTimeout");
+      settings.blockingTimeout(timeout);
       return this;
     }
 

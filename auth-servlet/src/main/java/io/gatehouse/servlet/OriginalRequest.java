@@ -3,7 +3,6 @@ package io.gatehouse.servlet;
 import io.gatehouse.core.AuthRequest;
 import io.gatehouse.core.Decision;
 import io.gatehouse.core.IdentityHeaders;
-import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
 import io.gatehouse.core.RequestPath;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  *       the endpoint's own path ({@code path_prefix} + original path).
  * </ul>
  *
- * <p>Exactly one shape must be present, each header exactly once; nginx and Traefik headers that
- * both arrive must name the same method and target. The target must be origin-form ({@code /...},
+ * <p>Exactly one shape must be present, each header exactly once (Traefik's {@code
+ * X-Forwarded-Host} included); nginx and Traefik headers that both arrive are refused, even when
+ * they agree, since one of them came from the client. The target must be origin-form ({@code /...},
  * visible ASCII, at most {@link #MAX_TARGET} characters, no fragment) and its path goes through
  * {@link RequestPath#canonical}, as on the Netty adapter, so a path rule cannot be side-stepped
  * through the original URI. Anything else is a 400 {@code malformed} refusal, never a guess.
@@ -82,18 +82,23 @@ final class OriginalRequest implements AuthRequest {
       return refused("both a path after the endpoint and X-Original-*/X-Forwarded-* headers");
     }
     if (envoyTarget != null) {
-      return parse(subrequest, subrequest.getMethod(), envoyTarget, "the path after the endpoint");
+      return parse(
+          subrequest, subrequest.getMethod(), envoyTarget, "the path after the endpoint", null);
     }
     if (nginx && traefik) {
-      if (!nginxMethod.equals(traefikMethod) || !nginxUri.equals(traefikUri)) {
-        return refused("X-Original-* and X-Forwarded-* name different requests");
-      }
+      // Even when they agree: a proxy that forwards the client's copies of the other shape's
+      // headers would let the client choose the X-Forwarded-Host (and so a space mapped by host).
+      return refused(
+          "both X-Original-Method/-URI (nginx) and X-Forwarded-Method/-Uri (Traefik) headers;"
+              + " exactly one shape must be sent");
     }
     if (nginx) {
-      return parse(subrequest, nginxMethod, nginxUri);
+      return parse(subrequest, nginxMethod, nginxUri, null);
     }
     if (traefik) {
-      return parse(subrequest, traefikMethod, traefikUri);
+      // Traefik's subrequest Host is Gatehouse's own address: the original host must be named.
+      return parse(
+          subrequest, traefikMethod, traefikUri, Header.of(subrequest, "X-Forwarded-Host"));
     }
     return refused(
         "no original request: expected X-Original-Method and X-Original-URI (nginx),"
@@ -101,18 +106,28 @@ final class OriginalRequest implements AuthRequest {
             + " (Envoy)");
   }
 
-  private static Read parse(HttpServletRequest subrequest, Header method, Header uri) {
+  /** The nginx shape ({@code host} null) or Traefik's ({@code host} X-Forwarded-Host's lines). */
+  private static Read parse(
+      HttpServletRequest subrequest, Header method, Header uri, @Nullable Header host) {
     if (method.lines() != 1) {
       return refused(method.problem());
     }
     if (uri.lines() != 1) {
       return refused(uri.problem());
     }
-    return parse(subrequest, method.value(), uri.value(), uri.name());
+    if (host != null && host.lines() != 1) {
+      return refused(host.problem());
+    }
+    return parse(
+        subrequest, method.value(), uri.value(), uri.name(), host == null ? null : host.value());
   }
 
   private static Read parse(
-      HttpServletRequest subrequest, String method, String target, String source) {
+      HttpServletRequest subrequest,
+      String method,
+      String target,
+      String source,
+      @Nullable String host) {
     if (!isToken(method)) {
       return refused("the original method is not an HTTP method token");
     }
@@ -137,16 +152,13 @@ final class OriginalRequest implements AuthRequest {
     }
     return new Found(
         new OriginalRequest(
-            subrequest,
-            method,
-            canonical,
-            query >= 0 ? target.substring(query + 1) : null,
-            traefikHost(subrequest)));
+            subrequest, method, canonical, query >= 0 ? target.substring(query + 1) : null, host));
   }
 
   /**
    * Envoy's original target: the raw request-target after this servlet's own path, or null when
-   * there is none (nginx and Traefik call the endpoint itself).
+   * there is none (nginx and Traefik call the endpoint itself, {@code /_authz}). Envoy sends {@code
+   * path_prefix} + the original path, so {@code /_authz/} is the original {@code /}.
    */
   private static @Nullable String envoyTarget(HttpServletRequest subrequest) {
     String uri = subrequest.getRequestURI();
@@ -155,20 +167,8 @@ final class OriginalRequest implements AuthRequest {
       return null;
     }
     String rest = uri.substring(own.length());
-    if (rest.equals("/")) {
-      return null; // "/_authz/" is the endpoint itself
-    }
     String query = subrequest.getQueryString();
     return query == null ? rest : rest + "?" + query;
-  }
-
-  /** Traefik names the original host in X-Forwarded-Host; the subrequest's Host is Gatehouse's. */
-  private static @Nullable String traefikHost(HttpServletRequest subrequest) {
-    if (Header.of(subrequest, "X-Forwarded-Uri").present()) {
-      Header host = Header.of(subrequest, "X-Forwarded-Host");
-      return host.lines() == 1 ? host.value() : null;
-    }
-    return null;
   }
 
   private static boolean isToken(String method) {
@@ -191,9 +191,7 @@ final class OriginalRequest implements AuthRequest {
 
   private static Refused refused(String detail) {
     // 400 as the Netty adapter answers an ambiguous path: the request, not a credential, is bad.
-    return new Refused(
-        new Decision(
-            false, 400, null, Reason.MALFORMED, detail, List.of(), null, "", null, List.of()));
+    return new Refused(Decision.badRequest(detail));
   }
 
   @Override
@@ -245,7 +243,7 @@ final class OriginalRequest implements AuthRequest {
     return "OriginalRequest[" + method + " " + Redact.safe(path) + "]";
   }
 
-  /** One header's lines, compared by value so two shapes can be checked to agree. */
+  /** One header's lines. */
   private record Header(String name, List<String> all) {
     static Header of(HttpServletRequest request, String name) {
       Enumeration<String> values = request.getHeaders(name);
@@ -268,16 +266,6 @@ final class OriginalRequest implements AuthRequest {
       return all.isEmpty()
           ? name + " is missing"
           : name + " was sent " + all.size() + " times; it must be sent once";
-    }
-
-    @Override
-    public boolean equals(@Nullable Object other) {
-      return other instanceof Header h && all.equals(h.all);
-    }
-
-    @Override
-    public int hashCode() {
-      return all.hashCode();
     }
   }
 }

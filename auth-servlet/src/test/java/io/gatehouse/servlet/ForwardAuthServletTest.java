@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.core.AccessPolicy;
 import io.gatehouse.core.Gatehouse;
+import io.gatehouse.ipfilter.IpFilter;
+import io.gatehouse.ipfilter.IpRules;
+import io.gatehouse.ipfilter.TrustedProxies;
 import io.gatehouse.testkit.Fixtures;
 import io.gatehouse.testkit.RawHttp;
 import io.gatehouse.testkit.TokenAuthenticator;
@@ -138,6 +141,107 @@ class ForwardAuthServletTest {
       assertThat(rule.statusCode()).isEqualTo(403);
       assertThat(rule.body()).contains("permission 'backup' is required for /ops/backup");
     }
+  }
+
+  /** Envoy asks {@code /_authz/} (path_prefix + "/") for the original {@code /}. */
+  @Test
+  void envoyShapeDecidesTheRootPathWithAndWithoutAQuery() throws Exception {
+    Gatehouse rootNeedsBackup =
+        Gatehouse.builder()
+            .authenticator(TokenAuthenticator.header("x-apikey", Fixtures.table(), Duration.ZERO))
+            .accessPolicy(AccessPolicy.requirePermission("/", "backup"))
+            .build();
+    try (Authz authz = new Authz(pipeline(Duration.ZERO), true);
+        Authz guarded = new Authz(rootNeedsBackup, true)) {
+      for (String target : List.of("/_authz/", "/_authz/?a=1")) {
+        HttpResponse<String> root =
+            authz.send(authz.request(target).header("x-apikey", Fixtures.READER));
+        HttpResponse<String> rule =
+            guarded.send(guarded.request(target).header("x-apikey", Fixtures.WRITER));
+
+        assertThat(root.statusCode()).as(target + " " + root.body()).isEqualTo(200);
+        assertThat(root.headers().firstValue("X-Gatehouse-Subject")).hasValue("bob");
+        assertThat(rule.statusCode()).as(target).isEqualTo(403);
+        assertThat(rule.body()).contains("permission 'backup' is required for /");
+      }
+    }
+  }
+
+  /**
+   * Traefik's subrequest Host is Gatehouse's own address: without exactly one X-Forwarded-Host the
+   * original host is unknown, and a space mapped by host would be decided from the wrong one.
+   */
+  @Test
+  void traefikShapeWithoutExactlyOneForwardedHostIsRefused() throws Exception {
+    try (Authz authz = new Authz(pipeline(Duration.ZERO), true);
+        RawHttp http = new RawHttp(authz.port)) {
+      HttpResponse<String> missing =
+          authz.send(
+              authz
+                  .request("/_authz")
+                  .header("X-Forwarded-Method", "GET")
+                  .header("X-Forwarded-Uri", "/items")
+                  .header("x-apikey", Fixtures.WRITER));
+      assertThat(missing.statusCode()).isEqualTo(400);
+      assertThat(missing.body())
+          .contains("\"code\":\"malformed\"")
+          .contains("X-Forwarded-Host is missing");
+
+      http.send(
+          "GET /_authz HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Method: GET\r\n"
+              + "X-Forwarded-Uri: /items\r\nX-Forwarded-Host: app.example\r\n"
+              + "X-Forwarded-Host: dev.example\r\nx-apikey: "
+              + Fixtures.WRITER
+              + "\r\n\r\n");
+      RawHttp.Response twice = http.read();
+      assertThat(twice.status()).isEqualTo(400);
+      assertThat(twice.body()).contains("X-Forwarded-Host was sent 2 times");
+      assertThat(twice.header("X-Gatehouse-Subject")).isEmpty();
+    }
+  }
+
+  /**
+   * The endpoint's peer is the proxy: X-Forwarded-For names the client only when that peer is a
+   * trusted proxy of the space, and then the space's address rules apply to the client.
+   */
+  @Test
+  void theClientAddressComesFromForwardedForOnlyThroughTrustedProxies() throws Exception {
+    IpRules allowlist = IpRules.builder().allow("203.0.113.0/24").build();
+    Gatehouse trusting =
+        Gatehouse.builder()
+            .authenticator(TokenAuthenticator.header("x-apikey", Fixtures.table(), Duration.ZERO))
+            .clientAddressResolver(
+                IpFilter.clientAddressResolver(
+                    TrustedProxies.builder().trust("127.0.0.1/32").build()))
+            .addressFilter(IpFilter.addressFilter(allowlist))
+            .build();
+    Gatehouse believingNoOne =
+        Gatehouse.builder()
+            .authenticator(TokenAuthenticator.header("x-apikey", Fixtures.table(), Duration.ZERO))
+            .clientAddressResolver(IpFilter.clientAddressResolver(TrustedProxies.NONE))
+            .addressFilter(IpFilter.addressFilter(allowlist))
+            .build();
+    try (Authz authz = new Authz(trusting, true);
+        Authz untrusting = new Authz(believingNoOne, true)) {
+      HttpResponse<String> inside = authz.send(forwardedFor(authz, "203.0.113.7"));
+      HttpResponse<String> outside = authz.send(forwardedFor(authz, "198.51.100.7"));
+      HttpResponse<String> ignored = untrusting.send(forwardedFor(untrusting, "203.0.113.7"));
+
+      assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);
+      assertThat(outside.statusCode()).isEqualTo(403);
+      assertThat(outside.body()).contains("\"code\":\"address_denied\"");
+      assertThat(ignored.statusCode()).isEqualTo(403);
+      assertThat(ignored.body()).contains("\"code\":\"address_denied\"");
+    }
+  }
+
+  private static HttpRequest.Builder forwardedFor(Authz authz, String client) {
+    return authz
+        .request("/_authz")
+        .header("X-Original-Method", "GET")
+        .header("X-Original-URI", "/items")
+        .header("X-Forwarded-For", client)
+        .header("x-apikey", Fixtures.READER);
   }
 
   /** A slow (asynchronous) decision answers the same, from a freed container thread. */
@@ -285,8 +389,8 @@ class ForwardAuthServletTest {
                   .header("X-Forwarded-Uri", "/ops/backup")
                   .header("x-apikey", Fixtures.WRITER));
       assertThat(disagree.statusCode()).isEqualTo(400);
-      assertThat(disagree.body()).contains("name different requests");
-      // ... and naming the same one: decided.
+      assertThat(disagree.body()).contains("exactly one shape must be sent");
+      // ... and naming the same one: still refused, one of the two shapes came from the client.
       HttpResponse<String> agree =
           authz.send(
               authz
@@ -296,7 +400,8 @@ class ForwardAuthServletTest {
                   .header("X-Forwarded-Method", "GET")
                   .header("X-Forwarded-Uri", "/items")
                   .header("x-apikey", Fixtures.WRITER));
-      assertThat(agree.statusCode()).isEqualTo(200);
+      assertThat(agree.statusCode()).isEqualTo(400);
+      assertThat(agree.body()).contains("exactly one shape must be sent");
       // A path after the endpoint (Envoy) and nginx's headers at once.
       HttpResponse<String> both =
           authz.send(
