@@ -80,7 +80,7 @@ public final class ForwardAuthServlet extends HttpServlet {
   private void answer(HttpServletRequest request, HttpServletResponse response, Decision decision)
       throws IOException {
     if (!decision.allowed()) {
-      RefusalResponse.write(request, response, decision, pending.includeDetail());
+      RefusalResponse.write(request, response, decision, pending.includeDetail(), true);
       return;
     }
     Identity identity = Objects.requireNonNull(decision.identity(), "allowed without identity");

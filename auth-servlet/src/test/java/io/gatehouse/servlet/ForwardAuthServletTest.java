@@ -98,9 +98,18 @@ class ForwardAuthServletTest {
                   .header("X-Original-URI", "/items"));
 
       assertThat(response.statusCode()).isEqualTo(401);
-      assertThat(response.headers().allValues("WWW-Authenticate")).isNotEmpty();
+      // Every challenge in one line, and the body again in a header: nginx's auth_request passes
+      // one challenge line and no body on, and its configuration rebuilds the answer from these.
+      assertThat(response.headers().allValues("WWW-Authenticate")).hasSize(1);
       assertThat(response.body()).contains("\"code\":\"missing_credentials\"");
+      assertThat(response.headers().firstValue("X-Gatehouse-Problem")).hasValue(response.body());
     }
+  }
+
+  @Test
+  void theProblemHeaderIsTheSameJsonInVisibleAscii() {
+    assertThat(RefusalResponse.asciiJson("{\"detail\":\"caf\u00e9 \u2028 \\\"x\\\"\"}"))
+        .isEqualTo("{\"detail\":\"caf\\u00e9 \\u2028 \\\"x\\\"\"}");
   }
 
   @Test

@@ -146,10 +146,12 @@ class ForwardAuthNginxTest {
     HttpResponse<String> response = send(request("/items"));
 
     assertThat(response.statusCode()).as(diagnose(response)).isEqualTo(401);
-    // auth_request passes the 401 on with the first challenge Gatehouse answered; the body is
-    // nginx's own (the price of deciding a refusal once: docs/FORWARD-AUTH.md).
+    // auth_request passes the 401 on with Gatehouse's one challenge line; the problem+json body is
+    // rebuilt from X-Gatehouse-Problem without asking Gatehouse again.
     assertThat(response.headers().allValues("WWW-Authenticate"))
-        .containsExactly("ApiKey realm=\"api\", header=\"x-apikey\"");
+        .containsExactly("ApiKey realm=\"api\", header=\"x-apikey\", Bearer realm=\"api\"");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).contains("\"status\":401").contains("\"code\":");
   }
 
   @Test
@@ -161,7 +163,8 @@ class ForwardAuthNginxTest {
                 .header("x-apikey", reader));
 
     assertThat(response.statusCode()).as(diagnose(response)).isEqualTo(403);
-    assertThat(response.body()).doesNotContain("\"target\"");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).contains("\"status\":403").doesNotContain("\"target\"");
     // ... while a GET with it passes.
     assertThat(send(request("/items").header("x-apikey", reader)).statusCode()).isEqualTo(200);
   }
