@@ -34,6 +34,14 @@ final class ForwardHeaders {
           "transfer-encoding",
           "upgrade");
 
+  /**
+   * Fields a {@code Connection} header may never remove: the message's framing and target. Letting
+   * a client name them there would let it strip its own Content-Length (the body then reads as a
+   * second request upstream) or its Host.
+   */
+  private static final List<String> NEVER_HOP_BY_HOP =
+      List.of("content-length", "transfer-encoding", "host");
+
   static final String X_FORWARDED_FOR = "X-Forwarded-For";
   static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
   static final String X_FORWARDED_HOST = "X-Forwarded-Host";
@@ -84,14 +92,26 @@ final class ForwardHeaders {
       headers.set(X_FORWARDED_FOR, String.join(", ", chain));
     }
     headers.set(X_FORWARDED_PROTO, "http");
-    if (chunked) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
+    setFraming(in, headers, chunked);
     if (upgrade && upgradeTo != null) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
     }
     return out;
+  }
+
+  /** The body framing exactly as the proxy decoded it from the client's request. */
+  private static void setFraming(HttpHeaders in, HttpHeaders out, boolean chunked) {
+    out.remove(HttpHeaderNames.CONTENT_LENGTH);
+    out.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    if (chunked) {
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      return;
+    }
+    String length = in.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length != null) {
+      out.set(HttpHeaderNames.CONTENT_LENGTH, length);
+    }
   }
 
   /** True when the client asks to switch protocols ({@code Connection: upgrade} + Upgrade). */
@@ -113,12 +133,15 @@ final class ForwardHeaders {
     }
   }
 
-  /** Removes the fixed hop-by-hop fields and every field the Connection header names. */
+  /**
+   * Removes the fixed hop-by-hop fields and every field the Connection header names, except the
+   * framing and target fields, which no Connection token may remove.
+   */
   static void removeHopByHop(HttpHeaders headers) {
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : connection.split(",", -1)) {
-        String name = token.strip();
-        if (!name.isEmpty()) {
+        String name = token.strip().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty() && !NEVER_HOP_BY_HOP.contains(name)) {
           headers.remove(name);
         }
       }

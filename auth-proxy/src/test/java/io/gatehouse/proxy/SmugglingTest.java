@@ -92,6 +92,41 @@ class SmugglingTest {
   }
 
   @Test
+  void aConnectionHeaderCannotRemoveTheFramingOrTheHost() throws Exception {
+    String smuggled = "GET /api/admin HTTP/1.1\r\nHost: x\r\nX-Gatehouse-Subject: root\r\n\r\n";
+    for (String connection :
+        new String[] {"content-length", "close, Host", "Content-Length, Host"}) {
+      upstream.heads.clear();
+      try (RawHttp raw = new RawHttp(proxy.port())) {
+        raw.send(
+            "POST /api/items HTTP/1.1\r\nHost: x\r\nx-apikey: "
+                + store.readWrite
+                + "\r\nConnection: "
+                + connection
+                + "\r\nContent-Length: "
+                + smuggled.length()
+                + "\r\n\r\n"
+                + smuggled);
+        assertThat(raw.read().status()).as(connection).isEqualTo(200);
+      }
+      // The next request goes over the same pooled upstream connection: a body read as a second
+      // request would be between the two.
+      try (RawHttp raw = new RawHttp(proxy.port())) {
+        assertThat(raw.get("/api/hello", store.readWrite).status()).isEqualTo(200);
+      }
+      assertThat(upstream.heads).as(connection).hasSize(2);
+      assertThat(upstream.heads.get(0))
+          .as(connection)
+          .startsWith("POST /api/items")
+          .containsIgnoringCase("content-length: " + smuggled.length())
+          .containsIgnoringCase("host: x");
+      assertThat(upstream.heads.get(1)).as(connection).startsWith("GET /api/hello");
+      assertThat(String.join("", upstream.heads)).doesNotContainIgnoringCase("subject: root");
+    }
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
   void aFoldSplitAcrossPacketsIsStillSeen() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       raw.send("GET /api/hello HTTP/1.1\r\nHost: x\r\nx-apikey: " + store.readWrite + "\r\n");
