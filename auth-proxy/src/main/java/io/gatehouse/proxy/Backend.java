@@ -28,6 +28,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange exchange;
   private @Nullable Frontend frontend;
   private @Nullable Channel tunnelPeer;
+  private @Nullable Exchange tunneled;
   private @Nullable ScheduledFuture<?> timer;
   private @Nullable ChannelHandlerContext context;
   private long lastActivity;
@@ -161,6 +162,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
     cancelTimer();
     upgraded.responseDone = true;
     tunnelPeer = upgraded.client;
+    tunneled = upgraded;
     exchange = null;
     frontend = null;
     owner.startTunnel(upgraded, ctx.channel());
@@ -218,6 +220,13 @@ final class Backend extends ChannelInboundHandlerAdapter {
       var unusedClose =
           peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
               .addListener(ChannelFutureListener.CLOSE);
+    }
+    Exchange upgraded = tunneled;
+    if (upgraded != null) {
+      // The tunnel is over, from either side (the client's end closes this connection too): its
+      // pool slot is free again. The pool only counts a slot free on release, never on close.
+      tunneled = null;
+      upgraded.releaseUpstream(false);
     }
     Exchange current = exchange;
     Frontend owner = frontend;

@@ -289,4 +289,47 @@ class ProxyUpstreamTest {
       assertThat(raw.closedByServer()).isTrue();
     }
   }
+
+  @Test
+  void closedWebSocketsGiveTheirUpstreamSlotBack() throws Exception {
+    upstream = new ScriptedUpstream(ScriptedUpstream::webSocketEcho);
+    proxy =
+        GatehouseProxy.builder(store.managed.gatehouse(), upstream.uri())
+            .port(0)
+            .threads(1)
+            .maxConnections(2)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build()
+            .start();
+    for (int i = 0; i < 5; i++) {
+      boolean clientCloses = i % 2 == 0;
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        out.write(webSocketUpgrade(store.readWrite));
+        out.flush();
+        assertThat(ProxyEchoTest.readHead(in)).as("websocket " + i).startsWith("HTTP/1.1 101");
+        out.write("ping".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(in.readNBytes(4)).isEqualTo("ping".getBytes(StandardCharsets.US_ASCII));
+        if (!clientCloses) {
+          socket.shutdownOutput(); // the upstream's echo ends: it closes its side first
+          assertThat(in.read()).isEqualTo(-1);
+        }
+      }
+    }
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      assertThat(raw.get("/api/hello", store.readWrite).status()).isEqualTo(200);
+    }
+  }
+
+  static byte[] webSocketUpgrade(String token) {
+    return ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "x-apikey: "
+            + token
+            + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
 }
