@@ -42,6 +42,28 @@ final class ForwardHeaders {
   private static final List<String> NEVER_HOP_BY_HOP =
       List.of("content-length", "transfer-encoding", "host");
 
+  /**
+   * Fields a request trailer may not carry (RFC 9110 section 6.5.1: framing, routing, request
+   * modifiers, authentication, content metadata) beyond the hop-by-hop and identity ones; a
+   * recipient that merged trailers into the head would otherwise take them as the client's.
+   */
+  private static final List<String> NOT_IN_TRAILERS =
+      List.of(
+          "content-length",
+          "transfer-encoding",
+          "host",
+          "authorization",
+          "cookie",
+          "content-encoding",
+          "content-type",
+          "content-range",
+          "expect",
+          "max-forwards",
+          "cache-control",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host");
+
   static final String X_FORWARDED_FOR = "X-Forwarded-For";
   static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
   static final String X_FORWARDED_HOST = "X-Forwarded-Host";
@@ -98,6 +120,24 @@ final class ForwardHeaders {
       headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
     }
     return out;
+  }
+
+  /**
+   * Cleans a chunked request's trailers by the head's rules: no hop-by-hop field, nothing a
+   * Connection field names, no client-sent {@code X-Gatehouse-*}, and none of the fields a trailer
+   * may not carry (framing, Host, credentials, forwarding headers).
+   */
+  static void cleanTrailers(HttpHeaders trailers) {
+    if (trailers.isEmpty()) {
+      return;
+    }
+    removeHopByHop(trailers);
+    for (String name : new ArrayList<>(trailers.names())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (IdentityHeaders.isGatehouseHeader(name) || NOT_IN_TRAILERS.contains(lower)) {
+        trailers.remove(name);
+      }
+    }
   }
 
   /** The body framing exactly as the proxy decoded it from the client's request. */

@@ -97,6 +97,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     }
     boolean last = content instanceof LastHttpContent;
     if (last) {
+      ForwardHeaders.cleanTrailers(((LastHttpContent) content).trailingHeaders());
       current.requestReceived = true;
     }
     if (current.responseDone) {

@@ -127,6 +127,44 @@ class SmugglingTest {
   }
 
   @Test
+  void requestTrailersCarryNoIdentityHopByHopOrFramingFields() throws Exception {
+    proxy.close();
+    upstream.close();
+    upstream =
+        new ScriptedUpstream(
+            (self, socket, in, out) -> {
+              self.readHead(in);
+              self.readHead(in); // the chunked body up to the end of its trailers
+              out.write(
+                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              out.flush();
+            });
+    proxy =
+        GatehouseProxy.builder(store.managed.gatehouse(), upstream.uri())
+            .port(0)
+            .threads(1)
+            .build()
+            .start();
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      raw.send(
+          "POST /api/items HTTP/1.1\r\nHost: x\r\nx-apikey: "
+              + store.readWrite
+              + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+              + "X-Gatehouse-Subject: root\r\nx-gatehouse-access: ADMIN\r\nConnection: X-Drop\r\n"
+              + "X-Drop: 1\r\nHost: evil\r\nAuthorization: Bearer forged\r\n"
+              + "X-Forwarded-For: 10.0.0.1\r\nX-Checksum: abc\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(200);
+    }
+    assertThat(upstream.heads).hasSize(2);
+    String body = upstream.heads.get(1);
+    assertThat(body).startsWith("3\r\nabc\r\n0\r\n").containsIgnoringCase("x-checksum: abc");
+    assertThat(body.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain(
+            "x-gatehouse", "connection", "x-drop", "host", "authorization", "x-forwarded-for");
+  }
+
+  @Test
   void aFoldSplitAcrossPacketsIsStillSeen() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       raw.send("GET /api/hello HTTP/1.1\r\nHost: x\r\nx-apikey: " + store.readWrite + "\r\n");
