@@ -82,8 +82,13 @@ final class Backend extends ChannelInboundHandlerAdapter {
       return;
     }
     touch();
-    if (msg instanceof HttpResponse head) {
-      onHead(current, head);
+    if (msg instanceof HttpResponse head && !onHead(current, head)) {
+      ReferenceCountUtil.release(msg);
+      // A 101 that is not the WebSocket the client asked for: never a tunnel. The client's
+      // connection closes, so nothing it sent after the request goes on undecided.
+      current.closeClientAfter = true;
+      owner.fail(current, GatewayProblem.BAD_GATEWAY);
+      return;
     }
     if (msg instanceof HttpContent content) {
       onContent(ctx, current, owner, content);
@@ -92,10 +97,15 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static void onHead(Exchange current, HttpResponse head) {
+  /** Relays a response head; false for a 101 that may not start a tunnel. */
+  private static boolean onHead(Exchange current, HttpResponse head) {
     int status = head.status().code();
     boolean upstreamKeepAlive = HttpUtil.isKeepAlive(head);
     current.switching = status == 101;
+    if (current.switching
+        && !(current.upgrade && ForwardHeaders.isWebSocketSwitch(head, current.expectedAccept))) {
+      return false;
+    }
     current.informational =
         head.status().codeClass() == HttpStatusClass.INFORMATIONAL && !current.switching;
     ForwardHeaders.cleanResponse(head);
@@ -103,11 +113,11 @@ final class Backend extends ChannelInboundHandlerAdapter {
     if (current.switching) {
       current.responseStarted = true;
       var unused = current.client.write(head);
-      return;
+      return true;
     }
     if (current.informational) {
       var unused = current.client.write(head);
-      return;
+      return true;
     }
     current.upstreamReusable = upstreamKeepAlive;
     boolean hasBody = !current.headRequest && status != 204 && status != 304;
@@ -125,6 +135,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
     current.responseStarted = true;
     var unused = current.client.write(head);
+    return true;
   }
 
   private void onContent(
@@ -138,11 +149,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
     if (last && current.switching) {
       var unused = client.writeAndFlush(content);
-      if (current.upgrade) {
-        startTunnel(ctx, current, owner);
-      } else {
-        owner.fail(current, GatewayProblem.BAD_GATEWAY); // a 101 nobody asked for: close both
-      }
+      startTunnel(ctx, current, owner); // onHead let only a matching WebSocket 101 through
       return;
     }
     var written = client.write(content);

@@ -13,7 +13,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +67,8 @@ final class ForwardHeaders {
           "x-forwarded-for",
           "x-forwarded-proto",
           "x-forwarded-host");
+
+  private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   static final String X_FORWARDED_FOR = "X-Forwarded-For";
   static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
@@ -154,12 +160,59 @@ final class ForwardHeaders {
     }
   }
 
-  /** True when the client asks to switch protocols ({@code Connection: upgrade} + Upgrade). */
+  /**
+   * True when the client asks for a WebSocket ({@code Connection: upgrade}, {@code Upgrade:
+   * websocket} and a well-formed {@code Sec-WebSocket-Key}): the only upgrade passed on. Any other
+   * {@code Upgrade} (h2c, ...) is removed and the request goes on as a plain one.
+   */
   static boolean isUpgrade(HttpRequest request) {
-    return request.headers().contains(HttpHeaderNames.UPGRADE)
-        && request
-            .headers()
-            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    HttpHeaders headers = request.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    return upgrade != null
+        && upgrade.strip().equalsIgnoreCase("websocket")
+        && headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
+        && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && webSocketAccept(request) != null;
+  }
+
+  /**
+   * The {@code Sec-WebSocket-Accept} a genuine 101 must carry for this request's key (RFC 6455
+   * section 4.2.2), or null when the request has no single key of 16 base64 bytes.
+   */
+  static @Nullable String webSocketAccept(HttpRequest request) {
+    List<String> keys = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+    if (keys.size() != 1) {
+      return null;
+    }
+    String key = keys.get(0).strip();
+    try {
+      if (Base64.getDecoder().decode(key).length != 16) {
+        return null;
+      }
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  /**
+   * True when a 101 switches to what was asked: {@code Upgrade: websocket} and the accept value the
+   * request's key calls for, compared in constant time.
+   */
+  static boolean isWebSocketSwitch(HttpResponse response, @Nullable String expectedAccept) {
+    HttpHeaders headers = response.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    String accept = headers.get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+    return expectedAccept != null
+        && upgrade != null
+        && upgrade.strip().equalsIgnoreCase("websocket")
+        && accept != null
+        && MessageDigest.isEqual(
+            accept.strip().getBytes(StandardCharsets.US_ASCII),
+            expectedAccept.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Removes the hop-by-hop fields of a response; a 101 keeps Upgrade and Connection. */

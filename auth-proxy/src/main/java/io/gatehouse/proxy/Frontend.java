@@ -49,8 +49,9 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       relayTunnel(ctx, peer, msg);
       return;
     }
-    if (msg instanceof HttpRequest head) {
-      begin(ctx, head);
+    if (msg instanceof HttpRequest head && !begin(ctx, head)) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
     if (msg instanceof HttpContent content) {
       body(content);
@@ -60,12 +61,18 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     updateReading(ctx.channel());
   }
 
-  private void begin(ChannelHandlerContext ctx, HttpRequest head) {
+  /** Starts the exchange of an allowed request; false when the connection closes instead. */
+  private boolean begin(ChannelHandlerContext ctx, HttpRequest head) {
     Exchange previous = exchange;
     if (previous != null) {
-      // GatehouseHandler passes one request at a time; a second head here is a bug, not input.
+      // GatehouseHandler passes one request at a time: a second head while one is open was never
+      // decided on its own, so it is never forwarded. Fail closed.
+      exchange = null;
+      previous.responseDone = true;
       previous.releaseUpstream(false);
       previous.releasePending();
+      var unusedClose = ctx.close();
+      return false;
     }
     Channel client = ctx.channel();
     Identity identity = client.attr(GatehouseHandler.IDENTITY).get();
@@ -80,13 +87,15 @@ final class Frontend extends ChannelInboundHandlerAdapter {
             head.protocolVersion(),
             HttpUtil.isKeepAlive(head) && !upgrade,
             HttpMethod.HEAD.equals(head.method()),
-            upgrade);
+            upgrade,
+            upgrade ? ForwardHeaders.webSocketAccept(head) : null);
     exchange = started;
     if (pools.closed()) {
       fail(started, GatewayProblem.BAD_GATEWAY);
-      return;
+      return true;
     }
     pool.acquire().addListener((Future<Channel> acquired) -> connected(started, acquired));
+    return true;
   }
 
   private void body(HttpContent content) {
@@ -165,7 +174,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       var unusedClose = failed.client.close();
       return;
     }
-    boolean keepAlive = failed.clientKeepAlive && failed.requestReceived;
+    boolean keepAlive =
+        failed.clientKeepAlive && failed.requestReceived && !failed.closeClientAfter;
     var written = failed.client.writeAndFlush(problem.response(failed.clientVersion, keepAlive));
     if (!keepAlive) {
       var unusedClose = written.addListener(ChannelFutureListener.CLOSE);

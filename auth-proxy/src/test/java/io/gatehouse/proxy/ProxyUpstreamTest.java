@@ -324,6 +324,63 @@ class ProxyUpstreamTest {
     }
   }
 
+  @Test
+  void a101ThatIsNotTheAskedForWebSocketNeverStartsATunnel() throws Exception {
+    java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+    answers.put(
+        "h2c", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+    answers.put(
+        "websocket without Accept",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    answers.put(
+        "websocket with a wrong Accept",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: "
+            + ScriptedUpstream.accept("AAAAAAAAAAAAAAAAAAAAAA==")
+            + "\r\n\r\n");
+    for (java.util.Map.Entry<String, String> answer : answers.entrySet()) {
+      boolean h2c = answer.getKey().equals("h2c");
+      ScriptedUpstream scripted =
+          new ScriptedUpstream(
+              (self, socket, in, out) -> {
+                self.readHead(in);
+                out.write(answer.getValue().getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                while (self.readHead(in) != null) { // whatever comes after, as a tunnel would
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nundecided"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                }
+              });
+      try (scripted) {
+        try (GatehouseProxy started = start(scripted.uri(), Duration.ofSeconds(10))) {
+          String upgrade =
+              h2c
+                  ? "GET /api/hello HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\n"
+                      + "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"
+                      + "x-apikey: "
+                      + store.readWrite
+                      + "\r\n\r\n"
+                  : new String(webSocketUpgrade(store.readWrite), StandardCharsets.ISO_8859_1);
+          try (RawHttp raw = new RawHttp(started.port())) {
+            // The upgrade request and, pipelined behind it, one without any credential.
+            raw.send(
+                upgrade
+                    + "GET /api/admin HTTP/1.1\r\nHost: x\r\nX-Gatehouse-Subject: root\r\n\r\n");
+            RawHttp.Response response = raw.read();
+            assertThat(response.status()).as(answer.getKey()).isEqualTo(502);
+            assertThat(raw.closedByServer()).as(answer.getKey()).isTrue();
+          }
+        }
+        assertThat(scripted.heads).as(answer.getKey()).hasSize(1);
+        if (h2c) {
+          assertThat(scripted.heads.get(0)).doesNotContainIgnoringCase("upgrade");
+        }
+      }
+    }
+  }
+
   static byte[] webSocketUpgrade(String token) {
     return ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
