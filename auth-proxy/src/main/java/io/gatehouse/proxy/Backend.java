@@ -261,6 +261,10 @@ final class Backend extends ChannelInboundHandlerAdapter {
     if (current == null || owner == null || current.responseDone) {
       return;
     }
+    if (!ctx.channel().config().isAutoRead()) {
+      // The proxy itself stopped reading (the client cannot take more): not upstream silence.
+      touch();
+    }
     long silent = System.nanoTime() - lastActivity;
     if (silent < timeoutNanos) {
       schedule(ctx, timeoutNanos - silent);

@@ -279,6 +279,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       peer = current == null ? null : current.upstream;
     }
     if (peer != null && ctx.channel().isWritable()) {
+      touch(peer); // the silence timer counts from the resume, not from the pause
       peer.config().setAutoRead(true);
     }
     ctx.fireChannelWritabilityChanged();

@@ -381,6 +381,42 @@ class ProxyUpstreamTest {
     }
   }
 
+  @Test
+  void aSlowClientIsNotMistakenForASilentUpstream() throws Exception {
+    int size = 16 * 1024 * 1024;
+    upstream =
+        new ScriptedUpstream(
+            (self, socket, in, out) -> {
+              self.readHead(in);
+              out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+              byte[] part = new byte[64 * 1024];
+              Arrays.fill(part, (byte) 's');
+              for (int sent = 0; sent < size; sent += part.length) {
+                out.write(part);
+              }
+              out.flush();
+            });
+    start(upstream.uri(), Duration.ofMillis(300));
+    try (Socket client = new Socket()) {
+      client.setReceiveBufferSize(16 * 1024);
+      client.connect(
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()));
+      client.setSoTimeout(10_000);
+      client
+          .getOutputStream()
+          .write(
+              ("GET /download HTTP/1.1\r\nHost: x\r\nx-apikey: " + store.readWrite + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = client.getInputStream();
+      assertThat(ProxyEchoTest.readHead(in)).startsWith("HTTP/1.1 200");
+      // The client stalls far longer than the response timeout while the proxy holds back.
+      Thread.sleep(1_500);
+      assertThat(in.readNBytes(size)).hasSize(size);
+    }
+  }
+
   static byte[] webSocketUpgrade(String token) {
     return ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
