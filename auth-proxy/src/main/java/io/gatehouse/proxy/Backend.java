@@ -1,6 +1,5 @@
 package io.gatehouse.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,7 +70,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Channel peer = tunnelPeer;
     if (peer != null) {
-      relayTunnel(ctx, peer, msg);
+      TunnelRelay.relay(ctx, peer, msg);
       return;
     }
     Exchange current = exchange;
@@ -176,21 +175,6 @@ final class Backend extends ChannelInboundHandlerAdapter {
     // Bytes the decoder read after the 101 head come out of it as it is removed.
     ctx.pipeline().remove(UpstreamPools.CODEC);
     ctx.channel().config().setAutoRead(true);
-  }
-
-  private static void relayTunnel(ChannelHandlerContext ctx, Channel peer, Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ReferenceCountUtil.release(msg);
-      if (msg instanceof LastHttpContent) {
-        return; // the decoder's empty last part after a 101
-      }
-      var unusedClose = ctx.close();
-      return;
-    }
-    var unused = peer.write(msg);
-    if (!peer.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   @Override

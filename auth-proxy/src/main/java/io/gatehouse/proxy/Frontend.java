@@ -2,7 +2,6 @@ package io.gatehouse.proxy;
 
 import io.gatehouse.core.Identity;
 import io.gatehouse.netty.GatehouseHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,7 +45,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Channel peer = tunnel;
     if (peer != null) {
-      relayTunnel(ctx, peer, msg);
+      TunnelRelay.relay(ctx, peer, msg);
       return;
     }
     if (msg instanceof HttpRequest head && !begin(ctx, head)) {
@@ -208,18 +207,6 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     pipeline.remove(DECODER);
     client.config().setAutoRead(true);
     paused = false;
-  }
-
-  private static void relayTunnel(ChannelHandlerContext ctx, Channel peer, Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ReferenceCountUtil.release(msg);
-      var unusedClose = ctx.close();
-      return;
-    }
-    var unused = peer.write(msg);
-    if (!peer.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   @Override
