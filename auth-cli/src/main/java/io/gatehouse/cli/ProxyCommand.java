@@ -95,7 +95,8 @@ final class ProxyCommand implements Callable<Integer> {
     try {
       return new URI(upstream);
     } catch (URISyntaxException e) {
-      throw CliException.usage("--upstream is not a URL: " + e.getMessage());
+      // getReason, never getMessage: the message quotes the raw value, which may hold a password.
+      throw CliException.usage("--upstream is not a URL: " + e.getReason());
     }
   }
 

@@ -83,10 +83,19 @@ class ProxyCommandTest {
   @Test
   void badUpstreamsAreUsageErrors() {
     Cli cli = new Cli(dir);
-    for (String bad : new String[] {"https://127.0.0.1:3000", "http://127.0.0.1:3000/app", "::"}) {
+    for (String bad :
+        new String[] {
+          "https://127.0.0.1:3000",
+          "http://127.0.0.1:3000/app",
+          "::",
+          "ftp://user:s3cretPw@127.0.0.1",
+          "http://user:s3cretPw@127.0.0.1:3000",
+          "http://user:s3cretPw@host with space:3000"
+        }) {
       Cli.Result result = cli.run("proxy", "--upstream", bad, "--port", "0");
       assertThat(result.code()).as(bad).isEqualTo(Main.EXIT_USAGE);
-      assertThat(result.err()).as(bad).contains("upstream");
+      assertThat(result.err()).as(bad).contains("upstream").doesNotContain("s3cretPw");
+      assertThat(result.out()).as(bad).doesNotContain("s3cretPw");
     }
     assertThat(cli.run("proxy", "--port", "0").code()).isEqualTo(Main.EXIT_USAGE);
     Cli.Result help = cli.run("proxy", "--help");

@@ -1,6 +1,5 @@
 package io.gatehouse.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +27,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange exchange;
   private @Nullable Frontend frontend;
   private @Nullable Channel tunnelPeer;
+  private @Nullable Exchange tunneled;
   private @Nullable ScheduledFuture<?> timer;
   private @Nullable ChannelHandlerContext context;
   private long lastActivity;
@@ -70,7 +70,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Channel peer = tunnelPeer;
     if (peer != null) {
-      relayTunnel(ctx, peer, msg);
+      TunnelRelay.relay(ctx, peer, msg);
       return;
     }
     Exchange current = exchange;
@@ -81,8 +81,13 @@ final class Backend extends ChannelInboundHandlerAdapter {
       return;
     }
     touch();
-    if (msg instanceof HttpResponse head) {
-      onHead(current, head);
+    if (msg instanceof HttpResponse head && !onHead(current, head)) {
+      ReferenceCountUtil.release(msg);
+      // A 101 that is not the WebSocket the client asked for: never a tunnel. The client's
+      // connection closes, so nothing it sent after the request goes on undecided.
+      current.closeClientAfter = true;
+      owner.fail(current, GatewayProblem.BAD_GATEWAY);
+      return;
     }
     if (msg instanceof HttpContent content) {
       onContent(ctx, current, owner, content);
@@ -91,10 +96,15 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static void onHead(Exchange current, HttpResponse head) {
+  /** Relays a response head; false for a 101 that may not start a tunnel. */
+  private static boolean onHead(Exchange current, HttpResponse head) {
     int status = head.status().code();
     boolean upstreamKeepAlive = HttpUtil.isKeepAlive(head);
     current.switching = status == 101;
+    if (current.switching
+        && !(current.upgrade && ForwardHeaders.isWebSocketSwitch(head, current.expectedAccept))) {
+      return false;
+    }
     current.informational =
         head.status().codeClass() == HttpStatusClass.INFORMATIONAL && !current.switching;
     ForwardHeaders.cleanResponse(head);
@@ -102,11 +112,11 @@ final class Backend extends ChannelInboundHandlerAdapter {
     if (current.switching) {
       current.responseStarted = true;
       var unused = current.client.write(head);
-      return;
+      return true;
     }
     if (current.informational) {
       var unused = current.client.write(head);
-      return;
+      return true;
     }
     current.upstreamReusable = upstreamKeepAlive;
     boolean hasBody = !current.headRequest && status != 204 && status != 304;
@@ -124,6 +134,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
     current.responseStarted = true;
     var unused = current.client.write(head);
+    return true;
   }
 
   private void onContent(
@@ -137,11 +148,7 @@ final class Backend extends ChannelInboundHandlerAdapter {
     }
     if (last && current.switching) {
       var unused = client.writeAndFlush(content);
-      if (current.upgrade) {
-        startTunnel(ctx, current, owner);
-      } else {
-        owner.fail(current, GatewayProblem.BAD_GATEWAY); // a 101 nobody asked for: close both
-      }
+      startTunnel(ctx, current, owner); // onHead let only a matching WebSocket 101 through
       return;
     }
     var written = client.write(content);
@@ -161,27 +168,13 @@ final class Backend extends ChannelInboundHandlerAdapter {
     cancelTimer();
     upgraded.responseDone = true;
     tunnelPeer = upgraded.client;
+    tunneled = upgraded;
     exchange = null;
     frontend = null;
     owner.startTunnel(upgraded, ctx.channel());
     // Bytes the decoder read after the 101 head come out of it as it is removed.
     ctx.pipeline().remove(UpstreamPools.CODEC);
     ctx.channel().config().setAutoRead(true);
-  }
-
-  private static void relayTunnel(ChannelHandlerContext ctx, Channel peer, Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ReferenceCountUtil.release(msg);
-      if (msg instanceof LastHttpContent) {
-        return; // the decoder's empty last part after a 101
-      }
-      var unusedClose = ctx.close();
-      return;
-    }
-    var unused = peer.write(msg);
-    if (!peer.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   @Override
@@ -219,6 +212,13 @@ final class Backend extends ChannelInboundHandlerAdapter {
           peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
               .addListener(ChannelFutureListener.CLOSE);
     }
+    Exchange upgraded = tunneled;
+    if (upgraded != null) {
+      // The tunnel is over, from either side (the client's end closes this connection too): its
+      // pool slot is free again. The pool only counts a slot free on release, never on close.
+      tunneled = null;
+      upgraded.releaseUpstream(false);
+    }
     Exchange current = exchange;
     Frontend owner = frontend;
     if (current != null && owner != null && !current.responseDone) {
@@ -244,6 +244,10 @@ final class Backend extends ChannelInboundHandlerAdapter {
     Frontend owner = frontend;
     if (current == null || owner == null || current.responseDone) {
       return;
+    }
+    if (!ctx.channel().config().isAutoRead()) {
+      // The proxy itself stopped reading (the client cannot take more): not upstream silence.
+      touch();
     }
     long silent = System.nanoTime() - lastActivity;
     if (silent < timeoutNanos) {

@@ -22,6 +22,9 @@ final class Exchange {
   final boolean headRequest;
   final boolean upgrade;
 
+  /** The Sec-WebSocket-Accept the upstream's 101 must carry; null unless {@link #upgrade}. */
+  final @Nullable String expectedAccept;
+
   /** Request content read before the upstream connection was ready. */
   final ArrayDeque<HttpContent> pending = new ArrayDeque<>(4);
 
@@ -42,7 +45,7 @@ final class Exchange {
   /** The upstream connection may be reused after this response. */
   boolean upstreamReusable = true;
 
-  /** The client's connection closes after this response. */
+  /** The client's connection closes after this response (or after the proxy's own answer). */
   boolean closeClientAfter;
 
   /** The upstream answered with an informational (1xx, not 101) head; its last part is not ours. */
@@ -60,7 +63,8 @@ final class Exchange {
       HttpVersion clientVersion,
       boolean clientKeepAlive,
       boolean headRequest,
-      boolean upgrade) {
+      boolean upgrade,
+      @Nullable String expectedAccept) {
     this.client = client;
     this.pool = pool;
     this.upstreamHead = upstreamHead;
@@ -68,6 +72,7 @@ final class Exchange {
     this.clientKeepAlive = clientKeepAlive;
     this.headRequest = headRequest;
     this.upgrade = upgrade;
+    this.expectedAccept = expectedAccept;
     this.closeClientAfter = !clientKeepAlive;
   }
 

@@ -13,7 +13,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +37,38 @@ final class ForwardHeaders {
           "trailer",
           "transfer-encoding",
           "upgrade");
+
+  /**
+   * Fields a {@code Connection} header may never remove: the message's framing and target. Letting
+   * a client name them there would let it strip its own Content-Length (the body then reads as a
+   * second request upstream) or its Host.
+   */
+  private static final List<String> NEVER_HOP_BY_HOP =
+      List.of("content-length", "transfer-encoding", "host");
+
+  /**
+   * Fields a request trailer may not carry (RFC 9110 section 6.5.1: framing, routing, request
+   * modifiers, authentication, content metadata) beyond the hop-by-hop and identity ones; a
+   * recipient that merged trailers into the head would otherwise take them as the client's.
+   */
+  private static final List<String> NOT_IN_TRAILERS =
+      List.of(
+          "content-length",
+          "transfer-encoding",
+          "host",
+          "authorization",
+          "cookie",
+          "content-encoding",
+          "content-type",
+          "content-range",
+          "expect",
+          "max-forwards",
+          "cache-control",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host");
+
+  private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   static final String X_FORWARDED_FOR = "X-Forwarded-For";
   static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
@@ -84,9 +120,7 @@ final class ForwardHeaders {
       headers.set(X_FORWARDED_FOR, String.join(", ", chain));
     }
     headers.set(X_FORWARDED_PROTO, "http");
-    if (chunked) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
+    setFraming(in, headers, chunked);
     if (upgrade && upgradeTo != null) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
@@ -94,12 +128,91 @@ final class ForwardHeaders {
     return out;
   }
 
-  /** True when the client asks to switch protocols ({@code Connection: upgrade} + Upgrade). */
+  /**
+   * Cleans a chunked request's trailers by the head's rules: no hop-by-hop field, nothing a
+   * Connection field names, no client-sent {@code X-Gatehouse-*}, and none of the fields a trailer
+   * may not carry (framing, Host, credentials, forwarding headers).
+   */
+  static void cleanTrailers(HttpHeaders trailers) {
+    if (trailers.isEmpty()) {
+      return;
+    }
+    removeHopByHop(trailers);
+    for (String name : new ArrayList<>(trailers.names())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (IdentityHeaders.isGatehouseHeader(name) || NOT_IN_TRAILERS.contains(lower)) {
+        trailers.remove(name);
+      }
+    }
+  }
+
+  /** The body framing exactly as the proxy decoded it from the client's request. */
+  private static void setFraming(HttpHeaders in, HttpHeaders out, boolean chunked) {
+    out.remove(HttpHeaderNames.CONTENT_LENGTH);
+    out.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    if (chunked) {
+      out.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      return;
+    }
+    String length = in.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length != null) {
+      out.set(HttpHeaderNames.CONTENT_LENGTH, length);
+    }
+  }
+
+  /**
+   * True when the client asks for a WebSocket ({@code Connection: upgrade}, {@code Upgrade:
+   * websocket} and a well-formed {@code Sec-WebSocket-Key}): the only upgrade passed on. Any other
+   * {@code Upgrade} (h2c, ...) is removed and the request goes on as a plain one.
+   */
   static boolean isUpgrade(HttpRequest request) {
-    return request.headers().contains(HttpHeaderNames.UPGRADE)
-        && request
-            .headers()
-            .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    HttpHeaders headers = request.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    return upgrade != null
+        && upgrade.strip().equalsIgnoreCase("websocket")
+        && headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
+        && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && webSocketAccept(request) != null;
+  }
+
+  /**
+   * The {@code Sec-WebSocket-Accept} a genuine 101 must carry for this request's key (RFC 6455
+   * section 4.2.2), or null when the request has no single key of 16 base64 bytes.
+   */
+  static @Nullable String webSocketAccept(HttpRequest request) {
+    List<String> keys = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+    if (keys.size() != 1) {
+      return null;
+    }
+    String key = keys.get(0).strip();
+    try {
+      if (Base64.getDecoder().decode(key).length != 16) {
+        return null;
+      }
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  /**
+   * True when a 101 switches to what was asked: {@code Upgrade: websocket} and the accept value the
+   * request's key calls for, compared in constant time.
+   */
+  static boolean isWebSocketSwitch(HttpResponse response, @Nullable String expectedAccept) {
+    HttpHeaders headers = response.headers();
+    String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    String accept = headers.get(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+    return expectedAccept != null
+        && upgrade != null
+        && upgrade.strip().equalsIgnoreCase("websocket")
+        && accept != null
+        && MessageDigest.isEqual(
+            accept.strip().getBytes(StandardCharsets.US_ASCII),
+            expectedAccept.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Removes the hop-by-hop fields of a response; a 101 keeps Upgrade and Connection. */
@@ -113,12 +226,15 @@ final class ForwardHeaders {
     }
   }
 
-  /** Removes the fixed hop-by-hop fields and every field the Connection header names. */
+  /**
+   * Removes the fixed hop-by-hop fields and every field the Connection header names, except the
+   * framing and target fields, which no Connection token may remove.
+   */
   static void removeHopByHop(HttpHeaders headers) {
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : connection.split(",", -1)) {
-        String name = token.strip();
-        if (!name.isEmpty()) {
+        String name = token.strip().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty() && !NEVER_HOP_BY_HOP.contains(name)) {
           headers.remove(name);
         }
       }

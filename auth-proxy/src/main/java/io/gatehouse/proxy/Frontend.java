@@ -2,7 +2,6 @@ package io.gatehouse.proxy;
 
 import io.gatehouse.core.Identity;
 import io.gatehouse.netty.GatehouseHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,11 +45,12 @@ final class Frontend extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Channel peer = tunnel;
     if (peer != null) {
-      relayTunnel(ctx, peer, msg);
+      TunnelRelay.relay(ctx, peer, msg);
       return;
     }
-    if (msg instanceof HttpRequest head) {
-      begin(ctx, head);
+    if (msg instanceof HttpRequest head && !begin(ctx, head)) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
     if (msg instanceof HttpContent content) {
       body(content);
@@ -60,12 +60,18 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     updateReading(ctx.channel());
   }
 
-  private void begin(ChannelHandlerContext ctx, HttpRequest head) {
+  /** Starts the exchange of an allowed request; false when the connection closes instead. */
+  private boolean begin(ChannelHandlerContext ctx, HttpRequest head) {
     Exchange previous = exchange;
     if (previous != null) {
-      // GatehouseHandler passes one request at a time; a second head here is a bug, not input.
+      // GatehouseHandler passes one request at a time: a second head while one is open was never
+      // decided on its own, so it is never forwarded. Fail closed.
+      exchange = null;
+      previous.responseDone = true;
       previous.releaseUpstream(false);
       previous.releasePending();
+      var unusedClose = ctx.close();
+      return false;
     }
     Channel client = ctx.channel();
     Identity identity = client.attr(GatehouseHandler.IDENTITY).get();
@@ -80,13 +86,15 @@ final class Frontend extends ChannelInboundHandlerAdapter {
             head.protocolVersion(),
             HttpUtil.isKeepAlive(head) && !upgrade,
             HttpMethod.HEAD.equals(head.method()),
-            upgrade);
+            upgrade,
+            upgrade ? ForwardHeaders.webSocketAccept(head) : null);
     exchange = started;
     if (pools.closed()) {
       fail(started, GatewayProblem.BAD_GATEWAY);
-      return;
+      return true;
     }
     pool.acquire().addListener((Future<Channel> acquired) -> connected(started, acquired));
+    return true;
   }
 
   private void body(HttpContent content) {
@@ -97,6 +105,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     }
     boolean last = content instanceof LastHttpContent;
     if (last) {
+      ForwardHeaders.cleanTrailers(((LastHttpContent) content).trailingHeaders());
       current.requestReceived = true;
     }
     if (current.responseDone) {
@@ -164,7 +173,8 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       var unusedClose = failed.client.close();
       return;
     }
-    boolean keepAlive = failed.clientKeepAlive && failed.requestReceived;
+    boolean keepAlive =
+        failed.clientKeepAlive && failed.requestReceived && !failed.closeClientAfter;
     var written = failed.client.writeAndFlush(problem.response(failed.clientVersion, keepAlive));
     if (!keepAlive) {
       var unusedClose = written.addListener(ChannelFutureListener.CLOSE);
@@ -197,18 +207,6 @@ final class Frontend extends ChannelInboundHandlerAdapter {
     pipeline.remove(DECODER);
     client.config().setAutoRead(true);
     paused = false;
-  }
-
-  private static void relayTunnel(ChannelHandlerContext ctx, Channel peer, Object msg) {
-    if (!(msg instanceof ByteBuf)) {
-      ReferenceCountUtil.release(msg);
-      var unusedClose = ctx.close();
-      return;
-    }
-    var unused = peer.write(msg);
-    if (!peer.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
-    }
   }
 
   @Override
@@ -268,6 +266,7 @@ final class Frontend extends ChannelInboundHandlerAdapter {
       peer = current == null ? null : current.upstream;
     }
     if (peer != null && ctx.channel().isWritable()) {
+      touch(peer); // the silence timer counts from the resume, not from the pause
       peer.config().setAutoRead(true);
     }
     ctx.fireChannelWritabilityChanged();

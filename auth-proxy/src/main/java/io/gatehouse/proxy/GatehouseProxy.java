@@ -208,18 +208,20 @@ public final class GatehouseProxy implements AutoCloseable {
     private Builder(Gatehouse gatehouse, URI upstream) {
       this.gatehouse = Objects.requireNonNull(gatehouse, "gatehouse");
       Objects.requireNonNull(upstream, "upstream");
+      // User information first, and no message ever echoes the whole URI: it may hold a password.
+      String authority = upstream.getRawAuthority();
+      if (upstream.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
+        throw new IllegalArgumentException("upstream must not carry user information");
+      }
       String scheme = upstream.getScheme();
       if (scheme == null || !scheme.toLowerCase(Locale.ROOT).equals("http")) {
         throw new IllegalArgumentException(
-            "upstream must be an http:// URI (TLS to the upstream is not supported), was "
-                + upstream);
+            "upstream must be an http:// URI (TLS to the upstream is not supported), was scheme "
+                + scheme);
       }
       String host = upstream.getHost();
       if (host == null || host.isEmpty()) {
-        throw new IllegalArgumentException("upstream names no host: " + upstream);
-      }
-      if (upstream.getRawUserInfo() != null) {
-        throw new IllegalArgumentException("upstream must not carry user information");
+        throw new IllegalArgumentException("upstream names no host (scheme " + scheme + ")");
       }
       String path = upstream.getRawPath();
       if ((path != null && !path.isEmpty() && !path.equals("/"))
@@ -227,8 +229,8 @@ public final class GatehouseProxy implements AutoCloseable {
           || upstream.getRawFragment() != null) {
         throw new IllegalArgumentException(
             "upstream must be http://host[:port] without a path, query or fragment (paths are"
-                + " passed on unchanged), was "
-                + upstream);
+                + " passed on unchanged), was one with host "
+                + host);
       }
       this.upstream = upstream;
       this.upstreamHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;

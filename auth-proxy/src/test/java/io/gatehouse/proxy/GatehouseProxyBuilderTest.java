@@ -27,7 +27,11 @@ class GatehouseProxyBuilderTest {
             "http://user:pw@127.0.0.1:3000",
             "http://127.0.0.1:3000/base",
             "http://127.0.0.1:3000/?q=1",
-            "http://127.0.0.1:3000#f"
+            "http://127.0.0.1:3000#f",
+            "ftp://user:pw@127.0.0.1",
+            "https://user:pw@127.0.0.1:3000/base",
+            "http://pw@127.0.0.1:3000/base?q=pw",
+            "http:///nohost?pw"
           }) {
         assertThatThrownBy(() -> GatehouseProxy.builder(gatehouse, URI.create(bad)))
             .as(bad)

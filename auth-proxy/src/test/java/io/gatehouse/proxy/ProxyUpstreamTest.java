@@ -289,4 +289,140 @@ class ProxyUpstreamTest {
       assertThat(raw.closedByServer()).isTrue();
     }
   }
+
+  @Test
+  void closedWebSocketsGiveTheirUpstreamSlotBack() throws Exception {
+    upstream = new ScriptedUpstream(ScriptedUpstream::webSocketEcho);
+    proxy =
+        GatehouseProxy.builder(store.managed.gatehouse(), upstream.uri())
+            .port(0)
+            .threads(1)
+            .maxConnections(2)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build()
+            .start();
+    for (int i = 0; i < 5; i++) {
+      boolean clientCloses = i % 2 == 0;
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        out.write(webSocketUpgrade(store.readWrite));
+        out.flush();
+        assertThat(ProxyEchoTest.readHead(in)).as("websocket " + i).startsWith("HTTP/1.1 101");
+        out.write("ping".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(in.readNBytes(4)).isEqualTo("ping".getBytes(StandardCharsets.US_ASCII));
+        if (!clientCloses) {
+          socket.shutdownOutput(); // the upstream's echo ends: it closes its side first
+          assertThat(in.read()).isEqualTo(-1);
+        }
+      }
+    }
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      assertThat(raw.get("/api/hello", store.readWrite).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void a101ThatIsNotTheAskedForWebSocketNeverStartsATunnel() throws Exception {
+    java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+    answers.put(
+        "h2c", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+    answers.put(
+        "websocket without Accept",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    answers.put(
+        "websocket with a wrong Accept",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: "
+            + ScriptedUpstream.accept("AAAAAAAAAAAAAAAAAAAAAA==")
+            + "\r\n\r\n");
+    for (java.util.Map.Entry<String, String> answer : answers.entrySet()) {
+      boolean h2c = answer.getKey().equals("h2c");
+      ScriptedUpstream scripted =
+          new ScriptedUpstream(
+              (self, socket, in, out) -> {
+                self.readHead(in);
+                out.write(answer.getValue().getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                while (self.readHead(in) != null) { // whatever comes after, as a tunnel would
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nundecided"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                }
+              });
+      try (scripted) {
+        try (GatehouseProxy started = start(scripted.uri(), Duration.ofSeconds(10))) {
+          String upgrade =
+              h2c
+                  ? "GET /api/hello HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\n"
+                      + "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"
+                      + "x-apikey: "
+                      + store.readWrite
+                      + "\r\n\r\n"
+                  : new String(webSocketUpgrade(store.readWrite), StandardCharsets.ISO_8859_1);
+          try (RawHttp raw = new RawHttp(started.port())) {
+            // The upgrade request and, pipelined behind it, one without any credential.
+            raw.send(
+                upgrade
+                    + "GET /api/admin HTTP/1.1\r\nHost: x\r\nX-Gatehouse-Subject: root\r\n\r\n");
+            RawHttp.Response response = raw.read();
+            assertThat(response.status()).as(answer.getKey()).isEqualTo(502);
+            assertThat(raw.closedByServer()).as(answer.getKey()).isTrue();
+          }
+        }
+        assertThat(scripted.heads).as(answer.getKey()).hasSize(1);
+        if (h2c) {
+          assertThat(scripted.heads.get(0)).doesNotContainIgnoringCase("upgrade");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSlowClientIsNotMistakenForASilentUpstream() throws Exception {
+    int size = 16 * 1024 * 1024;
+    upstream =
+        new ScriptedUpstream(
+            (self, socket, in, out) -> {
+              self.readHead(in);
+              out.write(
+                  ("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n")
+                      .getBytes(StandardCharsets.US_ASCII));
+              byte[] part = new byte[64 * 1024];
+              Arrays.fill(part, (byte) 's');
+              for (int sent = 0; sent < size; sent += part.length) {
+                out.write(part);
+              }
+              out.flush();
+            });
+    start(upstream.uri(), Duration.ofMillis(300));
+    try (Socket client = new Socket()) {
+      client.setReceiveBufferSize(16 * 1024);
+      client.connect(
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()));
+      client.setSoTimeout(10_000);
+      client
+          .getOutputStream()
+          .write(
+              ("GET /download HTTP/1.1\r\nHost: x\r\nx-apikey: " + store.readWrite + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = client.getInputStream();
+      assertThat(ProxyEchoTest.readHead(in)).startsWith("HTTP/1.1 200");
+      // The client stalls far longer than the response timeout while the proxy holds back.
+      Thread.sleep(1_500);
+      assertThat(in.readNBytes(size)).hasSize(size);
+    }
+  }
+
+  static byte[] webSocketUpgrade(String token) {
+    return ("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "x-apikey: "
+            + token
+            + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
 }

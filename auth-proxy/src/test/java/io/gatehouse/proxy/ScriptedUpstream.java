@@ -86,6 +86,56 @@ final class ScriptedUpstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers a WebSocket upgrade with a proper 101 and then echoes bytes until the end of the
+   * stream; any other request gets 200 "ok" on a kept connection.
+   */
+  static void webSocketEcho(
+      ScriptedUpstream upstream, Socket socket, InputStream in, OutputStream out) throws Exception {
+    while (true) {
+      String head = upstream.readHead(in);
+      if (head == null) {
+        return;
+      }
+      String key = header(head, "sec-websocket-key");
+      if (key == null) {
+        in.readNBytes((int) contentLength(head));
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        continue;
+      }
+      out.write(
+          ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Accept: "
+                  + accept(key)
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      in.transferTo(out);
+      return;
+    }
+  }
+
+  /** The Sec-WebSocket-Accept value for {@code key} (RFC 6455 section 4.2.2). */
+  static String accept(String key) throws Exception {
+    byte[] digest =
+        java.security.MessageDigest.getInstance("SHA-1")
+            .digest(
+                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+    return java.util.Base64.getEncoder().encodeToString(digest);
+  }
+
+  static @org.jspecify.annotations.Nullable String header(String head, String name) {
+    for (String line : head.split("\r\n", -1)) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
   /** Reads one request head (recorded), or null at the end of the stream. */
   String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();

@@ -92,6 +92,79 @@ class SmugglingTest {
   }
 
   @Test
+  void aConnectionHeaderCannotRemoveTheFramingOrTheHost() throws Exception {
+    String smuggled = "GET /api/admin HTTP/1.1\r\nHost: x\r\nX-Gatehouse-Subject: root\r\n\r\n";
+    for (String connection :
+        new String[] {"content-length", "close, Host", "Content-Length, Host"}) {
+      upstream.heads.clear();
+      try (RawHttp raw = new RawHttp(proxy.port())) {
+        raw.send(
+            "POST /api/items HTTP/1.1\r\nHost: x\r\nx-apikey: "
+                + store.readWrite
+                + "\r\nConnection: "
+                + connection
+                + "\r\nContent-Length: "
+                + smuggled.length()
+                + "\r\n\r\n"
+                + smuggled);
+        assertThat(raw.read().status()).as(connection).isEqualTo(200);
+      }
+      // The next request goes over the same pooled upstream connection: a body read as a second
+      // request would be between the two.
+      try (RawHttp raw = new RawHttp(proxy.port())) {
+        assertThat(raw.get("/api/hello", store.readWrite).status()).isEqualTo(200);
+      }
+      assertThat(upstream.heads).as(connection).hasSize(2);
+      assertThat(upstream.heads.get(0))
+          .as(connection)
+          .startsWith("POST /api/items")
+          .containsIgnoringCase("content-length: " + smuggled.length())
+          .containsIgnoringCase("host: x");
+      assertThat(upstream.heads.get(1)).as(connection).startsWith("GET /api/hello");
+      assertThat(String.join("", upstream.heads)).doesNotContainIgnoringCase("subject: root");
+    }
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void requestTrailersCarryNoIdentityHopByHopOrFramingFields() throws Exception {
+    proxy.close();
+    upstream.close();
+    upstream =
+        new ScriptedUpstream(
+            (self, socket, in, out) -> {
+              self.readHead(in);
+              self.readHead(in); // the chunked body up to the end of its trailers
+              out.write(
+                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              out.flush();
+            });
+    proxy =
+        GatehouseProxy.builder(store.managed.gatehouse(), upstream.uri())
+            .port(0)
+            .threads(1)
+            .build()
+            .start();
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      raw.send(
+          "POST /api/items HTTP/1.1\r\nHost: x\r\nx-apikey: "
+              + store.readWrite
+              + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+              + "X-Gatehouse-Subject: root\r\nx-gatehouse-access: ADMIN\r\nConnection: X-Drop\r\n"
+              + "X-Drop: 1\r\nHost: evil\r\nAuthorization: Bearer forged\r\n"
+              + "X-Forwarded-For: 10.0.0.1\r\nX-Checksum: abc\r\n\r\n");
+      assertThat(raw.read().status()).isEqualTo(200);
+    }
+    assertThat(upstream.heads).hasSize(2);
+    String body = upstream.heads.get(1);
+    assertThat(body).startsWith("3\r\nabc\r\n0\r\n").containsIgnoringCase("x-checksum: abc");
+    assertThat(body.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain(
+            "x-gatehouse", "connection", "x-drop", "host", "authorization", "x-forwarded-for");
+  }
+
+  @Test
   void aFoldSplitAcrossPacketsIsStillSeen() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       raw.send("GET /api/hello HTTP/1.1\r\nHost: x\r\nx-apikey: " + store.readWrite + "\r\n");
