@@ -12,13 +12,14 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
@@ -74,26 +75,6 @@ public final class GatehouseSecurityAutoConfiguration {
   }
 
   /**
-   * Vouches for a {@link GatehouseAuthentication} (Gatehouse authenticated it), and stands in for
-   * the user store Boot would otherwise make up with a generated password.
-   */
-  @Bean
-  @ConditionalOnMissingBean(AuthenticationProvider.class)
-  AuthenticationProvider gatehouseAuthenticationProvider() {
-    return new AuthenticationProvider() {
-      @Override
-      public Authentication authenticate(Authentication authentication) {
-        return authentication;
-      }
-
-      @Override
-      public boolean supports(Class<?> authentication) {
-        return GatehouseAuthentication.class.isAssignableFrom(authentication);
-      }
-    };
-  }
-
-  /**
    * The console and admin API authenticate their callers themselves (console sessions with their
    * own CSRF token, admin tokens): Spring Security leaves {@code /_admin/**} to them.
    */
@@ -125,6 +106,17 @@ public final class GatehouseSecurityAutoConfiguration {
                       .authenticationEntryPoint(ProblemHandlers.unauthenticated())
                       .accessDeniedHandler(ProblemHandlers.accessDenied()))
           .build();
+    }
+
+    /**
+     * No users: stands in for the user store Boot would otherwise make up with a generated
+     * password, which nothing in this chain asks for. Only with this chain (an app with its own
+     * chain keeps Boot's behaviour) and only when the app has no user store of its own.
+     */
+    @Bean
+    @ConditionalOnMissingBean({UserDetailsService.class, AuthenticationManager.class})
+    InMemoryUserDetailsManager gatehouseNoUsers() {
+      return new InMemoryUserDetailsManager();
     }
   }
 }

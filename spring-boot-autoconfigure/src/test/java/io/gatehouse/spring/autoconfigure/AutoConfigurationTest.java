@@ -17,6 +17,8 @@ import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSec
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 /**
  * Configuration mistakes stop the app with a message naming the property and the bad value; the
@@ -111,6 +113,10 @@ class AutoConfigurationTest {
               assertThat(properties.filter().order())
                   .isEqualTo(GatehouseProperties.Filter.DEFAULT_ORDER);
               assertThat(properties.filter().urlPatterns()).containsExactly("/*");
+              // No generated password: the default chain's user store has no users.
+              assertThat(context).hasSingleBean(UserDetailsService.class);
+              assertThat(context.getBean(InMemoryUserDetailsManager.class).userExists("user"))
+                  .isFalse();
             });
   }
 

@@ -8,6 +8,8 @@ import io.gatehouse.admin.Management;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "management.endpoint.health.show-details=always",
+      "management.endpoints.web.exposure.include=health,info",
       "gatehouse.filter.url-patterns=/api/*",
       "spring.main.banner-mode=off"
     })
@@ -70,6 +73,24 @@ class HealthDownTest {
   }
 
   @Autowired ManagedGatehouse managed;
+
+  @Test
+  void theAppsOwnUserDetailsServiceStillLogsItsUsersIn() {
+    Http http = new Http(port);
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (ProbeChain.OPERATOR + ":" + ProbeChain.OPERATOR_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8));
+    String wrong =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((ProbeChain.OPERATOR + ":nope").getBytes(StandardCharsets.UTF_8));
+    assertThat(http.get("/actuator/info", "Authorization", basic).statusCode()).isEqualTo(200);
+    assertThat(http.get("/actuator/info", "Authorization", wrong).statusCode()).isEqualTo(401);
+    assertThat(http.get("/actuator/info").statusCode()).isEqualTo(401);
+  }
 
   @Test
   void healthIsDownWhenTheStoreIsDown() throws IOException {
