@@ -74,18 +74,25 @@ public record GatehouseProperties(
     public Store {
       if (url != null) {
         url = url.strip();
-        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-          throw new IllegalArgumentException(
-              "gatehouse.store.url must be jdbc:postgresql://host/db or jdbc:h2:file:/path, was '"
-                  + Redact.safe(AdminStore.redact(url))
-                  + "'");
-        }
       }
     }
 
-    /** The JDBC URL to open: {@link #url()}, or the default H2 file under the working directory. */
+    /**
+     * The JDBC URL to open: {@link #url()}, or the default H2 file under the working directory.
+     * Checked here, when the store is opened, not while binding: Boot's report of a binding failure
+     * prints the bound values, the password among them.
+     */
     String jdbcUrl() {
-      return url != null ? url : TokenStores.h2Url(Path.of(DEFAULT_STORE_DIRECTORY));
+      if (url == null) {
+        return TokenStores.h2Url(Path.of(DEFAULT_STORE_DIRECTORY));
+      }
+      if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+        throw new IllegalArgumentException(
+            "gatehouse.store.url must be jdbc:postgresql://host/db or jdbc:h2:file:/path, was '"
+                + Redact.safe(AdminStore.redact(url))
+                + "'");
+      }
+      return url;
     }
 
     /** Never the password. */

@@ -9,13 +9,19 @@ import io.gatehouse.core.Access;
 import io.gatehouse.core.Identity;
 import java.nio.file.Path;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -86,6 +92,42 @@ class AutoConfigurationTest {
                   .message()
                   .doesNotContain("hunter2");
             });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void theStartupReportOfAnUnsupportedStoreUrlNeverShowsAPassword(CapturedOutput output) {
+    SpringApplication app = new SpringApplication(TestApp.class);
+    assertThatThrownBy(
+            () ->
+                app.run(
+                    "--gatehouse.store.url=jdbc:mysql://db/app?password=hunter2",
+                    "--gatehouse.store.username=app",
+                    "--gatehouse.store.password=pw-secret-2207",
+                    "--server.port=0",
+                    "--spring.main.banner-mode=off"))
+        .rootCause()
+        .hasMessageContaining("gatehouse.store.url must be jdbc:postgresql")
+        .hasMessageContaining("jdbc:mysql://db/app");
+    assertThat(output.toString())
+        .contains("gatehouse.store.url must be")
+        .doesNotContain("hunter2", "pw-secret-2207");
+  }
+
+  @Test
+  void theSanitizerHidesTheStorePasswordAndTheUrlsPassword() {
+    assertThat(sanitized("gatehouse.store.password", "pw"))
+        .isEqualTo(SanitizableData.SANITIZED_VALUE);
+    assertThat(sanitized("GATEHOUSE_STORE_PASSWORD", "pw"))
+        .isEqualTo(SanitizableData.SANITIZED_VALUE);
+    assertThat(sanitized("gatehouse.store.url", "jdbc:postgresql://db/app?password=pw&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/app?password=***&ssl=true");
+    assertThat(sanitized("gatehouse.store.username", "app")).isEqualTo("app");
+  }
+
+  private static @Nullable Object sanitized(String key, String value) {
+    return GatehouseActuatorAutoConfiguration.sanitize(new SanitizableData(null, key, value))
+        .getValue();
   }
 
   @Test
