@@ -180,11 +180,19 @@ class AutoConfigurationTest {
   }
 
   @Test
-  void permissionsSpelledLikeAnotherNamespaceAreLeftOut() {
+  void onlyValidPermissionNamesBecomeAuthoritiesSoNoneCanPoseAsASpringOne() {
     Identity hooked =
         Identity.builder("svc", "hook", "dev")
             .access(Access.READ)
-            .permissions(Set.of("deploy", "GATEHOUSE_ADMIN", "scope_admin", "ROLE_ADMIN"))
+            .permissions(
+                Set.of(
+                    "deploy",
+                    "GATEHOUSE_ADMIN",
+                    "SCOPE_admin",
+                    "ROLE_ADMIN",
+                    "FACTOR_OTT",
+                    "FACTOR_PASSWORD",
+                    "Deploy"))
             .build();
     assertThat(GatehouseAuthorities.of(hooked))
         .extracting(GrantedAuthority::getAuthority)
