@@ -6,6 +6,7 @@ import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Redact;
 import io.gatehouse.core.Settings;
 import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.core.SpaceSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param space the one space every request is in (default {@value ManagedGatehouse#DEFAULT_SPACE});
  *     excludes {@code space-from}
  * @param spaceFrom map each request to a space by {@code host}, {@code path} or {@code header} (the
- *     {@value SpaceFrom#HEADER_NAME} header) instead of one fixed space
+ *     {@value SpaceSource#HEADER_NAME} header) instead of one fixed space
  * @param admin the console and admin API ({@code gatehouse.admin.*})
  * @param filter the Gatehouse filter's registration ({@code gatehouse.filter.*})
  */
@@ -28,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GatehouseProperties(
     @DefaultValue Store store,
     @Nullable String space,
-    @Nullable SpaceFrom spaceFrom,
+    @Nullable SpaceSource spaceFrom,
     @DefaultValue Admin admin,
     @DefaultValue Filter filter) {
 

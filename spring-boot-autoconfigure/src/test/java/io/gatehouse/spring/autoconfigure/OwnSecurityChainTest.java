@@ -7,6 +7,7 @@ import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.admin.Management;
 import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.apikey.TokenStores;
+import io.gatehouse.core.SpaceSource;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class OwnSecurityChainTest {
   private static final String ISSUER = "https://idp.own.test";
   private static final byte[] KEY =
       "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
-  private static final String SPACE = SpaceFrom.HEADER_NAME;
+  private static final String SPACE = SpaceSource.HEADER_NAME;
 
   @DynamicPropertySource
   static void store(DynamicPropertyRegistry registry) throws IOException {
