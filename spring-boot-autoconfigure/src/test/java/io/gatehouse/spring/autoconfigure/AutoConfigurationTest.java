@@ -163,6 +163,18 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void withTheConsoleItsOwnChainJoinsTheDefaultOneRatherThanReplacingIt() {
+    runner()
+        .withPropertyValues("gatehouse.admin.enabled=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasBean("gatehouseAdminSecurityFilterChain");
+              assertThat(context).hasBean("gatehouseSecurityFilterChain");
+            });
+  }
+
+  @Test
   void notInAServletWebAppNothingIsConfigured() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(GatehouseAutoConfiguration.class))
