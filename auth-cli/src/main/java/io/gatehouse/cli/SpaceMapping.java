@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.core.SpaceSource;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,7 @@ enum SpaceMapping {
   HEADER("the " + SpaceMapping.HEADER_NAME + " header (required)");
 
   /** The header of {@code --space-from header}. */
-  static final String HEADER_NAME = "X-Gatehouse-Space";
+  static final String HEADER_NAME = SpaceSource.HEADER_NAME;
 
   private final String description;
 
@@ -37,12 +38,9 @@ enum SpaceMapping {
     }
   }
 
+  /** The library's resolver of the same name: the CLI only parses and describes it. */
   SpaceResolver resolver() {
-    return switch (this) {
-      case HOST -> SpaceResolver.fromHost();
-      case PATH -> SpaceResolver.fromPath();
-      case HEADER -> SpaceResolver.fromHeader(HEADER_NAME);
-    };
+    return SpaceSource.valueOf(name()).resolver();
   }
 
   /** For the banner: "spaces from ..., each declared in the store". */

@@ -26,9 +26,14 @@ public final class Permissions {
 
   private Permissions() {}
 
+  /** Whether {@code name} is a valid permission name (so never upper case). */
+  public static boolean isValid(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** Returns {@code name} when it is a valid permission name, else throws naming it. */
   public static String requireValid(String name) {
-    if (!NAME.matcher(name).matches()) {
+    if (!isValid(name)) {
       throw new IllegalArgumentException(
           "invalid permission name '"
               + Redact.safe(name)

@@ -58,6 +58,21 @@ class SpaceMappingTest {
   }
 
   @Test
+  void eachSpaceSourceReadsItsPartOfTheRequest() {
+    AuthRequest request =
+        AuthRequest.builder()
+            .path("/onpath/items")
+            .header("Host", "onhost.example.com")
+            .header(SpaceSource.HEADER_NAME, "onheader")
+            .build();
+
+    assertThat(SpaceSource.HOST.resolver().resolve(request)).isEqualTo("onhost");
+    assertThat(SpaceSource.PATH.resolver().resolve(request)).isEqualTo("onpath");
+    assertThat(SpaceSource.HEADER.resolver().resolve(request)).isEqualTo("onheader");
+    assertThat(SpaceSource.HEADER.resolver().resolve(path("/onpath/items"))).isNull();
+  }
+
+  @Test
   void anUnknownSpaceIsRefusedAtTheSpaceStageWithAPreciseReason() {
     Gatehouse gatehouse =
         Gatehouse.builder()

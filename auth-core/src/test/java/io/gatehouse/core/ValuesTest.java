@@ -141,6 +141,10 @@ class ValuesTest {
     assertThat(Permissions.STANDARD).hasSize(9).contains(Permissions.QUERY);
     assertThatThrownBy(() -> Permissions.requireValid("Drop Table"))
         .hasMessageStartingWith("invalid permission name 'Drop Table'");
+    assertThat(Permissions.isValid("read:items")).isTrue();
+    assertThat(Permissions.isValid("FACTOR_OTT")).isFalse();
+    assertThat(Permissions.isValid("Deploy")).isFalse();
+    assertThat(Permissions.isValid("")).isFalse();
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.gatehouse.spring.autoconfigure;
 
 import io.gatehouse.core.Identity;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 
 /**
@@ -23,10 +22,6 @@ public final class GatehouseAuthentication extends AbstractAuthenticationToken {
   }
 
   /** The identity Gatehouse established. */
-  public Identity identity() {
-    return identity;
-  }
-
   @Override
   public Identity getPrincipal() {
     return identity;
@@ -41,17 +36,5 @@ public final class GatehouseAuthentication extends AbstractAuthenticationToken {
   @Override
   public String getName() {
     return identity.subject();
-  }
-
-  @Override
-  public boolean equals(@Nullable Object other) {
-    return other instanceof GatehouseAuthentication that
-        && identity.equals(that.identity)
-        && super.equals(other);
-  }
-
-  @Override
-  public int hashCode() {
-    return identity.hashCode();
   }
 }

@@ -2,10 +2,10 @@ package io.gatehouse.spring.autoconfigure;
 
 import io.gatehouse.core.Access;
 import io.gatehouse.core.Identity;
+import io.gatehouse.core.Permissions;
 import io.gatehouse.servlet.IdentityPrincipal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -23,8 +23,10 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  *       scope} says {@code deploy} does not pass {@code hasAuthority('deploy')}.
  * </ul>
  *
- * A permission spelled like another namespace ({@code GATEHOUSE_...}, {@code SCOPE_...}, {@code
- * ROLE_...}) is left out rather than allowed to pose as an access level, a scope or a role.
+ * A permission that is not a valid Gatehouse permission name ({@link Permissions#isValid}: lower
+ * case, starting with a letter) is left out, so no upper-case name Spring gives a meaning to
+ * ({@code GATEHOUSE_...}, {@code SCOPE_...}, {@code ROLE_...}, Spring Security 7's {@code
+ * FACTOR_...}) can pose as an access level, a scope, a role or an authentication factor.
  */
 public final class GatehouseAuthorities {
   /** The authority of {@link Access#READ}: safe methods only. */
@@ -42,8 +44,6 @@ public final class GatehouseAuthorities {
   /** Prefix of a JWT scope's authority, as Spring Security's resource server. */
   public static final String SCOPE_PREFIX = "SCOPE_";
 
-  private static final String ROLE_PREFIX = "ROLE_";
-
   private GatehouseAuthorities() {}
 
   /** The authority naming {@code access}. */
@@ -59,17 +59,10 @@ public final class GatehouseAuthorities {
     for (String name : identity.permissions()) {
       if (jwt) {
         authorities.add(new SimpleGrantedAuthority(SCOPE_PREFIX + name));
-      } else if (!reserved(name)) {
+      } else if (Permissions.isValid(name)) {
         authorities.add(new SimpleGrantedAuthority(name));
       }
     }
     return List.copyOf(authorities);
-  }
-
-  private static boolean reserved(String permission) {
-    String upper = permission.toUpperCase(Locale.ROOT);
-    return upper.startsWith(ACCESS_PREFIX)
-        || upper.startsWith(SCOPE_PREFIX)
-        || upper.startsWith(ROLE_PREFIX);
   }
 }

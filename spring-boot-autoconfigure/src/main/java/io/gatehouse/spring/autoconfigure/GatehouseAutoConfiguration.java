@@ -77,10 +77,9 @@ public final class GatehouseAutoConfiguration {
     registration.setName(FILTER_BEAN);
     registration.setOrder(settings.order());
     registration.setUrlPatterns(settings.urlPatterns());
-    // ERROR only to tell Spring Security who an allowed request's error page is for: an error
-    // dispatch is never decided again (see GuardingFilter).
-    registration.setDispatcherTypes(
-        DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+    // Not ERROR: an error page is never decided again, and Spring Security finds the allowed
+    // caller's context on the request (GuardingFilter).
+    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
     registration.setAsyncSupported(true);
     return registration;
   }

@@ -6,6 +6,7 @@ import io.gatehouse.apikey.TokenStores;
 import io.gatehouse.core.Redact;
 import io.gatehouse.core.Settings;
 import io.gatehouse.core.SpaceResolver;
+import io.gatehouse.core.SpaceSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param space the one space every request is in (default {@value ManagedGatehouse#DEFAULT_SPACE});
  *     excludes {@code space-from}
  * @param spaceFrom map each request to a space by {@code host}, {@code path} or {@code header} (the
- *     {@value SpaceFrom#HEADER_NAME} header) instead of one fixed space
+ *     {@value SpaceSource#HEADER_NAME} header) instead of one fixed space
  * @param admin the console and admin API ({@code gatehouse.admin.*})
  * @param filter the Gatehouse filter's registration ({@code gatehouse.filter.*})
  */
@@ -28,7 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GatehouseProperties(
     @DefaultValue Store store,
     @Nullable String space,
-    @Nullable SpaceFrom spaceFrom,
+    @Nullable SpaceSource spaceFrom,
     @DefaultValue Admin admin,
     @DefaultValue Filter filter) {
 
@@ -74,18 +75,25 @@ public record GatehouseProperties(
     public Store {
       if (url != null) {
         url = url.strip();
-        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-          throw new IllegalArgumentException(
-              "gatehouse.store.url must be jdbc:postgresql://host/db or jdbc:h2:file:/path, was '"
-                  + Redact.safe(AdminStore.redact(url))
-                  + "'");
-        }
       }
     }
 
-    /** The JDBC URL to open: {@link #url()}, or the default H2 file under the working directory. */
+    /**
+     * The JDBC URL to open: {@link #url()}, or the default H2 file under the working directory.
+     * Checked here, when the store is opened, not while binding: Boot's report of a binding failure
+     * prints the bound values, the password among them.
+     */
     String jdbcUrl() {
-      return url != null ? url : TokenStores.h2Url(Path.of(DEFAULT_STORE_DIRECTORY));
+      if (url == null) {
+        return TokenStores.h2Url(Path.of(DEFAULT_STORE_DIRECTORY));
+      }
+      if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+        throw new IllegalArgumentException(
+            "gatehouse.store.url must be jdbc:postgresql://host/db or jdbc:h2:file:/path, was '"
+                + Redact.safe(AdminStore.redact(url))
+                + "'");
+      }
+      return url;
     }
 
     /** Never the password. */

@@ -11,14 +11,15 @@ import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOn
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 
@@ -73,40 +74,11 @@ public final class GatehouseSecurityAutoConfiguration {
     }
   }
 
-  /**
-   * Vouches for a {@link GatehouseAuthentication} (Gatehouse authenticated it), and stands in for
-   * the user store Boot would otherwise make up with a generated password.
-   */
-  @Bean
-  @ConditionalOnMissingBean(AuthenticationProvider.class)
-  AuthenticationProvider gatehouseAuthenticationProvider() {
-    return new AuthenticationProvider() {
-      @Override
-      public Authentication authenticate(Authentication authentication) {
-        return authentication;
-      }
-
-      @Override
-      public boolean supports(Class<?> authentication) {
-        return GatehouseAuthentication.class.isAssignableFrom(authentication);
-      }
-    };
-  }
-
-  /**
-   * The console and admin API authenticate their callers themselves (console sessions with their
-   * own CSRF token, admin tokens): Spring Security leaves {@code /_admin/**} to them.
-   */
-  @Bean
-  @ConditionalOnProperty(prefix = "gatehouse.admin", name = "enabled", havingValue = "true")
-  @ConditionalOnClass(WebSecurityCustomizer.class)
-  WebSecurityCustomizer gatehouseAdminPaths() {
-    return web -> web.ignoring().requestMatchers(ManagedGatehouse.ADMIN_PATH + "/**");
-  }
-
   /** The chain when the app defines none: every request authenticated, by Gatehouse. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnDefaultWebSecurity
+  // Processed before AdminChain, whose chain would otherwise count as the app's own.
+  @Order(Ordered.HIGHEST_PRECEDENCE)
   static class DefaultSecurityChain {
     /**
      * Every request needs an authentication (the paths Gatehouse guards have one; others get 401
@@ -124,6 +96,42 @@ public final class GatehouseSecurityAutoConfiguration {
                   handling
                       .authenticationEntryPoint(ProblemHandlers.unauthenticated())
                       .accessDeniedHandler(ProblemHandlers.accessDenied()))
+          .build();
+    }
+
+    /**
+     * No users: stands in for the user store Boot would otherwise make up with a generated
+     * password, which nothing in this chain asks for. Only with this chain (an app with its own
+     * chain keeps Boot's behaviour) and only when the app has no user store of its own.
+     */
+    @Bean
+    @ConditionalOnMissingBean({UserDetailsService.class, AuthenticationManager.class})
+    InMemoryUserDetailsManager gatehouseNoUsers() {
+      return new InMemoryUserDetailsManager();
+    }
+  }
+
+  /**
+   * The console and admin API authenticate their callers themselves (console sessions with their
+   * own CSRF token, admin tokens): a chain of their own, before any other, lets every request under
+   * {@code /_admin/} through to them, with no CSRF check or saved request of Spring's, but with
+   * Spring Security's protective headers ({@code X-Frame-Options: DENY}, {@code nosniff}, {@code
+   * Cache-Control}) on the cookie-session console.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "gatehouse.admin", name = "enabled", havingValue = "true")
+  @Order(Ordered.LOWEST_PRECEDENCE)
+  static class AdminChain {
+    /** Before the app's chains and the default one. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    @Bean
+    @Order(ORDER)
+    SecurityFilterChain gatehouseAdminSecurityFilterChain(HttpSecurity http) throws Exception {
+      return http.securityMatcher(ManagedGatehouse.ADMIN_PATH + "/**")
+          .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+          .csrf(AbstractHttpConfigurer::disable)
+          .requestCache(AbstractHttpConfigurer::disable)
           .build();
     }
   }

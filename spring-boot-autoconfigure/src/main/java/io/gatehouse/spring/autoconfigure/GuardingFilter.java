@@ -3,7 +3,6 @@ package io.gatehouse.spring.autoconfigure;
 import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.core.Identity;
 import io.gatehouse.servlet.GatehouseFilter;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -16,7 +15,9 @@ import java.util.List;
  * The registered filter: the {@link GatehouseFilter} on every guarded request, except those the
  * container mapped to the admin servlet (which decides for itself, with console sessions and admin
  * tokens); on an allowed request, each {@link IdentityBridge} (Spring Security's) hears of the
- * identity before the rest of the chain runs.
+ * identity before the rest of the chain runs. Not registered for the ERROR dispatch: the security
+ * context the bridge saved stays on the request for its error page, and a request never decided
+ * here (the admin servlet's) has no Gatehouse identity to bring there.
  */
 final class GuardingFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -38,13 +39,6 @@ final class GuardingFilter extends HttpFilter {
     // The servlet path is the container's mapping, decoded and normalised: no spelling of another
     // path reaches the admin servlet's "/_admin".
     if (adminServed && ManagedGatehouse.ADMIN_PATH.equals(request.getServletPath())) {
-      chain.doFilter(request, response);
-      return;
-    }
-    if (request.getDispatcherType() == DispatcherType.ERROR) {
-      // The error page of a request already decided (allowed, or never seen): not decided again,
-      // but Spring Security, which guards error pages too, hears of an allowed caller again.
-      bridge(request, response);
       chain.doFilter(request, response);
       return;
     }

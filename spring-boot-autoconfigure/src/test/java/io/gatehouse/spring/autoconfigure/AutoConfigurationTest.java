@@ -9,14 +9,22 @@ import io.gatehouse.core.Access;
 import io.gatehouse.core.Identity;
 import java.nio.file.Path;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 /**
  * Configuration mistakes stop the app with a message naming the property and the bad value; the
@@ -87,6 +95,42 @@ class AutoConfigurationTest {
   }
 
   @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void theStartupReportOfAnUnsupportedStoreUrlNeverShowsAPassword(CapturedOutput output) {
+    SpringApplication app = new SpringApplication(TestApp.class);
+    assertThatThrownBy(
+            () ->
+                app.run(
+                    "--gatehouse.store.url=jdbc:mysql://db/app?password=hunter2",
+                    "--gatehouse.store.username=app",
+                    "--gatehouse.store.password=pw-secret-2207",
+                    "--server.port=0",
+                    "--spring.main.banner-mode=off"))
+        .rootCause()
+        .hasMessageContaining("gatehouse.store.url must be jdbc:postgresql")
+        .hasMessageContaining("jdbc:mysql://db/app");
+    assertThat(output.toString())
+        .contains("gatehouse.store.url must be")
+        .doesNotContain("hunter2", "pw-secret-2207");
+  }
+
+  @Test
+  void theSanitizerHidesTheStorePasswordAndTheUrlsPassword() {
+    assertThat(sanitized("gatehouse.store.password", "pw"))
+        .isEqualTo(SanitizableData.SANITIZED_VALUE);
+    assertThat(sanitized("GATEHOUSE_STORE_PASSWORD", "pw"))
+        .isEqualTo(SanitizableData.SANITIZED_VALUE);
+    assertThat(sanitized("gatehouse.store.url", "jdbc:postgresql://db/app?password=pw&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/app?password=***&ssl=true");
+    assertThat(sanitized("gatehouse.store.username", "app")).isEqualTo("app");
+  }
+
+  private static @Nullable Object sanitized(String key, String value) {
+    return GatehouseActuatorAutoConfiguration.sanitize(new SanitizableData(null, key, value))
+        .getValue();
+  }
+
+  @Test
   void aUrlPatternThatIsNotOneIsNamed() {
     failsWith("'api/*' is not a servlet URL pattern", "gatehouse.filter.url-patterns=api/*");
   }
@@ -111,6 +155,22 @@ class AutoConfigurationTest {
               assertThat(properties.filter().order())
                   .isEqualTo(GatehouseProperties.Filter.DEFAULT_ORDER);
               assertThat(properties.filter().urlPatterns()).containsExactly("/*");
+              // No generated password: the default chain's user store has no users.
+              assertThat(context).hasSingleBean(UserDetailsService.class);
+              assertThat(context.getBean(InMemoryUserDetailsManager.class).userExists("user"))
+                  .isFalse();
+            });
+  }
+
+  @Test
+  void withTheConsoleItsOwnChainJoinsTheDefaultOneRatherThanReplacingIt() {
+    runner()
+        .withPropertyValues("gatehouse.admin.enabled=true")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).hasBean("gatehouseAdminSecurityFilterChain");
+              assertThat(context).hasBean("gatehouseSecurityFilterChain");
             });
   }
 
@@ -132,11 +192,19 @@ class AutoConfigurationTest {
   }
 
   @Test
-  void permissionsSpelledLikeAnotherNamespaceAreLeftOut() {
+  void onlyValidPermissionNamesBecomeAuthoritiesSoNoneCanPoseAsASpringOne() {
     Identity hooked =
         Identity.builder("svc", "hook", "dev")
             .access(Access.READ)
-            .permissions(Set.of("deploy", "GATEHOUSE_ADMIN", "scope_admin", "ROLE_ADMIN"))
+            .permissions(
+                Set.of(
+                    "deploy",
+                    "GATEHOUSE_ADMIN",
+                    "SCOPE_admin",
+                    "ROLE_ADMIN",
+                    "FACTOR_OTT",
+                    "FACTOR_PASSWORD",
+                    "Deploy"))
             .build();
     assertThat(GatehouseAuthorities.of(hooked))
         .extracting(GrantedAuthority::getAuthority)
@@ -149,11 +217,9 @@ class AutoConfigurationTest {
     GatehouseAuthentication authentication = new GatehouseAuthentication(identity);
     assertThat(authentication.isAuthenticated()).isTrue();
     assertThat(authentication.getPrincipal()).isSameAs(identity);
-    assertThat(authentication.identity()).isSameAs(identity);
     assertThat(authentication.getCredentials()).isEmpty();
     assertThat(authentication.getName()).isEqualTo("svc");
     assertThat(authentication).isEqualTo(new GatehouseAuthentication(identity));
-    assertThat(authentication.hashCode()).isEqualTo(identity.hashCode());
     assertThatThrownBy(() -> new GatehouseAuthentication(null))
         .isInstanceOf(NullPointerException.class);
   }

@@ -166,6 +166,24 @@ class GatehouseStarterTest {
   }
 
   @Test
+  void theConsoleAndTheAdminApiKeepSpringSecuritysProtectiveHeaders() {
+    HttpResponse<String> console = http.get("/_admin/");
+    assertThat(console.statusCode()).isEqualTo(200);
+    assertThat(console.headers().firstValue("x-frame-options")).hasValue("DENY");
+    assertThat(console.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    // The admin API sets none of its own: these are Spring Security's, on the admin chain.
+    String manager = token(true, false, List.of("manage"));
+    for (HttpResponse<String> api :
+        List.of(
+            http.get("/_admin/api/tokens"),
+            http.get("/_admin/api/tokens", "Authorization", "Bearer " + manager))) {
+      assertThat(api.headers().firstValue("x-frame-options")).hasValue("DENY");
+      assertThat(api.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+      assertThat(api.headers().firstValue("cache-control")).isPresent();
+    }
+  }
+
+  @Test
   void theConsoleIsServedAtAdminAndTheAdminApiTakesAdminTokens() {
     HttpResponse<String> console = http.get("/_admin/");
     assertThat(console.statusCode()).isEqualTo(200);

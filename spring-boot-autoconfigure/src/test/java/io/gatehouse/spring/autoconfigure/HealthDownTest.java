@@ -8,6 +8,8 @@ import io.gatehouse.admin.Management;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,11 +33,16 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "management.endpoint.health.show-details=always",
+      "management.endpoints.web.exposure.include=health,info,configprops,env",
+      "management.endpoint.configprops.show-values=always",
+      "management.endpoint.env.show-values=always",
       "gatehouse.filter.url-patterns=/api/*",
       "spring.main.banner-mode=off"
     })
 @DirtiesContext
 class HealthDownTest {
+  private static final String STORE_PASSWORD = "pg-secret-5521";
+  private static final String URL_PASSWORD = "url-secret-9187";
   private static EmbeddedPostgres postgres;
 
   @DynamicPropertySource
@@ -43,9 +50,14 @@ class HealthDownTest {
     postgres = EmbeddedPostgres.builder().start();
     registry.add(
         "gatehouse.store.url",
-        () -> "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
+        () ->
+            "jdbc:postgresql://localhost:"
+                + postgres.getPort()
+                + "/postgres?password="
+                + URL_PASSWORD);
     registry.add("gatehouse.store.username", () -> "postgres");
-    registry.add("gatehouse.store.password", () -> "postgres");
+    // The embedded server trusts local connections: any password opens it.
+    registry.add("gatehouse.store.password", () -> STORE_PASSWORD);
   }
 
   @AfterAll
@@ -70,6 +82,45 @@ class HealthDownTest {
   }
 
   @Autowired ManagedGatehouse managed;
+
+  @Test
+  void theAppsOwnUserDetailsServiceStillLogsItsUsersIn() {
+    Http http = new Http(port);
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (ProbeChain.OPERATOR + ":" + ProbeChain.OPERATOR_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8));
+    String wrong =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((ProbeChain.OPERATOR + ":nope").getBytes(StandardCharsets.UTF_8));
+    assertThat(http.get("/actuator/info", "Authorization", basic).statusCode()).isEqualTo(200);
+    assertThat(http.get("/actuator/info", "Authorization", wrong).statusCode()).isEqualTo(401);
+    assertThat(http.get("/actuator/info").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void actuatorNeverShowsTheStorePasswordEvenWithShowValuesAlways() {
+    Http http = new Http(port);
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (ProbeChain.OPERATOR + ":" + ProbeChain.OPERATOR_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> configprops = http.get("/actuator/configprops", "Authorization", basic);
+    assertThat(configprops.statusCode()).isEqualTo(200);
+    assertThat(configprops.body())
+        .contains("gatehouse", "password=***")
+        .doesNotContain(STORE_PASSWORD, URL_PASSWORD);
+    HttpResponse<String> env = http.get("/actuator/env", "Authorization", basic);
+    assertThat(env.statusCode()).isEqualTo(200);
+    assertThat(env.body())
+        .contains("gatehouse.store.password", "password=***")
+        .doesNotContain(STORE_PASSWORD, URL_PASSWORD);
+  }
 
   @Test
   void healthIsDownWhenTheStoreIsDown() throws IOException {

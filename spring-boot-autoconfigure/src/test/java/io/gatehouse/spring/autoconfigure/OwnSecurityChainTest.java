@@ -7,6 +7,7 @@ import io.gatehouse.admin.ManagedGatehouse;
 import io.gatehouse.admin.Management;
 import io.gatehouse.admin.SpaceConfig;
 import io.gatehouse.apikey.TokenStores;
+import io.gatehouse.core.SpaceSource;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class OwnSecurityChainTest {
   private static final String ISSUER = "https://idp.own.test";
   private static final byte[] KEY =
       "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
-  private static final String SPACE = SpaceFrom.HEADER_NAME;
+  private static final String SPACE = SpaceSource.HEADER_NAME;
 
   @DynamicPropertySource
   static void store(DynamicPropertyRegistry registry) throws IOException {
@@ -103,21 +104,32 @@ class OwnSecurityChainTest {
   }
 
   @Test
+  void anAllowedRequestForAPathNobodyServesGetsBootsErrorPage() {
+    HttpResponse<String> missing = http.get("/api/missing", "x-apikey", apiToken(), SPACE, "dev");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).contains("Not Found", "/api/missing");
+    // Refused by Gatehouse, never Boot's error page.
+    assertThat(http.get("/api/missing", SPACE, "dev").statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void withTheConsoleDisabledAdminIsAnOrdinaryGuardedPath() {
     assertThat(http.get("/_admin/", SPACE, "dev").statusCode()).isEqualTo(401);
     // The pipeline keeps /_admin/ for admin tokens wherever it is mounted...
     assertThat(http.get("/_admin/", "x-apikey", apiToken(), SPACE, "dev").statusCode())
         .isEqualTo(403);
     // ...and with the console disabled nothing answers there: 404 through Boot's error page,
-    // which the app's chain lets the allowed caller see.
+    // which the app's chain lets the allowed caller see (Spring Security finds the context saved
+    // on the request: the error dispatch is not Gatehouse's to decide or bridge again).
     String manager =
         "Bearer "
             + operator
                 .createToken(
                     new Management.TokenRequest(true, false, "ops", null, List.of("manage"), null))
                 .token();
-    assertThat(http.get("/_admin/", "Authorization", manager, SPACE, "dev").statusCode())
-        .isEqualTo(404);
+    HttpResponse<String> notFound = http.get("/_admin/", "Authorization", manager, SPACE, "dev");
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    assertThat(notFound.body()).contains("Not Found", "/_admin/");
     assertThat(http.get("/_admin/api/tokens", "Authorization", manager, SPACE, "dev").statusCode())
         .isEqualTo(404);
   }

@@ -1,13 +1,12 @@
-package io.gatehouse.spring.autoconfigure;
-
-import io.gatehouse.core.SpaceResolver;
+package io.gatehouse.core;
 
 /**
- * Where a request's space comes from ({@code gatehouse.space-from}), as the CLI's {@code serve
- * --space-from}: a request that names no valid space, or one the store does not declare, is
- * refused, never defaulted.
+ * Where a request's space comes from, when it is not one fixed space: the same three sources for
+ * the CLI's {@code serve --space-from} and the Spring starter's {@code gatehouse.space-from}. A
+ * request that names no valid space, or one the store does not declare, is refused, never
+ * defaulted.
  */
-public enum SpaceFrom {
+public enum SpaceSource {
   /** The Host header's first label: {@code dev.example.com} is in space {@code dev}. */
   HOST,
   /** The path's first segment: {@code /dev/api/items} is in space {@code dev}. */
@@ -15,10 +14,11 @@ public enum SpaceFrom {
   /** The {@value #HEADER_NAME} header (required). */
   HEADER;
 
-  /** The header {@link #HEADER} reads, as the CLI's. */
+  /** The header {@link #HEADER} reads. */
   public static final String HEADER_NAME = "X-Gatehouse-Space";
 
-  SpaceResolver resolver() {
+  /** The resolver reading this source. */
+  public SpaceResolver resolver() {
     return switch (this) {
       case HOST -> SpaceResolver.fromHost();
       case PATH -> SpaceResolver.fromPath();
