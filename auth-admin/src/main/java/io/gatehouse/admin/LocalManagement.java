@@ -84,7 +84,8 @@ final class LocalManagement implements Management {
         List.of(),
         (space, settings) -> null, // a dry run brings its own check of the declared spaces
         store.clock(),
-        io.gatehouse.core.CredentialThrottles.perAddress().slots(64).build());
+        Pipelines.ownThrottle(),
+        null);
   }
 
   @Override

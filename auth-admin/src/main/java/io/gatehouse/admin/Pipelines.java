@@ -90,20 +90,6 @@ final class Pipelines {
       listeners = List.copyOf(listeners);
     }
 
-    /** Parts without usage limits. */
-    Parts(
-        SpaceResolver spaces,
-        ApiKeys keys,
-        JwtAuthenticator jwt,
-        Supplier<Settings> settings,
-        List<AuthHook> hooks,
-        List<AuthListener> listeners,
-        SpaceCheck spaceCheck,
-        Clock clock,
-        CredentialThrottle throttle) {
-      this(spaces, keys, jwt, settings, hooks, listeners, spaceCheck, clock, throttle, null);
-    }
-
     /** The same parts, with these listeners instead. */
     Parts withListeners(List<AuthListener> others) {
       return new Parts(
@@ -125,8 +111,17 @@ final class Pipelines {
           listeners,
           declared,
           clock,
-          CredentialThrottles.perAddress().slots(64).build());
+          ownThrottle(),
+          null);
     }
+  }
+
+  /**
+   * A small failed-credential throttle of its own, for a pipeline that must neither count against
+   * nor be refused by live traffic (dry runs, tools).
+   */
+  static CredentialThrottle ownThrottle() {
+    return CredentialThrottles.perAddress().slots(64).build();
   }
 
   static Gatehouse build(Parts parts, Authenticator... first) {

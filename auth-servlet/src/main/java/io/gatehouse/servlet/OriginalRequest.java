@@ -7,8 +7,6 @@ import io.gatehouse.core.Redact;
 import io.gatehouse.core.RequestPath;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetSocketAddress;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -221,10 +219,7 @@ final class OriginalRequest implements AuthRequest {
     if (host != null && name.equalsIgnoreCase("Host")) {
       return List.of(host);
     }
-    Enumeration<String> values = subrequest.getHeaders(name);
-    return values == null || !values.hasMoreElements()
-        ? List.of()
-        : Collections.unmodifiableList(Collections.list(values));
+    return ServletAuthRequest.headerValues(subrequest, name);
   }
 
   @Override
@@ -246,8 +241,7 @@ final class OriginalRequest implements AuthRequest {
   /** One header's lines. */
   private record Header(String name, List<String> all) {
     static Header of(HttpServletRequest request, String name) {
-      Enumeration<String> values = request.getHeaders(name);
-      return new Header(name, values == null ? List.of() : List.copyOf(Collections.list(values)));
+      return new Header(name, ServletAuthRequest.headerValues(request, name));
     }
 
     boolean present() {

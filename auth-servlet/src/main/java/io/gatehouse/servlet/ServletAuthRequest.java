@@ -51,6 +51,11 @@ final class ServletAuthRequest implements AuthRequest {
 
   @Override
   public List<String> headers(String name) {
+    return headerValues(request, name);
+  }
+
+  /** Every value of header {@code name} of {@code request}, in order; empty when it has none. */
+  static List<String> headerValues(HttpServletRequest request, String name) {
     Enumeration<String> values = request.getHeaders(name);
     return values == null || !values.hasMoreElements()
         ? List.of()
