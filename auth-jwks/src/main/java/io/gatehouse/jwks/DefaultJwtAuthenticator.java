@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class DefaultJwtAuthenticator implements JwtAuthenticator {
   private static final String BEARER = "bearer ";
+  private static final String BEARER_USUAL = "Bearer ";
 
   private final String id;
   private final Challenge challenge;
@@ -97,7 +98,9 @@ final class DefaultJwtAuthenticator implements JwtAuthenticator {
       return refuse(new Refusal(Reason.MALFORMED, "Authorization header sent more than once"));
     }
     String value = values.get(0);
-    if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    // The usual spelling first: a plain prefix test, before the case-blind one.
+    if (!value.startsWith(BEARER_USUAL)
+        && !value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       // Another scheme: not ours. "Bearer" without a token is ours and malformed.
       return value.strip().equalsIgnoreCase("bearer")
           ? refuse(new Refusal(Reason.MALFORMED, "empty bearer token"))

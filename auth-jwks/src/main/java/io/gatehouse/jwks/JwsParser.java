@@ -64,29 +64,10 @@ final class JwsParser {
     }
     TokenBuffer buffer = reference ? null : TokenBuffer.mine();
     if (buffer != null && buffer.scan(text, from, to)) {
-      int first = buffer.first;
-      int second = buffer.second;
-      byte[] ascii = buffer.ascii;
-      // Tokens of one issuer share their header's text: the thread's last header, already read and
-      // inspected, serves again when the text is the same (inspection depends on nothing else).
-      Header header = buffer.sameHeader(first);
-      if (header == null) {
-        header = inspectHeader(decode(ascii, 0, first), json);
-        buffer.rememberHeader(first, header);
+      ParsedJws scanned = fromBuffer(buffer, text, from, to, json);
+      if (scanned != null) {
+        return scanned;
       }
-      // The signature goes into the thread's array of its length, not a new one per token: the
-      // verifier reads it before this thread parses another token (else it decodes it again).
-      byte[] signature = buffer.signature(decodedLength(length - second - 1));
-      decodeInto(ascii, second + 1, length, signature);
-      return assemble(
-          header,
-          decode(ascii, first + 1, second),
-          signature,
-          text,
-          from,
-          from + second,
-          to,
-          buffer);
     }
     int first = text.indexOf('.', from);
     int second = first < 0 || first >= to ? -1 : text.indexOf('.', first + 1);
@@ -112,6 +93,40 @@ final class JwsParser {
     byte[] signature = decode(text, second + 1, to);
     return assemble(
         inspectHeader(headerBytes, json), payload, signature, text, from, second, to, null);
+  }
+
+  /**
+   * The token {@link TokenBuffer#scan} copied, decoded from the thread's bytes, whose first part up
+   * to the second dot is then the signing input; null when a part is not canonical base64url (the
+   * caller's checks on the text say which). Every part is decoded, and so checked, before the
+   * header is inspected: a token wrong in both ways is refused for its encoding on either path.
+   */
+  private static @Nullable ParsedJws fromBuffer(
+      TokenBuffer buffer, String text, int from, int to, JsonReader json) throws Refusal {
+    int first = buffer.first;
+    int second = buffer.second;
+    int length = to - from;
+    byte[] ascii = buffer.ascii;
+    byte[] payload = new byte[decodedLength(second - first - 1)];
+    // The signature goes into the thread's array of its length, not a new one per token: the
+    // verifier reads it before this thread parses another token (else it decodes it again).
+    byte[] signature = buffer.signature(decodedLength(length - second - 1));
+    if (!decodeInto(ascii, first + 1, second, payload)
+        || !decodeInto(ascii, second + 1, length, signature)) {
+      return null;
+    }
+    // Tokens of one issuer share their header's text: the thread's last header, already decoded
+    // and inspected, serves again when the text is the same (inspection depends on nothing else).
+    Header header = buffer.sameHeader(first);
+    if (header == null) {
+      byte[] headerBytes = new byte[decodedLength(first)];
+      if (!decodeInto(ascii, 0, first, headerBytes)) {
+        return null;
+      }
+      header = inspectHeader(headerBytes, json);
+      buffer.rememberHeader(first, header);
+    }
+    return assemble(header, payload, signature, text, from, from + second, to, buffer);
   }
 
   /** A header that passed inspection: the header, its algorithm and its key id, if any. */
@@ -241,67 +256,59 @@ final class JwsParser {
     return out;
   }
 
-  /**
-   * Decodes {@code ascii[from, to)}, which {@link TokenBuffer#scan} found canonical unpadded
-   * base64url, straight into an array of the decoded length.
-   */
-  private static byte[] decode(byte[] ascii, int from, int to) {
-    byte[] out = new byte[decodedLength(to - from)];
-    decodeInto(ascii, from, to, out);
-    return out;
-  }
-
   /** The length of {@code characters} of canonical unpadded base64url, decoded. */
   static int decodedLength(int characters) {
     return characters * 3 / 4;
   }
 
   /**
-   * Decodes {@code ascii[from, to)}, which {@link TokenBuffer#scan} found canonical unpadded
-   * base64url, into {@code out}, of the decoded length.
+   * Decodes {@code ascii[from, to)}, all of it ASCII ({@link TokenBuffer#scan} checked), into
+   * {@code out}, of the decoded length; false when it is not canonical unpadded base64url (a
+   * character outside the alphabet, an impossible length, or unused bits set in its last
+   * character), as {@link #requireBase64Url} would refuse it.
    */
-  private static void decodeInto(byte[] ascii, int from, int to, byte[] out) {
-    int o = 0;
-    int i = from;
-    // Every byte is ASCII (the scan checked it): the mask changes none of them, and lets the JIT
-    // drop the bounds check of each table read.
-    for (; i + 4 <= to; i += 4) {
+  private static boolean decodeInto(byte[] ascii, int from, int to, byte[] out) {
+    if ((to - from) % 4 == 1) {
+      return false;
+    }
+    // A character outside the alphabet reads as -1, which keeps the sign bit of its group set
+    // whatever the shift: the groups are or-ed together and tested once, with no branch per group.
+    // The mask changes no ASCII byte, and lets the JIT drop the bounds check of each table read;
+    // the array indexes are linear in the loop's counter, so it drops the others before the loop.
+    int whole = (to - from) / 4;
+    int groups = 0;
+    for (int g = 0; g < whole; g++) {
+      int i = from + 4 * g;
+      int o = 3 * g;
       int bits =
           SEXTETS[ascii[i] & 0x7f] << 18
               | SEXTETS[ascii[i + 1] & 0x7f] << 12
               | SEXTETS[ascii[i + 2] & 0x7f] << 6
               | SEXTETS[ascii[i + 3] & 0x7f];
-      out[o++] = (byte) (bits >> 16);
-      out[o++] = (byte) (bits >> 8);
-      out[o++] = (byte) bits;
+      groups |= bits;
+      out[o] = (byte) (bits >> 16);
+      out[o + 1] = (byte) (bits >> 8);
+      out[o + 2] = (byte) bits;
     }
+    int i = from + 4 * whole;
+    int o = 3 * whole;
     int left = to - i;
     if (left >= 2) {
+      int last = SEXTETS[ascii[to - 1] & 0x7f];
       int bits = SEXTETS[ascii[i] & 0x7f] << 18 | SEXTETS[ascii[i + 1] & 0x7f] << 12;
       if (left == 3) {
         bits |= SEXTETS[ascii[i + 2] & 0x7f] << 6;
       }
+      // The last character's bits past the decoded bytes must be zero (4 of them after two
+      // characters, 2 after three): else two texts would decode alike. Set ones read negative.
+      int unusedBits = left == 2 ? 0xf : 0x3;
+      groups |= bits | -(last & unusedBits);
       out[o++] = (byte) (bits >> 16);
       if (left == 3) {
         out[o] = (byte) (bits >> 8);
       }
     }
-  }
-
-  /**
-   * Whether {@code ascii[from, to)}, all of it base64url characters, has a possible unpadded length
-   * and zero unused bits in its last character (as {@link #requireBase64Url} requires).
-   */
-  static boolean canonical(byte[] ascii, int from, int to) {
-    int length = to - from;
-    if (length % 4 == 1) {
-      return false;
-    }
-    if (length == 0) {
-      return true;
-    }
-    int unusedBits = length % 4 == 2 ? 4 : length % 4 == 3 ? 2 : 0;
-    return (SEXTETS[ascii[to - 1] & 0x7f] & ((1 << unusedBits) - 1)) == 0;
+    return groups >= 0;
   }
 
   /**
@@ -328,14 +335,6 @@ final class JwsParser {
   }
 
   private static final byte[] SEXTETS = new byte[128];
-
-  /**
-   * The six bits of base64url character {@code c}, which the caller has checked is below 128, or -1
-   * outside the alphabet: the one-pass scan's lookup, without {@link #sextet(int)}'s range check.
-   */
-  static int sextetBelow128(char c) {
-    return SEXTETS[c];
-  }
 
   static {
     java.util.Arrays.fill(SEXTETS, (byte) -1);

@@ -31,13 +31,18 @@ class ScannedObject extends AbstractMap<String, Object> {
     return TokenJson.parse(json, from, to);
   }
 
-  /** Where the value of member {@code name} starts, or -1 when there is none. */
+  /**
+   * Where the value of member {@code name} starts, or -1 when there is none. Names are compared by
+   * hash first (a name's {@code String} keeps its hash, the scan computed each member's), so most
+   * members cost one int comparison.
+   */
   final int valueStart(String name) {
+    int hash = name.hashCode();
     int length = name.length();
     for (int m = 0, count = members[0]; m < count; m++) {
-      int start = members[1 + 2 * m];
-      if (sameName(start, name, length)) {
-        return members[2 + 2 * m];
+      int at = 1 + TokenJson.MEMBER_INTS * m;
+      if (members[at + 2] == hash && sameName(members[at], name, length)) {
+        return members[at + 1];
       }
     }
     return -1;

@@ -71,6 +71,10 @@ final class Scopes {
   /** The scopes of a token whose only scope claim is {@code name}. */
   private static Set<String> ofOnlyClaim(ScannedClaims claims, String name, List<String> names)
       throws Refusal {
+    LastText last = LAST.get();
+    if (last.claim.equals(name) && sameText(claims, name, last.text)) {
+      return last.scopes;
+    }
     int from = claims.plainAsciiText(name);
     if (from < 0) {
       return collected(claims, names);
@@ -80,10 +84,6 @@ final class Scopes {
     while (json[to] != '"') {
       to++;
     }
-    LastText last = LAST.get();
-    if (last.claim.equals(name) && Arrays.equals(last.text, 0, last.text.length, json, from, to)) {
-      return last.scopes;
-    }
     // Read as any other: a text that is refused is never kept.
     Set<String> scopes = collected(claims, names);
     if (to - from <= MAX_KEPT_TEXT) {
@@ -92,6 +92,24 @@ final class Scopes {
       last.scopes = scopes;
     }
     return scopes;
+  }
+
+  /**
+   * Whether string claim {@code name} is exactly {@code text}, a kept scope text: plain ASCII with
+   * no quote and no backslash, so when its bytes are followed by a quote, that quote ends the
+   * string (it cannot be escaped) and the claim is that text.
+   */
+  private static boolean sameText(ScannedClaims claims, String name, byte[] text) {
+    int start = claims.valueStart(name);
+    if (claims.kind(start) != '"') {
+      return false;
+    }
+    byte[] json = claims.json;
+    int from = start + 1;
+    int to = from + text.length;
+    return to < json.length
+        && json[to] == '"'
+        && Arrays.equals(text, 0, text.length, json, from, to);
   }
 
   /** Reads every claim of {@code names}. */

@@ -88,56 +88,61 @@ final class TokenBuffer {
   }
 
   /**
-   * Reads {@code text[from, to)} into {@link #ascii} in one pass; true when it is exactly three
-   * parts of base64url characters separated by two dots, each part of a canonical unpadded length
-   * and last character. False for anything else (a character outside the alphabet, a third dot, a
-   * non-canonical end...): the caller then checks the text itself, to say what is wrong.
+   * Copies {@code text[from, to)} into {@link #ascii}; true when it is ASCII, holds exactly two
+   * dots and each part has a possible unpadded base64url length. The alphabet and the unused bits
+   * of each part's last character are checked as the parts are decoded ({@link JwsParser}); a false
+   * here, or a failed decode there, sends the caller to the checks on the text itself, which say
+   * what is wrong.
    */
   boolean scan(String text, int from, int to) {
-    int length = to - from;
-    byte[] out = ascii(length);
-    char[] in;
-    if (length <= KEPT_CHARS) {
-      if (chars.length < length) {
-        chars = new char[Math.max(length, Math.min(KEPT_CHARS, chars.length * 2))];
-      }
-      in = chars;
-    } else {
-      // A token past the default length limit (the limit can be raised to a million characters):
-      // read through an array of its own, so no thread keeps one that large.
-      in = new char[length];
-    }
-    text.getChars(from, to, in, 0);
-    int dot1 = -1;
-    int dot2 = -1;
-    int sextets = 0;
-    for (int i = 0; i < length; i++) {
-      char c = in[i];
-      if (c >= 128) {
-        return false;
-      }
-      if (c == '.') {
-        if (dot1 < 0) {
-          dot1 = i;
-        } else if (dot2 < 0) {
-          dot2 = i;
-        } else {
-          return false;
-        }
-      } else {
-        // A character outside the alphabet reads as -1: the sign bit stays set.
-        sextets |= JwsParser.sextetBelow128(c);
-      }
-      out[i] = (byte) c;
-    }
-    if (sextets < 0 || dot2 < 0) {
+    // String.indexOf is the JDK's vectorised search: the dots cost no pass of ours.
+    int dot1 = text.indexOf('.', from);
+    int dot2 = dot1 < 0 || dot1 >= to ? -1 : text.indexOf('.', dot1 + 1);
+    if (dot2 < 0 || dot2 >= to) {
       return false;
     }
-    first = dot1;
-    second = dot2;
-    return JwsParser.canonical(out, 0, dot1)
-        && JwsParser.canonical(out, dot1 + 1, dot2)
-        && JwsParser.canonical(out, dot2 + 1, length);
+    int dot3 = text.indexOf('.', dot2 + 1);
+    if (dot3 >= 0 && dot3 < to) {
+      return false;
+    }
+    int length = to - from;
+    byte[] out = ascii(length);
+    char[] in = charsFor(length);
+    text.getChars(from, to, in, 0);
+    // No branch per character: every character is or-ed into one word, tested once after the loop.
+    // A character past ASCII (which a byte would truncate into the alphabet) sets a bit above 7.
+    int all = 0;
+    for (int i = 0; i < length; i++) {
+      char c = in[i];
+      all |= c;
+      out[i] = (byte) c;
+    }
+    if (all >= 128) {
+      return false;
+    }
+    first = dot1 - from;
+    second = dot2 - from;
+    return possibleLength(first)
+        && possibleLength(second - first - 1)
+        && possibleLength(length - second - 1);
+  }
+
+  /** Unpadded base64url never leaves one character over a multiple of four. */
+  private static boolean possibleLength(int characters) {
+    return characters % 4 != 1;
+  }
+
+  /** An array for {@code length} characters: the thread's, or for a long token its own. */
+  private char[] charsFor(int length) {
+    if (length > KEPT_CHARS) {
+      // A token past the default length limit (the limit can be raised to a million characters):
+      // read through an array of its own, so no thread keeps one that large.
+      return new char[length];
+    }
+    if (chars.length < length) {
+      chars = new char[Math.max(length, Math.min(KEPT_CHARS, chars.length * 2))];
+    }
+    return chars;
   }
 
   /**

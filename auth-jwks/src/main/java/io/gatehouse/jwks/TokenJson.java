@@ -284,10 +284,11 @@ final class TokenJson {
   /**
    * Scans the object in {@code bytes[from, to)} without building it, by the same rules as {@link
    * #parse} (a nested object is read and dropped, so its rules are checked exactly), and returns
-   * where its members are: {@code [count, nameStart, valueStart, ...]} (a name ends at the next
-   * quote: it has no escape; a value where it reads to). Null when {@link #parse} would not read it
-   * alone, or when a member name has an escape or a non-ASCII byte: the caller then parses the
-   * whole object the usual way.
+   * where its members are: {@code [count, nameStart, valueStart, nameHash, ...]} (a name ends at
+   * the next quote: it has no escape; a value where it reads to; the hash is {@link
+   * String#hashCode} of the name, so a lookup compares one int per member before any byte). Null
+   * when {@link #parse} would not read it alone, or when a member name has an escape or a non-ASCII
+   * byte: the caller then parses the whole object the usual way.
    */
   static int @Nullable [] members(byte[] bytes, int from, int to) {
     try {
@@ -343,7 +344,7 @@ final class TokenJson {
     }
     // Room for one member per 16 bytes, at most 8 to start: a header's two or three members,
     // a token's registered claims, without a resize.
-    int[] members = new int[1 + 2 * Math.min(8, (end - at) / 16 + 1)];
+    int[] members = new int[1 + MEMBER_INTS * Math.min(8, (end - at) / 16 + 1)];
     skipSpace();
     if (at < end && bytes[at] == '}') {
       at++;
@@ -356,6 +357,7 @@ final class TokenJson {
       }
       int nameStart = at;
       int nameEnd = plainName();
+      int hash = nameHash;
       skipSpace();
       if (next() != ':') {
         throw UNSURE;
@@ -365,21 +367,21 @@ final class TokenJson {
       skipValue(0);
       int count = members[0];
       for (int m = 0; m < count; m++) {
-        int other = members[1 + 2 * m];
-        // Names that differ in their first byte (or where one is empty and the other not, its
-        // first byte being the quote) differ: no walk to the other's end for most pairs.
-        if (bytes[other] == bytes[nameStart]
+        int other = members[1 + MEMBER_INTS * m];
+        // Names of different hashes differ: no walk to the other's end for most pairs.
+        if (members[3 + MEMBER_INTS * m] == hash
             && java.util.Arrays.equals(
                 bytes, other, nameEnd(bytes, other), bytes, nameStart, nameEnd)) {
           // jose4j refuses a repeated name: let it say so.
           throw UNSURE;
         }
       }
-      if (1 + 2 * (count + 1) > members.length) {
-        members = java.util.Arrays.copyOf(members, members.length * 2 - 1);
+      if (1 + MEMBER_INTS * (count + 1) > members.length) {
+        members = java.util.Arrays.copyOf(members, 1 + MEMBER_INTS * count * 2);
       }
-      members[1 + 2 * count] = nameStart;
-      members[2 + 2 * count] = valueStart;
+      members[1 + MEMBER_INTS * count] = nameStart;
+      members[2 + MEMBER_INTS * count] = valueStart;
+      members[3 + MEMBER_INTS * count] = hash;
       members[0] = count + 1;
       skipSpace();
       byte b = next();
@@ -401,17 +403,29 @@ final class TokenJson {
     return i;
   }
 
-  /** A member name of printable ASCII without escapes, whose quote was just read; its end. */
+  /** The ints {@link #members} gives per member: name start, value start, name hash. */
+  static final int MEMBER_INTS = 3;
+
+  /** The {@link String#hashCode} of the name {@link #plainName} read last. */
+  private int nameHash;
+
+  /**
+   * A member name of printable ASCII without escapes, whose quote was just read; its end. Its hash,
+   * as its {@code String} would compute it, goes to {@link #nameHash}.
+   */
   private int plainName() throws Unsure {
+    int hash = 0;
     for (int i = at; i < end; i++) {
       byte b = bytes[i];
       if (b == '"') {
         at = i + 1;
+        nameHash = hash;
         return i;
       }
       if (b == '\\' || b < 0x20) {
         throw UNSURE;
       }
+      hash = 31 * hash + b;
     }
     throw UNSURE;
   }
@@ -526,50 +540,39 @@ final class TokenJson {
 
   private static final int RECENT_SLOTS = 16;
 
+  /** One thread's recently read values, by slot: their text and its bytes. */
+  private static final class Recent {
+    final String[] texts = new String[RECENT_SLOTS];
+    final byte[][] bytes = new byte[RECENT_SLOTS][];
+  }
+
   /**
    * Each thread's recently read claim values (one per slot, by length and first and last bytes):
    * the tokens of one issuer repeat its {@code iss} and {@code aud}, and a user's tokens their
    * {@code sub}, so a repeated value is the same {@code String} as last time (no new string, and
    * its hash, which the issuer and audience lookups need, already computed).
    */
-  private static final ThreadLocal<String[]> RECENT =
-      ThreadLocal.withInitial(() -> new String[RECENT_SLOTS]);
+  private static final ThreadLocal<Recent> RECENT = ThreadLocal.withInitial(Recent::new);
 
   /**
    * {@link #plain}, for a scanned claim value: the thread's last value of the same slot when its
-   * characters are these bytes.
+   * bytes are these (compared as bytes, the JDK's vectorised comparison).
    */
   static String recent(byte[] bytes, int start, int length) {
     if (length == 0 || length > MAX_RECENT_LENGTH) {
       return plain(bytes, start, length);
     }
-    String common = common(bytes, start, length);
-    if (common != null) {
-      return common;
-    }
     int slot = (length * 31 + bytes[start] + bytes[start + length - 1] * 7) & (RECENT_SLOTS - 1);
-    String[] recent = RECENT.get();
-    String last = recent[slot];
-    if (last != null && sameText(last, bytes, start, length)) {
-      return last;
+    Recent recent = RECENT.get();
+    byte[] last = recent.bytes[slot];
+    if (last != null
+        && java.util.Arrays.equals(last, 0, last.length, bytes, start, start + length)) {
+      return recent.texts[slot];
     }
-    String text = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-    recent[slot] = text;
+    String text = plain(bytes, start, length);
+    recent.texts[slot] = text;
+    recent.bytes[slot] = java.util.Arrays.copyOfRange(bytes, start, start + length);
     return text;
-  }
-
-  /** Whether {@code text} is the Latin-1 characters of {@code bytes[start, start + length)}. */
-  private static boolean sameText(String text, byte[] bytes, int start, int length) {
-    if (text.length() != length) {
-      return false;
-    }
-    // From the end: values of one issuer (URLs, ids) often share a long prefix.
-    for (int i = length - 1; i >= 0; i--) {
-      if (text.charAt(i) != (char) (bytes[start + i] & 0xff)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   static String plain(byte[] bytes, int start, int length) {

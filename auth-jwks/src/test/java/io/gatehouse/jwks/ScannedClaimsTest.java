@@ -30,6 +30,21 @@ class ScannedClaimsTest {
   }
 
   @Test
+  void namesOfTheSameHashAreToldApart() throws Exception {
+    // "Aa" and "BB" share String.hashCode: the lookup compares the name after the hash.
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    ScannedClaims claims = scan("{\"Aa\":\"first\",\"BB\":\"second\",\"C#\":3}");
+    assertThat(claims).isNotNull();
+    assertThat(claims.string("Aa")).isEqualTo("first");
+    assertThat(claims.string("BB")).isEqualTo("second");
+    assertThat(claims.date("C#", 0)).isEqualTo(3);
+    assertThat(claims.has("AaBB")).isFalse();
+    assertThat(claims.has("BBAa")).isFalse();
+    // A name repeated is still left to the full parser (jose4j refuses it), after one of its hash.
+    assertThat(scan("{\"Aa\":1,\"BB\":2,\"Aa\":3}")).isNull();
+  }
+
+  @Test
   void aPlainClaimSetIsScannedAndReadsEachClaimAsItsType() throws Exception {
     ScannedClaims claims =
         scan(

@@ -254,6 +254,49 @@ class TokenBufferTest {
     }
   }
 
+  @Test
+  void aBadCharacterOrASetUnusedBitInAnyPartGetsTheSameDetailAsTheCharacterChecks()
+      throws Exception {
+    // Each part's length leaves unused bits in its last character: 34, 18 and 43 characters.
+    String header = "{\"alg\":\"HS256\",\"kid\":\"k\"}";
+    String token = hs256(header, "{\"sub\":\"abc\"}");
+    int first = token.indexOf('.');
+    int second = token.indexOf('.', first + 1);
+    int[][] parts = {{0, first}, {first + 1, second}, {second + 1, token.length()}};
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int unusedChecked = 0;
+    for (int[] part : parts) {
+      // The genuine token first, so its header is the thread's kept one when the bad one comes.
+      assertThat(detail(token, false)).isEqualTo("parsed");
+      for (char bad : new char[] {'+', '/', '=', '*', ' ', (char) 0x7f}) {
+        for (int at : new int[] {part[0], part[1] - 1}) {
+          String text = token.substring(0, at) + bad + token.substring(at + 1);
+          assertThat(detail(text, false)).as(text).isEqualTo(detail(text, true));
+          assertThat(detail(text, false)).startsWith("MALFORMED ");
+        }
+      }
+      int length = part[1] - part[0];
+      if (length % 4 != 0) {
+        char last = token.charAt(part[1] - 1);
+        // The next character of the alphabet differs in the lowest bit, an unused one.
+        char set = alphabet.charAt(alphabet.indexOf(last) + 1);
+        String text = token.substring(0, part[1] - 1) + set + token.substring(part[1]);
+        assertThat(detail(text, false))
+            .as(text)
+            .isEqualTo(detail(text, true))
+            .contains("canonical");
+        unusedChecked++;
+      }
+      // Beyond ASCII, in a header whose bytes are otherwise the kept one's.
+      String wide =
+          token.substring(0, part[0])
+              + (char) (token.charAt(part[0]) + 0x100)
+              + token.substring(part[0] + 1);
+      assertThat(detail(wide, false)).isEqualTo(detail(wide, true)).startsWith("MALFORMED ");
+    }
+    assertThat(unusedChecked).isEqualTo(3);
+  }
+
   private static String detail(String text, boolean reference) {
     try {
       JwsParser.parse(text, 0, text.length(), MAX, reference);
