@@ -262,7 +262,7 @@ final class JwsParser {
   }
 
   /**
-   * Decodes {@code ascii[from, to)}, all of it ASCII ({@link TokenBuffer#scan} checked), into
+   * Decodes {@code ascii[from, to)}, a part of the token {@link TokenBuffer#scan} copied, into
    * {@code out}, of the decoded length; false when it is not canonical unpadded base64url (a
    * character outside the alphabet, an impossible length, or unused bits set in its last
    * character), as {@link #requireBase64Url} would refuse it.
@@ -273,18 +273,19 @@ final class JwsParser {
     }
     // A character outside the alphabet reads as -1, which keeps the sign bit of its group set
     // whatever the shift: the groups are or-ed together and tested once, with no branch per group.
-    // The mask changes no ASCII byte, and lets the JIT drop the bounds check of each table read;
-    // the array indexes are linear in the loop's counter, so it drops the others before the loop.
+    // A byte past ASCII reads as -1 too. The mask makes each index 0-255, so the JIT drops the
+    // bounds check of each table read; the other indexes are linear in the loop's counter, so it
+    // drops their checks before the loop.
     int whole = (to - from) / 4;
     int groups = 0;
     for (int g = 0; g < whole; g++) {
       int i = from + 4 * g;
       int o = 3 * g;
       int bits =
-          SEXTETS[ascii[i] & 0x7f] << 18
-              | SEXTETS[ascii[i + 1] & 0x7f] << 12
-              | SEXTETS[ascii[i + 2] & 0x7f] << 6
-              | SEXTETS[ascii[i + 3] & 0x7f];
+          SEXTETS[ascii[i] & 0xff] << 18
+              | SEXTETS[ascii[i + 1] & 0xff] << 12
+              | SEXTETS[ascii[i + 2] & 0xff] << 6
+              | SEXTETS[ascii[i + 3] & 0xff];
       groups |= bits;
       out[o] = (byte) (bits >> 16);
       out[o + 1] = (byte) (bits >> 8);
@@ -294,10 +295,10 @@ final class JwsParser {
     int o = 3 * whole;
     int left = to - i;
     if (left >= 2) {
-      int last = SEXTETS[ascii[to - 1] & 0x7f];
-      int bits = SEXTETS[ascii[i] & 0x7f] << 18 | SEXTETS[ascii[i + 1] & 0x7f] << 12;
+      int last = SEXTETS[ascii[to - 1] & 0xff];
+      int bits = SEXTETS[ascii[i] & 0xff] << 18 | SEXTETS[ascii[i + 1] & 0xff] << 12;
       if (left == 3) {
-        bits |= SEXTETS[ascii[i + 2] & 0x7f] << 6;
+        bits |= SEXTETS[ascii[i + 2] & 0xff] << 6;
       }
       // The last character's bits past the decoded bytes must be zero (4 of them after two
       // characters, 2 after three): else two texts would decode alike. Set ones read negative.
@@ -334,7 +335,7 @@ final class JwsParser {
     }
   }
 
-  private static final byte[] SEXTETS = new byte[128];
+  private static final byte[] SEXTETS = new byte[256];
 
   static {
     java.util.Arrays.fill(SEXTETS, (byte) -1);

@@ -1,5 +1,10 @@
 package io.gatehouse.jwks;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +17,9 @@ final class TokenBuffer {
   private static final ThreadLocal<TokenBuffer> MINE = ThreadLocal.withInitial(TokenBuffer::new);
 
   private char[] chars = new char[1024];
+
+  /** This thread's Latin-1 encoder (an encoder is not thread-safe): copies characters as bytes. */
+  private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
 
   /** The last token's ASCII bytes (scanned or filled); valid up to the length it was given. */
   byte[] ascii = new byte[1024];
@@ -109,15 +117,13 @@ final class TokenBuffer {
     byte[] out = ascii(length);
     char[] in = charsFor(length);
     text.getChars(from, to, in, 0);
-    // No branch per character: every character is or-ed into one word, tested once after the loop.
-    // A character past ASCII (which a byte would truncate into the alphabet) sets a bit above 7.
-    int all = 0;
-    for (int i = 0; i < length; i++) {
-      char c = in[i];
-      all |= c;
-      out[i] = (byte) c;
-    }
-    if (all >= 128) {
+    // The JDK's Latin-1 encoder copies the characters as bytes in vectorised steps and stops at
+    // the first one past Latin-1 (whose low byte could pass for base64url). A Latin-1 character
+    // past ASCII is copied, and refused by the alphabet as the part it is in decodes.
+    latin1.reset();
+    CoderResult copied =
+        latin1.encode(CharBuffer.wrap(in, 0, length), ByteBuffer.wrap(out, 0, length), true);
+    if (!copied.isUnderflow()) {
       return false;
     }
     first = dot1 - from;
