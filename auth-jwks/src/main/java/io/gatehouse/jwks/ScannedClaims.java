@@ -16,8 +16,37 @@ import org.jspecify.annotations.Nullable;
  */
 final class ScannedClaims extends ScannedObject implements Claims, Supplier<Map<String, Object>> {
 
+  /** The registered claims the policy reads on every token, in {@link #registered}'s order. */
+  private static final String[] REGISTERED = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"};
+
+  private static final int[] REGISTERED_HASHES =
+      java.util.Arrays.stream(REGISTERED).mapToInt(String::hashCode).toArray();
+
+  /**
+   * Where each registered claim's value starts (-1: absent), found in one walk of the members: the
+   * dozen lookups of a verify then cost no walk each.
+   */
+  private final int[] registered;
+
   private ScannedClaims(byte[] payload, int[] members) {
     super(payload, members);
+    this.registered = valueStarts(REGISTERED, REGISTERED_HASHES);
+  }
+
+  @Override
+  int valueStart(String name) {
+    int slot =
+        switch (name) {
+          case "iss" -> 0;
+          case "sub" -> 1;
+          case "aud" -> 2;
+          case "exp" -> 3;
+          case "nbf" -> 4;
+          case "iat" -> 5;
+          case "jti" -> 6;
+          default -> -1;
+        };
+    return slot < 0 ? super.valueStart(name) : registered[slot];
   }
 
   /** The scanned claims of {@code payload}, or null when it must be parsed the usual way. */

@@ -36,7 +36,7 @@ class ScannedObject extends AbstractMap<String, Object> {
    * hash first (a name's {@code String} keeps its hash, the scan computed each member's), so most
    * members cost one int comparison.
    */
-  final int valueStart(String name) {
+  int valueStart(String name) {
     int hash = name.hashCode();
     int length = name.length();
     for (int m = 0, count = members[0]; m < count; m++) {
@@ -46,6 +46,24 @@ class ScannedObject extends AbstractMap<String, Object> {
       }
     }
     return -1;
+  }
+
+  /**
+   * Where each of {@code names} starts its value (-1: absent), found in one walk of the members.
+   */
+  final int[] valueStarts(String[] names, int[] hashes) {
+    int[] starts = new int[names.length];
+    java.util.Arrays.fill(starts, -1);
+    for (int m = 0, count = members[0]; m < count; m++) {
+      int at = 1 + TokenJson.MEMBER_INTS * m;
+      int hash = members[at + 2];
+      for (int n = 0; n < hashes.length; n++) {
+        if (hashes[n] == hash && sameName(members[at], names[n], names[n].length())) {
+          starts[n] = members[at + 1];
+        }
+      }
+    }
+    return starts;
   }
 
   /**

@@ -121,8 +121,7 @@ final class TokenBuffer {
     // the first one past Latin-1 (whose low byte could pass for base64url). A Latin-1 character
     // past ASCII is copied, and refused by the alphabet as the part it is in decodes.
     latin1.reset();
-    CoderResult copied =
-        latin1.encode(CharBuffer.wrap(in, 0, length), ByteBuffer.wrap(out, 0, length), true);
+    CoderResult copied = latin1.encode(charView(in, length), byteView(out, length), true);
     if (!copied.isUnderflow()) {
       return false;
     }
@@ -136,6 +135,27 @@ final class TokenBuffer {
   /** Unpadded base64url never leaves one character over a multiple of four. */
   private static boolean possibleLength(int characters) {
     return characters % 4 != 1;
+  }
+
+  private CharBuffer charView = CharBuffer.wrap(chars);
+  private ByteBuffer byteView = ByteBuffer.wrap(ascii);
+
+  /** {@code in[0, length)} as a buffer: the thread's view of its array, or a new one. */
+  private CharBuffer charView(char[] in, int length) {
+    if (charView.array() != in) {
+      charView = CharBuffer.wrap(in);
+    }
+    charView.clear().limit(length);
+    return charView;
+  }
+
+  /** {@code out[0, length)} as a buffer: the thread's view of its array, or a new one. */
+  private ByteBuffer byteView(byte[] out, int length) {
+    if (byteView.array() != out) {
+      byteView = ByteBuffer.wrap(out);
+    }
+    byteView.clear().limit(length);
+    return byteView;
   }
 
   /** An array for {@code length} characters: the thread's, or for a long token its own. */
