@@ -2,6 +2,8 @@ package io.gatehouse.jwks;
 
 import io.gatehouse.core.Reason;
 import io.gatehouse.core.Redact;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +47,9 @@ final class JwsParser {
   /**
    * Parses the token {@code text[from, to)} (an Authorization header's value past its scheme: no
    * substring of it is made). Unless {@code reference}, a token that is exactly three canonical
-   * base64url parts is read in one pass into this thread's {@link TokenBuffer} (whose ASCII bytes
-   * then are the signing input); anything else, and every token on the reference path, goes through
-   * the checks below, which say what is wrong.
+   * base64url parts is copied into this thread's {@link TokenBuffer} (whose bytes then are the
+   * signing input) and its parts decoded from there; anything else, and every token on the
+   * reference path, goes through the checks below, which say what is wrong.
    */
   static ParsedJws parse(String text, int from, int to, int maxLength, boolean reference)
       throws Refusal {
@@ -91,8 +93,7 @@ final class JwsParser {
     byte[] headerBytes = decode(text, from, first);
     byte[] payload = decode(text, first + 1, second);
     byte[] signature = decode(text, second + 1, to);
-    return assemble(
-        inspectHeader(headerBytes, json), payload, signature, text, from, second, to, null);
+    return assemble(inspectHeader(headerBytes, json), payload, signature, text, from, second, null);
   }
 
   /**
@@ -105,28 +106,23 @@ final class JwsParser {
       TokenBuffer buffer, String text, int from, int to, JsonReader json) throws Refusal {
     int first = buffer.first;
     int second = buffer.second;
-    int length = to - from;
-    byte[] ascii = buffer.ascii;
-    byte[] payload = new byte[decodedLength(second - first - 1)];
-    // The signature goes into the thread's array of its length, not a new one per token: the
-    // verifier reads it before this thread parses another token (else it decodes it again).
-    byte[] signature = buffer.signature(decodedLength(length - second - 1));
-    if (!decodeInto(ascii, first + 1, second, payload)
-        || !decodeInto(ascii, second + 1, length, signature)) {
+    byte[] payload = decodePart(buffer, first + 1, second);
+    byte[] signature = payload == null ? null : decodePart(buffer, second + 1, to - from);
+    if (payload == null || signature == null) {
       return null;
     }
     // Tokens of one issuer share their header's text: the thread's last header, already decoded
     // and inspected, serves again when the text is the same (inspection depends on nothing else).
     Header header = buffer.sameHeader(first);
     if (header == null) {
-      byte[] headerBytes = new byte[decodedLength(first)];
-      if (!decodeInto(ascii, 0, first, headerBytes)) {
+      byte[] headerBytes = decodePart(buffer, 0, first);
+      if (headerBytes == null) {
         return null;
       }
       header = inspectHeader(headerBytes, json);
       buffer.rememberHeader(first, header);
     }
-    return assemble(header, payload, signature, text, from, from + second, to, buffer);
+    return assemble(header, payload, signature, text, from, from + second, buffer);
   }
 
   /** A header that passed inspection: the header, its algorithm and its key id, if any. */
@@ -140,7 +136,6 @@ final class JwsParser {
       String text,
       int from,
       int signingInputEnd,
-      int to,
       @Nullable TokenBuffer scanned)
       throws Refusal {
     if (signature.length == 0) {
@@ -154,7 +149,6 @@ final class JwsParser {
         text,
         from,
         signingInputEnd,
-        to,
         signature,
         scanned);
   }
@@ -261,55 +255,45 @@ final class JwsParser {
     return characters * 3 / 4;
   }
 
+  private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+
   /**
-   * Decodes {@code ascii[from, to)}, a part of the token {@link TokenBuffer#scan} copied, into
-   * {@code out}, of the decoded length; false when it is not canonical unpadded base64url (a
-   * character outside the alphabet, an impossible length, or unused bits set in its last
-   * character), as {@link #requireBase64Url} would refuse it.
+   * Decodes part {@code [from, to)} of the token {@link TokenBuffer#scan} copied (no padding in it)
+   * with the JDK's decoder, which is vectorised where the JDK has an intrinsic for it; null when
+   * the part is not canonical unpadded base64url (a byte outside the alphabet, an impossible
+   * length, or unused bits set in its last character), as {@link #requireBase64Url} would refuse
+   * it.
    */
-  private static boolean decodeInto(byte[] ascii, int from, int to, byte[] out) {
-    if ((to - from) % 4 == 1) {
-      return false;
+  // The decoder returns a wrap of the array it decoded into: whole, from offset 0 (checked).
+  @SuppressWarnings("ByteBufferBackingArray")
+  private static byte @Nullable [] decodePart(TokenBuffer buffer, int from, int to) {
+    int length = to - from;
+    if (length == 0) {
+      return new byte[0];
     }
-    // A character outside the alphabet reads as -1, which keeps the sign bit of its group set
-    // whatever the shift: the groups are or-ed together and tested once, with no branch per group.
-    // A byte past ASCII reads as -1 too. The mask makes each index 0-255, so the JIT drops the
-    // bounds check of each table read; the other indexes are linear in the loop's counter, so it
-    // drops their checks before the loop.
-    int whole = (to - from) / 4;
-    int groups = 0;
-    for (int g = 0; g < whole; g++) {
-      int i = from + 4 * g;
-      int o = 3 * g;
-      int bits =
-          SEXTETS[ascii[i] & 0xff] << 18
-              | SEXTETS[ascii[i + 1] & 0xff] << 12
-              | SEXTETS[ascii[i + 2] & 0xff] << 6
-              | SEXTETS[ascii[i + 3] & 0xff];
-      groups |= bits;
-      out[o] = (byte) (bits >> 16);
-      out[o + 1] = (byte) (bits >> 8);
-      out[o + 2] = (byte) bits;
+    // The JDK's decoder ignores the last character's unused bits: else two texts would decode
+    // alike. Set ones, or a last byte outside the alphabet (-1), are refused here.
+    if (length % 4 == 1 || (SEXTETS[buffer.ascii[to - 1] & 0xff] & unusedBits(length)) != 0) {
+      return null;
     }
-    int i = from + 4 * whole;
-    int o = 3 * whole;
-    int left = to - i;
-    if (left >= 2) {
-      int last = SEXTETS[ascii[to - 1] & 0xff];
-      int bits = SEXTETS[ascii[i] & 0xff] << 18 | SEXTETS[ascii[i + 1] & 0xff] << 12;
-      if (left == 3) {
-        bits |= SEXTETS[ascii[i + 2] & 0xff] << 6;
-      }
-      // The last character's bits past the decoded bytes must be zero (4 of them after two
-      // characters, 2 after three): else two texts would decode alike. Set ones read negative.
-      int unusedBits = left == 2 ? 0xf : 0x3;
-      groups |= bits | -(last & unusedBits);
-      out[o++] = (byte) (bits >> 16);
-      if (left == 3) {
-        out[o] = (byte) (bits >> 8);
-      }
+    try {
+      ByteBuffer decoded = BASE64URL.decode(buffer.part(from, to));
+      byte[] bytes = decoded.array();
+      return decoded.arrayOffset() == 0 && decoded.remaining() == bytes.length ? bytes : null;
+    } catch (IllegalArgumentException outsideTheAlphabet) {
+      return null;
     }
-    return groups >= 0;
+  }
+
+  /**
+   * The bits canonical unpadded base64url of {@code length} leaves unused in its last character.
+   */
+  private static int unusedBits(int length) {
+    return switch (length % 4) {
+      case 2 -> 0xf;
+      case 3 -> 0x3;
+      default -> 0;
+    };
   }
 
   /**

@@ -16,7 +16,6 @@ final class ParsedJws {
   private final String text;
   private final int from;
   private final int signingInputLength;
-  private final int to;
   private final byte[] signature;
   private final @Nullable TokenBuffer scanned;
   private final long generation;
@@ -29,9 +28,7 @@ final class ParsedJws {
    * @param text the text holding the token, checked to be base64url and dots from {@code from}
    * @param from where the token starts in {@code text}
    * @param signingInputEnd where the signing input (header, dot, payload) ends in {@code text}
-   * @param to where the token ends in {@code text}
-   * @param signature the decoded signature: for a scanned token, the array in {@code scanned}
-   *     (valid until the thread's next token)
+   * @param signature the decoded signature
    * @param scanned the buffer the token was read into in one pass (its ASCII bytes hold the signing
    *     input until the thread's next token), or null
    */
@@ -43,7 +40,6 @@ final class ParsedJws {
       String text,
       int from,
       int signingInputEnd,
-      int to,
       byte[] signature,
       @Nullable TokenBuffer scanned) {
     this.header = header;
@@ -53,7 +49,6 @@ final class ParsedJws {
     this.text = text;
     this.from = from;
     this.signingInputLength = signingInputEnd - from;
-    this.to = to;
     this.signature = signature;
     this.scanned = scanned;
     this.generation = scanned == null ? 0 : scanned.generation;
@@ -104,18 +99,8 @@ final class ParsedJws {
     return ascii;
   }
 
-  /**
-   * The decoded signature, for a verifier to read at once: a scanned token's is in this thread's
-   * reused array (exactly its length) while the thread has read no other token; otherwise it is
-   * decoded again from the token's text, as {@link #signingInputBuffer()} copies its bytes again.
-   */
+  /** The decoded signature. */
   byte[] signature() {
-    if (scanned == null) {
-      return signature;
-    }
-    if (TokenBuffer.mine() == scanned && scanned.generation == generation) {
-      return signature;
-    }
-    return JwsParser.decode(text, from + signingInputLength + 1, to);
+    return signature;
   }
 }

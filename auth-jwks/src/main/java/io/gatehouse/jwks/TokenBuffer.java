@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One thread's buffers for reading a compact JWS in one pass: its characters (copied out of the
- * header's text in one call) and its ASCII bytes, whose first part up to the second dot is the
- * signing input the {@code Mac} or {@code Signature} reads. Reused for every token the thread
- * parses; {@link #generation} tells a parsed token whether the bytes are still its own.
+ * One thread's buffers for reading a compact JWS: its characters (copied out of the header's text
+ * in one call) and its bytes, whose first part up to the second dot is the signing input the {@code
+ * Mac} or {@code Signature} reads, and whose parts the JDK's decoder reads. Reused for every token
+ * the thread parses; {@link #generation} tells a parsed token whether the bytes are still its own.
  */
 final class TokenBuffer {
   private static final ThreadLocal<TokenBuffer> MINE = ThreadLocal.withInitial(TokenBuffer::new);
@@ -30,13 +30,6 @@ final class TokenBuffer {
    */
   long generation;
 
-  /**
-   * The last scanned token's decoded signature, exactly its length (tokens of one issuer share it,
-   * so the array is reused; another length gets a new one): what the verifier reads, with no array
-   * per token. Valid for the token of {@link #generation}.
-   */
-  byte[] signature = new byte[0];
-
   /** Where the last scanned token's dots are, from its start. */
   int first;
 
@@ -49,9 +42,6 @@ final class TokenBuffer {
 
   /** The longest token whose characters go through the kept array: the default length limit. */
   private static final int KEPT_CHARS = 8 * 1024;
-
-  /** Longer signatures are decoded into an array of their own rather than kept. */
-  private static final int MAX_KEPT_SIGNATURE = 1024;
 
   /** Longer headers are read every time rather than kept. */
   private static final int MAX_KEPT_HEADER = 1024;
@@ -78,18 +68,6 @@ final class TokenBuffer {
     }
   }
 
-  /** {@link #signature}, exactly {@code length} bytes long, for new contents. */
-  byte[] signature(int length) {
-    if (length > MAX_KEPT_SIGNATURE) {
-      // Past any JWS algorithm's (RSA 4096 is 512 bytes): the token's own, not kept by the thread.
-      return new byte[length];
-    }
-    if (signature.length != length) {
-      signature = new byte[length];
-    }
-    return signature;
-  }
-
   /** This thread's buffer. */
   static TokenBuffer mine() {
     return MINE.get();
@@ -111,6 +89,11 @@ final class TokenBuffer {
     }
     int dot3 = text.indexOf('.', dot2 + 1);
     if (dot3 >= 0 && dot3 < to) {
+      return false;
+    }
+    // Canonical base64url has no padding, which the JDK's decoder would take.
+    int padding = text.indexOf('=', from);
+    if (padding >= 0 && padding < to) {
       return false;
     }
     int length = to - from;
@@ -156,6 +139,13 @@ final class TokenBuffer {
     }
     byteView.clear().limit(length);
     return byteView;
+  }
+
+  /** Bytes {@code [from, to)} of {@link #ascii} as a buffer (the thread's view), to decode. */
+  ByteBuffer part(int from, int to) {
+    ByteBuffer view = byteView(ascii, to);
+    view.position(from);
+    return view;
   }
 
   /** An array for {@code length} characters: the thread's, or for a long token its own. */
