@@ -19,34 +19,48 @@ final class ScannedClaims extends ScannedObject implements Claims, Supplier<Map<
   /** The registered claims the policy reads on every token, in {@link #registered}'s order. */
   private static final String[] REGISTERED = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"};
 
-  private static final int[] REGISTERED_HASHES =
-      java.util.Arrays.stream(REGISTERED).mapToInt(String::hashCode).toArray();
-
   /**
    * Where each registered claim's value starts (-1: absent), found in one walk of the members: the
    * dozen lookups of a verify then cost no walk each.
    */
-  private final int[] registered;
+  private final int[] registered = {-1, -1, -1, -1, -1, -1, -1};
 
   private ScannedClaims(byte[] payload, int[] members) {
     super(payload, members);
-    this.registered = valueStarts(REGISTERED, REGISTERED_HASHES);
+    for (int m = 0, count = memberCount(); m < count; m++) {
+      int slot = registeredSlot(nameHash(m));
+      if (slot >= 0 && nameIs(m, REGISTERED[slot])) {
+        registered[slot] = valueStartOf(m);
+      }
+    }
+  }
+
+  /**
+   * The slot of the registered claim whose name has this {@link String#hashCode}, or -1: one jump
+   * per member (the constants are the names' hashes; ScannedClaimsTest checks them).
+   */
+  static int registeredSlot(int nameHash) {
+    return switch (nameHash) {
+      case 104585 -> 0; // iss
+      case 114240 -> 1; // sub
+      case 96944 -> 2; // aud
+      case 100893 -> 3; // exp
+      case 108850 -> 4; // nbf
+      case 104028 -> 5; // iat
+      case 105567 -> 6; // jti
+      default -> -1;
+    };
+  }
+
+  /** The registered claim names, in slot order; for tests. */
+  static String[] registeredNames() {
+    return REGISTERED.clone();
   }
 
   @Override
   int valueStart(String name) {
-    int slot =
-        switch (name) {
-          case "iss" -> 0;
-          case "sub" -> 1;
-          case "aud" -> 2;
-          case "exp" -> 3;
-          case "nbf" -> 4;
-          case "iat" -> 5;
-          case "jti" -> 6;
-          default -> -1;
-        };
-    return slot < 0 ? super.valueStart(name) : registered[slot];
+    int slot = registeredSlot(name.hashCode());
+    return slot >= 0 && REGISTERED[slot].equals(name) ? registered[slot] : super.valueStart(name);
   }
 
   /** The scanned claims of {@code payload}, or null when it must be parsed the usual way. */

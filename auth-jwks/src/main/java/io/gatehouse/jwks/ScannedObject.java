@@ -48,22 +48,24 @@ class ScannedObject extends AbstractMap<String, Object> {
     return -1;
   }
 
-  /**
-   * Where each of {@code names} starts its value (-1: absent), found in one walk of the members.
-   */
-  final int[] valueStarts(String[] names, int[] hashes) {
-    int[] starts = new int[names.length];
-    java.util.Arrays.fill(starts, -1);
-    for (int m = 0, count = members[0]; m < count; m++) {
-      int at = 1 + TokenJson.MEMBER_INTS * m;
-      int hash = members[at + 2];
-      for (int n = 0; n < hashes.length; n++) {
-        if (hashes[n] == hash && sameName(members[at], names[n], names[n].length())) {
-          starts[n] = members[at + 1];
-        }
-      }
-    }
-    return starts;
+  /** The number of members. */
+  final int memberCount() {
+    return members[0];
+  }
+
+  /** The {@link String#hashCode} of member {@code m}'s name. */
+  final int nameHash(int m) {
+    return members[3 + TokenJson.MEMBER_INTS * m];
+  }
+
+  /** Whether member {@code m}'s name is {@code name}. */
+  final boolean nameIs(int m, String name) {
+    return sameName(members[1 + TokenJson.MEMBER_INTS * m], name, name.length());
+  }
+
+  /** Where member {@code m}'s value starts. */
+  final int valueStartOf(int m) {
+    return members[2 + TokenJson.MEMBER_INTS * m];
   }
 
   /**

@@ -30,6 +30,28 @@ class ScannedClaimsTest {
   }
 
   @Test
+  void eachRegisteredClaimHasTheSlotOfItsNameAndIsReadFromIt() throws Exception {
+    String[] names = ScannedClaims.registeredNames();
+    StringBuilder json = new StringBuilder("{\"other\":0");
+    for (int slot = 0; slot < names.length; slot++) {
+      assertThat(ScannedClaims.registeredSlot(names[slot].hashCode())).isEqualTo(slot);
+      json.append(",\"").append(names[slot]).append("\":").append(100 + slot);
+    }
+    ScannedClaims claims = scan(json.append('}').toString());
+    assertThat(claims).isNotNull();
+    for (int slot = 0; slot < names.length; slot++) {
+      assertThat(claims.date(names[slot], -1)).isEqualTo(100 + slot);
+    }
+    // Absent registered claims read as absent; a name of another case is another name.
+    ScannedClaims none = scan("{\"other\":0,\"jTi\":1}");
+    assertThat(none).isNotNull();
+    for (String name : names) {
+      assertThat(none.has(name)).isFalse();
+    }
+    assertThat(none.date("jTi", -1)).isEqualTo(1);
+  }
+
+  @Test
   void namesOfTheSameHashAreToldApart() throws Exception {
     // "Aa" and "BB" share String.hashCode: the lookup compares the name after the hash.
     assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
