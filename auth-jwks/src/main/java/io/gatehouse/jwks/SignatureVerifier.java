@@ -83,13 +83,21 @@ final class SignatureVerifier {
     }
   }
 
+  /** {@code alg}'s place in {@link #ALGORITHMS}. */
   private static int index(String alg) throws GeneralSecurityException {
-    for (int i = 0; i < ALGORITHMS.length; i++) {
-      if (ALGORITHMS[i].equals(alg)) {
-        return i;
-      }
-    }
-    throw new GeneralSecurityException("not a public-key signature algorithm");
+    return switch (alg) {
+      case "RS256" -> 0;
+      case "RS384" -> 1;
+      case "RS512" -> 2;
+      case "PS256" -> 3;
+      case "PS384" -> 4;
+      case "PS512" -> 5;
+      case "ES256" -> 6;
+      case "ES384" -> 7;
+      case "ES512" -> 8;
+      case "EdDSA" -> 9;
+      default -> throw new GeneralSecurityException("not a public-key signature algorithm");
+    };
   }
 
   /** The length of an ES256/384/512 signature (R then S, each the curve's size), else 0. */
