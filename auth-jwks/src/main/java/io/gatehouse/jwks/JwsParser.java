@@ -221,7 +221,7 @@ final class JwsParser {
    * Decodes {@code text[from, to)}, already checked by {@link #requireBase64Url} (canonical
    * unpadded base64url), straight into an array of the decoded length.
    */
-  static byte[] decode(String text, int from, int to) {
+  private static byte[] decode(String text, int from, int to) {
     int length = to - from;
     byte[] out = new byte[length * 3 / 4];
     int o = 0;
@@ -248,11 +248,6 @@ final class JwsParser {
       }
     }
     return out;
-  }
-
-  /** The length of {@code characters} of canonical unpadded base64url, decoded. */
-  static int decodedLength(int characters) {
-    return characters * 3 / 4;
   }
 
   private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();

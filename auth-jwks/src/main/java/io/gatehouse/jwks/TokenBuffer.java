@@ -74,11 +74,10 @@ final class TokenBuffer {
   }
 
   /**
-   * Copies {@code text[from, to)} into {@link #ascii}; true when it is ASCII, holds exactly two
-   * dots and each part has a possible unpadded base64url length. The alphabet and the unused bits
-   * of each part's last character are checked as the parts are decoded ({@link JwsParser}); a false
-   * here, or a failed decode there, sends the caller to the checks on the text itself, which say
-   * what is wrong.
+   * Copies {@code text[from, to)} into {@link #ascii}; true when it is Latin-1, holds exactly two
+   * dots and no padding. Each part's length, alphabet and the unused bits of its last character are
+   * checked as it decodes ({@link JwsParser}); a false here, or a failed decode there, sends the
+   * caller to the checks on the text itself, which say what is wrong.
    */
   boolean scan(String text, int from, int to) {
     // String.indexOf is the JDK's vectorised search: the dots cost no pass of ours.
@@ -110,14 +109,7 @@ final class TokenBuffer {
     }
     first = dot1 - from;
     second = dot2 - from;
-    return possibleLength(first)
-        && possibleLength(second - first - 1)
-        && possibleLength(length - second - 1);
-  }
-
-  /** Unpadded base64url never leaves one character over a multiple of four. */
-  private static boolean possibleLength(int characters) {
-    return characters % 4 != 1;
+    return true;
   }
 
   private CharBuffer charView = CharBuffer.wrap(chars);
