@@ -107,8 +107,11 @@ final class JwsParser {
     int first = buffer.first;
     int second = buffer.second;
     byte[] payload = decodePart(buffer, first + 1, second);
-    byte[] signature = payload == null ? null : decodePart(buffer, second + 1, to - from);
-    if (payload == null || signature == null) {
+    if (payload == null) {
+      return null;
+    }
+    byte[] signature = decodePart(buffer, second + 1, to - from);
+    if (signature == null) {
       return null;
     }
     // Tokens of one issuer share their header's text: the thread's last header, already decoded

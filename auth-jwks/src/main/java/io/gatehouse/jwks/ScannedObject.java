@@ -38,11 +38,9 @@ class ScannedObject extends AbstractMap<String, Object> {
    */
   int valueStart(String name) {
     int hash = name.hashCode();
-    int length = name.length();
-    for (int m = 0, count = members[0]; m < count; m++) {
-      int at = 1 + TokenJson.MEMBER_INTS * m;
-      if (members[at + 2] == hash && sameName(members[at], name, length)) {
-        return members[at + 1];
+    for (int m = 0, count = memberCount(); m < count; m++) {
+      if (nameHash(m) == hash && nameIs(m, name)) {
+        return valueStartOf(m);
       }
     }
     return -1;

@@ -24,6 +24,11 @@ final class TokenBuffer {
   /** The last token's ASCII bytes (scanned or filled); valid up to the length it was given. */
   byte[] ascii = new byte[1024];
 
+  /** Buffer views of {@link #chars} and {@link #ascii}, for the encoder and the decoder. */
+  private CharBuffer charView = CharBuffer.wrap(chars);
+
+  private ByteBuffer byteView = ByteBuffer.wrap(ascii);
+
   /**
    * Bumped each time {@link #ascii} is written: a token holding an older number must refill. A
    * long, so it cannot wrap back to a waiting token's number.
@@ -111,9 +116,6 @@ final class TokenBuffer {
     second = dot2 - from;
     return true;
   }
-
-  private CharBuffer charView = CharBuffer.wrap(chars);
-  private ByteBuffer byteView = ByteBuffer.wrap(ascii);
 
   /** {@code in[0, length)} as a buffer: the thread's view of its array, or a new one. */
   private CharBuffer charView(char[] in, int length) {
